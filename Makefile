@@ -1,0 +1,56 @@
+# The study's entry point. `make help` lists the targets.
+# Everything runs in a local virtual environment (.venv) built from requirements.txt.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SETUP_STAMP := $(VENV)/.setup-complete
+STAMPS := build/stamps
+
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+NOTEBOOK_STAMPS := $(patsubst notebooks/%.ipynb,$(STAMPS)/%.done,$(NOTEBOOKS))
+HELPERS := $(sort $(wildcard src/helpers/*.py))
+RAW := $(sort $(shell find data/raw -type f))
+
+.PHONY: help setup report test unit nbval lab clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+setup: $(SETUP_STAMP) ## build .venv from the pinned requirements (once; later calls do nothing)
+
+$(SETUP_STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or pass PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "error: Python 3.11 is required, found " + sys.version.split()[0])'
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+report: $(NOTEBOOK_STAMPS) ## run every notebook (only those whose inputs changed) and regenerate figures/
+	@echo "report: notebooks in notebooks/, figures in figures/"
+
+$(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(RAW) $(SETUP_STAMP)
+	@mkdir -p $(STAMPS)
+	$(BIN)/python -m helpers.pipeline run $<
+	@touch $@
+
+test: unit nbval ## run the unit tests, then re-run every notebook against its stored outputs (nbval)
+
+unit: $(SETUP_STAMP) ## unit tests only
+	$(BIN)/python -m pytest tests
+
+nbval: $(SETUP_STAMP) ## notebooks only: fresh run compared with the committed outputs
+	@mkdir -p build/nbval-figures
+	HELPERS_FIGURE_DIR=build/nbval-figures $(BIN)/python -m pytest --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
+
+lab: $(SETUP_STAMP) ## open JupyterLab on the project environment
+	$(BIN)/jupyter lab --notebook-dir=.
+
+clean: ## remove generated outputs (build/, figures/); never data/raw/
+	rm -rf build figures/*.png figures/*.svg

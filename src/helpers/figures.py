@@ -1,0 +1,101 @@
+"""Figure style, focus-province palette, source lines and deterministic saving.
+
+Two runs of the same code give byte-identical files: PNG carries no ``Software`` tag, SVG
+uses a fixed hash salt and no date, and every file is written to a temporary name first
+and moved into place only when complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+from . import paths
+
+FONT = "DejaVu Sans"  # ships with matplotlib and covers Vietnamese diacritics
+FORMATS = ("png", "svg")
+DPI = 150
+
+#: Colours for the study's focus provinces; every other unit is drawn in ``OTHER``.
+FOCUS_COLOURS = {
+    "Bạc Liêu": "#c0392b",
+    "Bến Tre": "#2471a3",
+    "Bắc Kạn": "#7d3c98",
+}
+OTHER = "#a6a6a6"
+
+METHOD_NOTE = "DTI method changed between rounds: compare ranks or within-year standardised scores, not raw scores."
+
+
+def use_style() -> None:
+    """Apply the project's seaborn theme (call once at the top of a notebook)."""
+    sns.set_theme(context="notebook", style="whitegrid", font=FONT)
+    matplotlib.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "savefig.dpi": DPI,
+            "svg.hashsalt": "dti-vietnam",
+            "figure.autolayout": False,
+            "axes.titleweight": "bold",
+        }
+    )
+
+
+def colour_for(province: str) -> str:
+    return FOCUS_COLOURS.get(province, OTHER)
+
+
+def add_source(fig: matplotlib.figure.Figure, source: str, *, method_note: bool = False) -> None:
+    """Write a source line (and, for DTI across rounds, the method caveat) under the figure."""
+    text = f"Source: {source}"
+    if method_note:
+        text += f"\n{METHOD_NOTE}"
+    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7, color="#444444", wrap=True)
+
+
+def _metadata(fmt: str) -> dict:
+    if fmt == "png":
+        return {"Software": None}
+    if fmt == "svg":
+        return {"Date": None, "Creator": None}
+    if fmt == "pdf":
+        return {"CreationDate": None, "Producer": None, "Creator": None}
+    raise ValueError(f"unsupported figure format {fmt!r}; use one of png, svg, pdf")
+
+
+def save(fig: matplotlib.figure.Figure, name: str, *, formats: tuple[str, ...] = FORMATS) -> None:
+    """Save ``fig`` as ``<figure_dir>/<name>.<fmt>`` for each format (see ``saved_paths``).
+
+    Returns nothing, so that a notebook cell ending with it shows no output but the figure.
+
+    ``name`` is a file stem such as ``"01_corpus_sizes"`` (no directory, no suffix).
+    """
+    if not name or Path(name).name != name or "." in name:
+        raise ValueError(f"figure name {name!r} must be a bare file stem such as '01_corpus_sizes'")
+    out_dir = paths.figure_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for fmt in formats:
+        target = out_dir / f"{name}.{fmt}"
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}", dir=out_dir)
+        os.close(fd)
+        try:
+            with matplotlib.rc_context({"svg.hashsalt": "dti-vietnam"}):
+                fig.savefig(tmp, format=fmt, metadata=_metadata(fmt), bbox_inches="tight", dpi=DPI)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def saved_paths(name: str, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """Where ``save(fig, name, formats=formats)`` writes its files."""
+    return [paths.figure_dir() / f"{name}.{fmt}" for fmt in formats]
+
+
+def close(fig: matplotlib.figure.Figure) -> None:
+    plt.close(fig)

@@ -1,0 +1,33 @@
+"""The project's directories, computed from this file's location (never from the cwd)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+RAW = DATA / "raw"
+PROCESSED = DATA / "processed"
+CORPUS = RAW / "corpus"
+NOTEBOOKS = ROOT / "notebooks"
+BUILD = ROOT / "build"
+
+#: Environment variable that redirects saved figures (the pipeline stages figures there
+#: and moves them into ``figures/`` only when a notebook has run to the end).
+FIGURE_DIR_ENV = "HELPERS_FIGURE_DIR"
+
+
+def figure_dir() -> Path:
+    """Directory that figures are saved to: ``$HELPERS_FIGURE_DIR`` or ``figures/``."""
+    override = os.environ.get(FIGURE_DIR_ENV)
+    return Path(override) if override else ROOT / "figures"
+
+
+def relative(path: Path | str) -> str:
+    """``path`` relative to the project root, in POSIX form, for outputs and messages."""
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return path.name

@@ -1,0 +1,68 @@
+import shutil
+
+import pytest
+
+from helpers import corpus, paths
+
+
+@pytest.fixture
+def corpus_copy(tmp_path):
+    target = tmp_path / "corpus"
+    shutil.copytree(paths.CORPUS, target)
+    return target
+
+
+def test_loads_five_documents_in_order():
+    docs = corpus.load_documents()
+    assert [d.doc_id[:3] for d in docs] == ["000", "001", "002", "003", "004"]
+
+
+def test_describe_counts_characters_of_normalised_text():
+    docs = corpus.load_documents()
+    table = corpus.describe(docs, corpus.read_metadata())
+    first = table.iloc[0]
+    assert first["characters"] == len(corpus.normalise(docs[0].raw))
+    assert (table["sentences"] > 10).all()
+    assert set(table["province"]) == {"Bạc Liêu", "Bến Tre"}
+
+
+def test_normalise_maps_eth_to_d_with_stroke():
+    assert corpus.normalise("\u00d0ảng") == "Đảng"
+    assert corpus.normalise("Bạc Lie\u0302u") == "Bạc Liêu"  # decomposed → NFC
+
+
+def test_sentence_split_survives_missing_space():
+    assert corpus.split_sentences("Đạt 90% cả nước.Ông Thiều cho biết thêm. Hết") == [
+        "Đạt 90% cả nước.", "Ông Thiều cho biết thêm.", "Hết"]
+
+
+def test_sentence_split_keeps_decimals_and_dates():
+    assert corpus.split_sentences("Tỷ lệ đạt 12,5% ngày 23/10. Tiếp theo") == [
+        "Tỷ lệ đạt 12,5% ngày 23/10.", "Tiếp theo"]
+
+
+def test_non_utf8_file_is_named(corpus_copy):
+    bad = corpus_copy / "002_1c5b429307902cc1.txt"
+    bad.write_bytes("Bạc Liêu".encode("utf-16"))
+    with pytest.raises(corpus.CorpusError, match=r"002_1c5b429307902cc1.txt: not valid UTF-8"):
+        corpus.load_documents(corpus_copy)
+
+
+def test_empty_document_is_named(corpus_copy):
+    (corpus_copy / "003_0f03bd98b1c07f1c.txt").write_text(" \n", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"003_0f03bd98b1c07f1c.txt: the document is empty"):
+        corpus.load_documents(corpus_copy)
+
+
+def test_document_missing_from_metadata_is_named(corpus_copy):
+    (corpus_copy / "999_unknown.txt").write_text("Văn bản", encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"999_unknown.txt: document id '999_unknown' is not in metadata"):
+        corpus.load_documents(corpus_copy)
+
+
+def test_select_provinces_by_slug_and_suggestion():
+    meta = corpus.read_metadata()
+    assert set(corpus.select_provinces(meta, "ben-tre")["province"]) == {"Bến Tre"}
+    assert len(corpus.select_provinces(meta, "all")) == 5
+    with pytest.raises(ValueError, match=r"did you mean \['bac-lieu'\]"):
+        corpus.select_provinces(meta, "bac-liu")

@@ -1,0 +1,49 @@
+"""The conda environment file and the pip pins must describe the same environment."""
+
+import re
+import sys
+
+import yaml
+
+from helpers import paths
+
+
+def _pins(lines):
+    return {l.strip() for l in lines if l.strip() and not l.strip().startswith(("#", "-"))}
+
+
+def test_environment_yml_lists_exactly_the_requirements_pins():
+    req = _pins((paths.ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines())
+    env = yaml.safe_load((paths.ROOT / "environment.yml").read_text(encoding="utf-8"))
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    conda_pins = _pins(pip_section)
+    assert req, "requirements.txt has no pins"
+    assert conda_pins == req, (
+        f"only in requirements.txt: {sorted(req - conda_pins)}; "
+        f"only in environment.yml: {sorted(conda_pins - req)}"
+    )
+    assert "python=3.11" in env["dependencies"]
+
+
+def test_every_requirement_is_pinned_exactly():
+    lines = _pins((paths.ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines())
+    loose = [l for l in lines if not re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-]+", l)]
+    assert loose == []
+
+
+def test_direct_requirements_are_all_pinned():
+    direct = _pins((paths.ROOT / "requirements.in").read_text(encoding="utf-8").splitlines())
+    pinned = {l.split("==")[0].lower().replace("_", "-") for l in
+              _pins((paths.ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines())}
+    missing = {d for d in direct if d.lower().replace("_", "-") not in pinned}
+    assert missing == set()
+
+
+def test_running_python_is_3_11():
+    assert sys.version_info[:2] == (3, 11)
+
+
+def test_no_registry_address_in_pins():
+    for name in ("requirements.txt", "requirements.in", "environment.yml"):
+        text = (paths.ROOT / name).read_text(encoding="utf-8")
+        assert "--index-url" not in text and "--extra-index-url" not in text and "://" not in text, name

@@ -1,0 +1,56 @@
+import hashlib
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pytest
+
+from helpers import figures
+
+
+def _draw():
+    figures.use_style()
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3], [3, 1, 2], label="Bạc Liêu")
+    ax.set_title("Bến Tre, Đồng bằng sông Cửu Long")
+    ax.legend()
+    figures.add_source(fig, "test", method_note=True)
+    return fig
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_save_is_byte_identical_across_runs(figure_dir):
+    figures.save(_draw(), "probe")
+    first = figures.saved_paths("probe")
+    digests = {p.suffix: _digest(p) for p in first}
+    plt.close("all")
+    figures.save(_draw(), "probe")
+    second = figures.saved_paths("probe")
+    assert {p.suffix: _digest(p) for p in second} == digests
+    assert sorted(p.name for p in figure_dir.iterdir()) == ["probe.png", "probe.svg"]
+    plt.close("all")
+
+
+def test_saved_files_carry_no_software_or_date(figure_dir):
+    figures.save(_draw(), "meta")
+    png, svg = figures.saved_paths("meta")
+    assert b"Software" not in png.read_bytes()
+    text = svg.read_text(encoding="utf-8")
+    assert "<dc:date>" not in text and "Matplotlib v" not in text
+    plt.close("all")
+
+
+@pytest.mark.parametrize("bad", ["", "sub/dir", "name.png"])
+def test_bad_figure_name_is_rejected(figure_dir, bad):
+    fig = _draw()
+    with pytest.raises(ValueError, match="bare file stem"):
+        figures.save(fig, bad)
+    plt.close("all")
+
+
+def test_focus_colours():
+    assert figures.colour_for("Bạc Liêu") != figures.colour_for("Hà Nội") == figures.OTHER

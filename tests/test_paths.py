@@ -1,0 +1,21 @@
+from pathlib import Path
+
+from helpers import paths
+
+
+def test_root_is_the_repository(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # the cwd must not matter
+    assert (paths.ROOT / "pyproject.toml").is_file()
+    assert paths.CORPUS == paths.ROOT / "data" / "raw" / "corpus"
+
+
+def test_figure_dir_default_and_override(monkeypatch, tmp_path):
+    monkeypatch.delenv(paths.FIGURE_DIR_ENV, raising=False)
+    assert paths.figure_dir() == paths.ROOT / "figures"
+    monkeypatch.setenv(paths.FIGURE_DIR_ENV, str(tmp_path))
+    assert paths.figure_dir() == tmp_path
+
+
+def test_relative_never_leaks_an_absolute_path():
+    assert paths.relative(paths.ROOT / "data" / "raw") == "data/raw"
+    assert paths.relative(Path("/somewhere/else/file.csv")) == "file.csv"

@@ -1,0 +1,66 @@
+"""The notebook runner: atomic outputs, clear failures, parameter checks."""
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from helpers import paths, pipeline
+
+
+def _notebook(path, *sources, params="value = 1  # a number"):
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells.append(new_code_cell(params, metadata={"tags": ["parameters"]}))
+    nb.cells += [new_code_cell(s) for s in sources]
+    nbformat.write(nb, path)
+    return path
+
+
+FIGURE = """
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from helpers import figures
+fig, ax = plt.subplots(); ax.plot([value, 2])
+figures.save(fig, "probe", formats=("png",));
+"""
+
+
+def test_success_writes_notebook_and_figure_without_run_metadata(tmp_path):
+    nb = _notebook(tmp_path / "ok.ipynb", FIGURE, "print(value * 2)")
+    out = pipeline.run_notebook(nb, parameters={"value": 21}, figure_dir=tmp_path / "fig", progress_bar=False)
+    result = nbformat.read(out, as_version=4)
+    assert "papermill" not in result.metadata
+    assert all("execution" not in c.metadata and "papermill" not in c.metadata for c in result.cells)
+    assert result.cells[-1].outputs[0]["text"] == "42\n"
+    assert (tmp_path / "fig" / "probe.png").is_file()
+
+
+def test_failure_leaves_previous_outputs_and_names_the_cell(tmp_path):
+    nb = _notebook(tmp_path / "bad.ipynb", FIGURE, "raise ValueError('broken input')")
+    before = nb.read_bytes()
+    with pytest.raises(pipeline.NotebookFailed, match=r"bad.ipynb: cell 2 .*ValueError: broken input"):
+        pipeline.run_notebook(nb, figure_dir=tmp_path / "fig", progress_bar=False)
+    assert nb.read_bytes() == before
+    assert not (tmp_path / "fig").exists()
+    assert not list(paths.BUILD.glob("run-bad-*"))
+
+
+def test_stderr_output_fails_the_run(tmp_path):
+    nb = _notebook(tmp_path / "warn.ipynb", "import warnings; warnings.warn('careful')")
+    with pytest.raises(pipeline.NotebookFailed, match="wrote to stderr"):
+        pipeline.run_notebook(nb, figure_dir=tmp_path / "fig", progress_bar=False)
+
+
+def test_unknown_parameter_stops_before_running(tmp_path):
+    nb = _notebook(tmp_path / "p.ipynb", "print(value)")
+    with pytest.raises(pipeline.ParameterError, match=r"unknown parameter\(s\) \['valeu'\]; allowed: value \(default 1\)"):
+        pipeline.run_notebook(nb, parameters={"valeu": 3}, progress_bar=False)
+
+
+def test_strip_run_metadata():
+    nb = new_notebook()
+    nb.metadata["papermill"] = {"start_time": "x"}
+    nb.cells.append(new_code_cell("1", metadata={"execution": {"iopub.status.busy": "2026-01-01T00:00:00Z"}, "papermill": {"duration": 1}}))
+    stripped = pipeline.strip_run_metadata(nb)
+    assert "papermill" not in stripped.metadata and stripped.cells[0].metadata == {}
