@@ -15,7 +15,7 @@ NOTEBOOK_STAMPS := $(patsubst notebooks/%.ipynb,$(STAMPS)/%.done,$(NOTEBOOKS))
 HELPERS := $(sort $(wildcard src/helpers/*.py))
 RAW := $(sort $(shell find data/raw -type f))
 
-.PHONY: help setup report test unit nbval lab clean
+.PHONY: help setup data report test unit nbval lab clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,7 +34,14 @@ $(SETUP_STAMP): requirements.txt pyproject.toml
 report: $(NOTEBOOK_STAMPS) ## run every notebook (only those whose inputs changed) and regenerate figures/
 	@echo "report: notebooks in notebooks/, figures in figures/"
 
-$(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(RAW) $(SETUP_STAMP)
+data: $(STAMPS)/data.done ## rebuild the derived tables in data/processed/ from data/raw/
+
+$(STAMPS)/data.done: $(HELPERS) $(RAW) $(SETUP_STAMP)
+	@mkdir -p $(STAMPS)
+	$(BIN)/python -m helpers.build
+	@touch $@
+
+$(STAMPS)/%.done: notebooks/%.ipynb $(STAMPS)/data.done
 	@mkdir -p $(STAMPS)
 	$(BIN)/python -m helpers.pipeline run $<
 	@touch $@
@@ -44,7 +51,7 @@ test: unit nbval ## run the unit tests, then re-run every notebook against its s
 unit: $(SETUP_STAMP) ## unit tests only
 	$(BIN)/python -m pytest tests
 
-nbval: $(SETUP_STAMP) ## notebooks only: fresh run compared with the committed outputs
+nbval: $(STAMPS)/data.done ## notebooks only: fresh run compared with the committed outputs
 	@mkdir -p build/nbval-figures
 	HELPERS_FIGURE_DIR=build/nbval-figures $(BIN)/python -m pytest --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
