@@ -1,19 +1,26 @@
 # The study's entry point. `make help` lists the targets.
 # Everything runs in a local virtual environment (.venv) built from requirements.txt.
+# `make report` is incremental: a notebook re-runs only when the notebook, a helper module
+# it imports (build/deps.mk), the derived data, the raw data or the runner changed.
+# It is safe with -j2 (each run stages its outputs in its own temporary folder).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SETUP_STAMP := $(VENV)/.setup-complete
 STAMPS := build/stamps
+REPORT := build/report
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NOTEBOOK_STAMPS := $(patsubst notebooks/%.ipynb,$(STAMPS)/%.done,$(NOTEBOOKS))
 HELPERS := $(sort $(wildcard src/helpers/*.py))
 RAW := $(sort $(shell find data/raw -type f))
+PROCESSED := $(sort $(wildcard data/processed/*.csv))
+RUNNER := src/helpers/pipeline.py src/helpers/report.py
 
 .PHONY: help setup data report test unit nbval lab clean
 
@@ -31,20 +38,32 @@ $(SETUP_STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-report: $(NOTEBOOK_STAMPS) ## run every notebook (only those whose inputs changed) and regenerate figures/
-	@echo "report: notebooks in notebooks/, figures in figures/"
+# Which helper modules each notebook (and the data build) imports.
+build/deps.mk: src/helpers/deps.py $(NOTEBOOKS) $(HELPERS)
+	@mkdir -p build
+	@$(PYTHON) src/helpers/deps.py $(NOTEBOOKS) > $@
+-include build/deps.mk
 
-data: $(STAMPS)/data.done ## rebuild the derived tables in data/processed/ from data/raw/
+data: $(STAMPS)/data.done ## rebuild the derived tables in data/processed/ (unchanged files keep their dates)
 
-$(STAMPS)/data.done: $(HELPERS) $(RAW) $(SETUP_STAMP)
+$(STAMPS)/data.done: $(RAW) $(SETUP_STAMP)
 	@mkdir -p $(STAMPS)
 	$(BIN)/python -m helpers.build
 	@touch $@
 
-$(STAMPS)/%.done: notebooks/%.ipynb $(STAMPS)/data.done
+# The derived tables are products of the data build; their dates change only when their bytes do.
+$(PROCESSED): $(STAMPS)/data.done ;
+
+report: $(REPORT)/index.html ## run the notebooks whose inputs changed, regenerate figures/ and the HTML report
+	@echo "report: open $(REPORT)/index.html in a browser"
+
+$(STAMPS)/%.done: notebooks/%.ipynb $(PROCESSED) $(RAW) $(RUNNER) | $(STAMPS)/data.done
 	@mkdir -p $(STAMPS)
-	$(BIN)/python -m helpers.pipeline run $<
+	@$(BIN)/python -m helpers.pipeline run $< --html-dir $(REPORT)/notebooks
 	@touch $@
+
+$(REPORT)/index.html: $(NOTEBOOK_STAMPS) src/helpers/report.py
+	@$(BIN)/python -m helpers.report index $(NOTEBOOKS) >/dev/null
 
 test: unit nbval ## run the unit tests, then re-run every notebook against its stored outputs (nbval)
 
@@ -60,4 +79,4 @@ lab: $(SETUP_STAMP) ## open JupyterLab on the project environment
 	$(BIN)/jupyter lab --notebook-dir=.
 
 clean: ## remove generated outputs (build/, figures/); never data/raw/
-	rm -rf build figures/*.png figures/*.svg
+	rm -rf build figures/*.png figures/*.svg figures/*.json

@@ -31,7 +31,7 @@ def test_save_is_byte_identical_across_runs(figure_dir):
     figures.save(_draw(), "probe")
     second = figures.saved_paths("probe")
     assert {p.suffix: _digest(p) for p in second} == digests
-    assert sorted(p.name for p in figure_dir.iterdir()) == ["probe.png", "probe.svg"]
+    assert sorted(p.name for p in figure_dir.iterdir()) == ["probe.json", "probe.png", "probe.svg"]
     plt.close("all")
 
 
@@ -54,3 +54,18 @@ def test_bad_figure_name_is_rejected(figure_dir, bad):
 
 def test_focus_colours():
     assert figures.colour_for("Bạc Liêu") != figures.colour_for("Hà Nội") == figures.OTHER
+
+
+def test_index_entry_records_caption_source_and_notebook(figure_dir, monkeypatch):
+    monkeypatch.setenv(figures.NOTEBOOK_ENV, "notebooks/99_probe.ipynb")
+    figures.save(_draw(), "entry")
+    entry = figures.read_index_entry(figure_dir / "entry.json")
+    assert entry == {
+        "name": "entry",
+        "caption": "Bến Tre, Đồng bằng sông Cửu Long",
+        "source": "test",
+        "method_note": True,
+        "notebook": "notebooks/99_probe.ipynb",
+        "formats": ["png", "svg"],
+    }
+    plt.close("all")

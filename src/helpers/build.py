@@ -26,14 +26,22 @@ BUILDERS: list[tuple[str, str]] = [
 ]
 
 
-def write_csv(table: pd.DataFrame, target: Path) -> None:
-    """Write ``table`` to ``target`` atomically (UTF-8, ``\\n`` line ends, no index)."""
+def write_csv(table: pd.DataFrame, target: Path) -> bool:
+    """Write ``table`` to ``target`` atomically (UTF-8, ``\\n`` line ends, no index).
+
+    An unchanged file is left alone (its modification time too, so that ``make`` re-runs
+    only the notebooks whose data really changed). Returns whether the file changed.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(fd)
     try:
         table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        if target.is_file() and Path(tmp).read_bytes() == target.read_bytes():
+            Path(tmp).unlink()
+            return False
         os.replace(tmp, target)
+        return True
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -49,8 +57,9 @@ def build_all(out_dir: Path = paths.PROCESSED) -> list[Path]:
     for name, spec in BUILDERS:
         started = time.perf_counter()
         table = builder(spec)()
-        write_csv(table, out_dir / name)
-        print(f"built data/processed/{name}: {len(table)} rows in {time.perf_counter() - started:.2f} s", flush=True)
+        changed = write_csv(table, out_dir / name)
+        state = "rebuilt" if changed else "unchanged"
+        print(f"data/processed/{name}: {len(table)} rows, {state} ({time.perf_counter() - started:.2f} s)", flush=True)
         written.append(out_dir / name)
     return written
 

@@ -7,6 +7,7 @@ and moved into place only when complete.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -28,6 +29,7 @@ FOCUS_COLOURS = {
     "Bắc Kạn": "#7d3c98",
 }
 OTHER = "#a6a6a6"
+NOTEBOOK_ENV = paths.NOTEBOOK_ENV
 
 METHOD_NOTE = "DTI method changed between rounds: compare ranks or within-year standardised scores, not raw scores."
 
@@ -56,6 +58,8 @@ def add_source(fig: matplotlib.figure.Figure, source: str, *, method_note: bool 
     if method_note:
         text += f"\n{METHOD_NOTE}"
     fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7, color="#444444", wrap=True)
+    fig._study_source = source  # read by save() for the figure's index entry
+    fig._study_method_note = method_note
 
 
 def _metadata(fmt: str) -> dict:
@@ -68,10 +72,37 @@ def _metadata(fmt: str) -> dict:
     raise ValueError(f"unsupported figure format {fmt!r}; use one of png, svg, pdf")
 
 
-def save(fig: matplotlib.figure.Figure, name: str, *, formats: tuple[str, ...] = FORMATS) -> None:
+def _caption(fig: matplotlib.figure.Figure) -> str:
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        return fig._suptitle.get_text()
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    return titles[0] if titles else ""
+
+
+def _atomic_write(target: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(
+    fig: matplotlib.figure.Figure,
+    name: str,
+    *,
+    formats: tuple[str, ...] = FORMATS,
+    caption: str | None = None,
+) -> None:
     """Save ``fig`` as ``<figure_dir>/<name>.<fmt>`` for each format (see ``saved_paths``).
 
-    Returns nothing, so that a notebook cell ending with it shows no output but the figure.
+    Also writes ``<name>.json`` with the caption (``caption``, else the figure's title),
+    the source line given to ``add_source`` and the notebook that drew it, for the
+    report's index. Returns nothing, so that a notebook cell ending with it shows no
+    output but the figure.
 
     ``name`` is a file stem such as ``"01_corpus_sizes"`` (no directory, no suffix).
     """
@@ -80,21 +111,31 @@ def save(fig: matplotlib.figure.Figure, name: str, *, formats: tuple[str, ...] =
     out_dir = paths.figure_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     for fmt in formats:
-        target = out_dir / f"{name}.{fmt}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=f".{fmt}", dir=out_dir)
-        os.close(fd)
-        try:
+        def write(tmp, fmt=fmt):
             with matplotlib.rc_context({"svg.hashsalt": "dti-vietnam"}):
                 fig.savefig(tmp, format=fmt, metadata=_metadata(fmt), bbox_inches="tight", dpi=DPI)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+
+        _atomic_write(out_dir / f"{name}.{fmt}", write)
+    entry = {
+        "name": name,
+        "caption": caption if caption is not None else _caption(fig),
+        "source": getattr(fig, "_study_source", ""),
+        "method_note": getattr(fig, "_study_method_note", False),
+        "notebook": os.environ.get(NOTEBOOK_ENV, ""),
+        "formats": list(formats),
+    }
+    text = json.dumps(entry, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    _atomic_write(out_dir / f"{name}.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def saved_paths(name: str, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Where ``save(fig, name, formats=formats)`` writes its files."""
     return [paths.figure_dir() / f"{name}.{fmt}" for fmt in formats]
+
+
+def read_index_entry(path: Path) -> dict:
+    """The sidecar written by ``save`` for one figure."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def close(fig: matplotlib.figure.Figure) -> None:

@@ -17,6 +17,9 @@ BUILD = ROOT / "build"
 #: and moves them into ``figures/`` only when a notebook has run to the end).
 FIGURE_DIR_ENV = "HELPERS_FIGURE_DIR"
 
+#: Set by the pipeline to the notebook being run, so each figure records where it was drawn.
+NOTEBOOK_ENV = "HELPERS_NOTEBOOK"
+
 
 def figure_dir() -> Path:
     """Directory that figures are saved to: ``$HELPERS_FIGURE_DIR`` or ``figures/``."""

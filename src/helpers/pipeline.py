@@ -31,6 +31,22 @@ KERNEL = "python3"
 EXECUTION_TIMEOUT = 600  # seconds per cell
 
 
+def _ipc_kernel_manager(socket_dir: str):
+    """A kernel manager that talks to its kernel over Unix sockets in ``socket_dir``.
+
+    Local IPC needs no TCP ports and avoids the kernel's warning about unencrypted TCP.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            self.ip = os.path.join(socket_dir, "kernel")
+
+    return IPCKernelManager
+
+
 class NotebookFailed(RuntimeError):
     """A notebook run failed; the message names the notebook, the cell and the error."""
 
@@ -82,8 +98,12 @@ def run_notebook(
     figure_dir: Path | None = None,
     progress_bar: bool | None = None,
     timeout: int = EXECUTION_TIMEOUT,
+    html_dir: Path | None = None,
 ) -> Path:
-    """Execute ``notebook`` (in place unless ``output`` is given); return the output path."""
+    """Execute ``notebook`` (in place unless ``output`` is given); return the output path.
+
+    With ``html_dir``, the executed notebook is also rendered to ``html_dir/<stem>.html``.
+    """
     notebook = Path(notebook).resolve()
     parameters = dict(parameters or {})
     output = Path(output).resolve() if output else notebook
@@ -99,8 +119,10 @@ def run_notebook(
     staged_nb = work / notebook.name
     staged_figures = work / "figures"
     staged_figures.mkdir()
-    previous = os.environ.get(paths.FIGURE_DIR_ENV)
+    sockets = tempfile.mkdtemp(prefix="nbk-")  # short path: Unix socket names are limited
+    saved_env = {k: os.environ.get(k) for k in (paths.FIGURE_DIR_ENV, paths.NOTEBOOK_ENV)}
     os.environ[paths.FIGURE_DIR_ENV] = str(staged_figures)
+    os.environ[paths.NOTEBOOK_ENV] = paths.relative(notebook)
     try:
         try:
             papermill.execute_notebook(
@@ -113,6 +135,7 @@ def run_notebook(
                 log_output=False,
                 request_save_on_cell_execute=False,
                 execution_timeout=timeout,
+                kernel_manager_class=_ipc_kernel_manager(sockets),
             )
         except papermill.PapermillExecutionError as exc:
             raise NotebookFailed(
@@ -129,7 +152,11 @@ def run_notebook(
                 f"(a warning breaks nbval; fix it at its source): {text.strip()[:300]}"
             )
         strip_run_metadata(nb)
-        # Everything succeeded: move figures, then the notebook, into place.
+        if html_dir is not None:
+            from .report import render_notebook
+
+            render_notebook(nb, work / "page.html")
+        # Everything succeeded: move figures, then the notebook and its page, into place.
         figure_dir.mkdir(parents=True, exist_ok=True)
         for fig in sorted(staged_figures.iterdir()):
             os.replace(fig, figure_dir / fig.name)
@@ -137,12 +164,17 @@ def run_notebook(
         tmp_out = output.with_name(f".{output.name}.tmp")
         nbformat.write(nb, tmp_out)
         os.replace(tmp_out, output)
+        if html_dir is not None:
+            Path(html_dir).mkdir(parents=True, exist_ok=True)
+            os.replace(work / "page.html", Path(html_dir) / f"{output.stem}.html")
     finally:
-        if previous is None:
-            os.environ.pop(paths.FIGURE_DIR_ENV, None)
-        else:
-            os.environ[paths.FIGURE_DIR_ENV] = previous
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(sockets, ignore_errors=True)
     return output
 
 
@@ -160,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                      metavar=("NAME", "VALUE"), help="a notebook parameter (value read as YAML)")
     run.add_argument("--output", type=Path, help="write the executed notebook here (one notebook only)")
     run.add_argument("--figure-dir", type=Path, help="where figures go (default figures/)")
+    run.add_argument("--html-dir", type=Path, help="also render each executed notebook to HTML here")
     args = parser.parse_args(argv)
 
     if args.output and len(args.notebooks) != 1:
@@ -170,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         print(f"[{i}/{total}] {paths.relative(nb)} ...", flush=True)
         try:
-            out = run_notebook(nb, parameters=parameters, output=args.output, figure_dir=args.figure_dir)
+            out = run_notebook(nb, parameters=parameters, output=args.output,
+                               figure_dir=args.figure_dir, html_dir=args.html_dir)
         except (NotebookFailed, ParameterError, FileNotFoundError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
