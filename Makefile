@@ -22,7 +22,7 @@ RAW := $(sort $(shell find data/raw -type f))
 PROCESSED := $(sort $(wildcard data/processed/*.csv))
 RUNNER := src/helpers/pipeline.py src/helpers/report.py
 
-.PHONY: help setup data report test unit nbval lab clean
+.PHONY: help setup data report test unit nbval bench lab clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -70,10 +70,14 @@ test: unit nbval ## run the unit tests, then re-run every notebook against its s
 unit: $(SETUP_STAMP) ## unit tests only
 	$(BIN)/python -m pytest tests
 
-nbval: $(STAMPS)/data.done ## notebooks only: fresh run compared with the committed outputs
-	@mkdir -p build/nbval-figures
+nbval: $(STAMPS)/data.done ## notebooks only: fresh run compared with the committed outputs and figures
+	@rm -rf build/nbval-figures && mkdir -p build/nbval-figures
 	HELPERS_FIGURE_DIR=build/nbval-figures $(BIN)/python -m pytest --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
+	$(BIN)/python scripts/checksums.py same-figures figures build/nbval-figures
+
+bench: $(SETUP_STAMP) ## measure cold and no-op report, its floor, make test and make profiles (build/bench.md)
+	$(BIN)/python scripts/bench.py
 
 lab: $(SETUP_STAMP) ## open JupyterLab on the project environment
 	$(BIN)/jupyter lab --notebook-dir=.

@@ -19,3 +19,9 @@ def test_figure_dir_default_and_override(monkeypatch, tmp_path):
 def test_relative_never_leaks_an_absolute_path():
     assert paths.relative(paths.ROOT / "data" / "raw") == "data/raw"
     assert paths.relative(Path("/somewhere/else/file.csv")) == "file.csv"
+
+
+def test_relative_figure_dir_is_taken_from_the_root(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(paths.FIGURE_DIR_ENV, "build/somewhere")
+    assert paths.figure_dir() == paths.ROOT / "build" / "somewhere"

@@ -22,9 +22,13 @@ NOTEBOOK_ENV = "HELPERS_NOTEBOOK"
 
 
 def figure_dir() -> Path:
-    """Directory that figures are saved to: ``$HELPERS_FIGURE_DIR`` or ``figures/``."""
+    """Directory that figures are saved to: ``$HELPERS_FIGURE_DIR`` or ``figures/``.
+
+    A relative ``$HELPERS_FIGURE_DIR`` is taken relative to the project root, whatever the
+    working directory of the kernel.
+    """
     override = os.environ.get(FIGURE_DIR_ENV)
-    return Path(override) if override else ROOT / "figures"
+    return ROOT / override if override else ROOT / "figures"
 
 
 def relative(path: Path | str) -> str:

@@ -1,0 +1,108 @@
+"""Benchmark of the report pipeline (run by `make bench`; a script, not a timed test).
+
+Measures, on this machine:
+  cold      `make report` after `make clean` (every notebook executed, data rebuilt)
+  floor     the same number of pipeline runs of notebooks that only do each notebook's imports
+  ratio     cold / floor (goal: within 1.5x)
+  no-op     `make report` with nothing changed (median of 5; goal: under 1 s)
+  test      `make test`
+  profiles  `make profiles` (the 63 province pages; goal: under 60 s)
+and checks that two cold runs leave byte-identical figures and derived data.
+Results are printed as a Markdown table and written to build/bench.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import checksums  # noqa: E402
+
+IMPORT_LINE = re.compile(r"^\s*(from\s+\S+\s+import\s+.+|import\s+.+)$")
+
+
+def timed(cmd: list[str], env: dict | None = None) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, check=True, env={**os.environ, **(env or {})},
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def floor_seconds(notebooks: list[Path]) -> float:
+    """Pipeline runs of notebooks that only import what each real notebook imports."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from helpers import pipeline
+
+    work = Path(tempfile.mkdtemp(prefix="bench-floor-", dir=ROOT / "build"))
+    total = 0.0
+    for nb_path in notebooks:
+        nb = nbformat.read(nb_path, as_version=4)
+        imports = [line for c in nb.cells if c.cell_type == "code"
+                   for line in c.source.splitlines() if IMPORT_LINE.match(line)]
+        probe = new_notebook()
+        probe.metadata["kernelspec"] = nb.metadata["kernelspec"]
+        probe.cells = [new_code_cell("\n".join(imports) or "pass")]
+        path = work / nb_path.name
+        nbformat.write(probe, path)
+        started = time.perf_counter()
+        pipeline.run_notebook(path, output=work / f"out-{nb_path.name}", figure_dir=work / "fig",
+                              progress_bar=False, html_dir=work / "html")
+        total += time.perf_counter() - started
+    return total
+
+
+def main() -> int:
+    os.environ["CI"] = "1"  # no progress bars
+    notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    make = ["make", "--no-print-directory"]
+    rows = []
+
+    subprocess.run(make + ["setup"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(make + ["clean"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    cold = timed(make + ["report"])
+    first = checksums.snapshot()
+    subprocess.run(make + ["clean"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    cold_j2 = timed(make + ["-j2", "report"])
+    second = checksums.snapshot()
+    diffs = checksums.compare(first, second)
+
+    floor = floor_seconds(notebooks)
+    noop = statistics.median(timed(make + ["report"]) for _ in range(5))
+    test = timed(make + ["test"])
+    profiles = timed(make + ["profiles"]) if "profiles:" in (ROOT / "Makefile").read_text() else None
+
+    rows = [
+        ("notebooks in the report", f"{len(notebooks)}", ""),
+        ("cold `make report`", f"{cold:.1f} s", ""),
+        ("cold `make -j2 report`", f"{cold_j2:.1f} s", ""),
+        ("floor (same runs, imports only)", f"{floor:.1f} s", ""),
+        ("ratio cold / floor", f"{cold / floor:.2f}", "goal <= 1.5"),
+        ("no-op `make report` (median of 5)", f"{noop:.2f} s", "goal < 1 s"),
+        ("`make test`", f"{test:.1f} s", ""),
+        ("`make profiles` (63 units)", f"{profiles:.1f} s" if profiles is not None else "n/a", "goal < 60 s"),
+        ("two cold runs byte-identical", "yes" if not diffs else f"NO ({len(diffs)} files)",
+         f"{len(first)} files in figures/ and data/processed/"),
+    ]
+    table = ["| measure | value | note |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    text = "\n".join(table) + "\n"
+    for line in diffs:
+        text += f"\ndiffers: {line}"
+    (ROOT / "build").mkdir(exist_ok=True)
+    (ROOT / "build" / "bench.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0 if not diffs else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
