@@ -1,0 +1,43 @@
+"""Many runs of one notebook on warm kernels: isolation, determinism, failures."""
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from helpers import batch
+
+
+def _template(path):
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        new_code_cell("value = 0  # a number", metadata={"tags": ["parameters"]}),
+        new_code_cell("assert 'leftover' not in globals(), 'namespace leaked from an earlier run'\n"
+                      "if value < 0:\n    raise ValueError('negative')\nleftover = value\nprint(value * 2)"),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
+def _outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def test_each_run_gets_its_parameters_and_a_clean_namespace(tmp_path):
+    runs = {f"u{i}": {"value": i} for i in range(5)}
+    result = batch.run_batch(_template(tmp_path / "t.ipynb"), runs, tmp_path / "out", workers=2)
+    assert result.failed == {}
+    assert sorted(result.written) == sorted(runs)
+    for key, params in runs.items():
+        cells = _outputs(result.written[key])
+        assert cells[-1].outputs[0]["text"] == f"{params['value'] * 2}\n"
+        # counts start at 1 whatever kernel ran it and how many runs came before
+        assert [c.execution_count for c in cells] == [1, 2, 3]
+
+
+def test_failures_are_reported_and_write_nothing(tmp_path):
+    runs = {"ok": {"value": 1}, "bad": {"value": -1}}
+    result = batch.run_batch(_template(tmp_path / "t.ipynb"), runs, tmp_path / "out", workers=1)
+    assert list(result.written) == ["ok"]
+    assert "negative" in result.failed["bad"]
+    assert not (tmp_path / "out" / "bad.ipynb").exists()
