@@ -324,3 +324,38 @@ def build_consistency_audit() -> pd.DataFrame:
         })
     audit = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
     return audit.sort_values(["doc_id", "start", "check_id"], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Recall against a hand-checked list
+
+def recall_check(doc_prefix: str = "004") -> pd.DataFrame:
+    """Compare the claims of one document with ``data/codebook/recall_check_<doc>.csv``.
+
+    The hand-checked file lists every digit-bearing expression of the article with a
+    context string that occurs once in the raw text. One row per listed expression, with
+    ``found`` (a claim starts at the same raw offset) and ``kind_ok`` (same kind).
+    """
+    matches = sorted(CODEBOOK_DIR.glob(f"recall_check_{doc_prefix}*.csv"))
+    if len(matches) != 1:
+        raise CodebookError(f"expected one data/codebook/recall_check_{doc_prefix}*.csv, found {len(matches)}")
+    path = matches[0]
+    doc_id = path.stem.removeprefix("recall_check_")
+    doc = next((d for d in corpus.load_documents() if d.doc_id == doc_id), None)
+    if doc is None:
+        raise CodebookError(f"{paths.relative(path)}: document {doc_id!r} is not in the corpus")
+    listed = pd.read_csv(path, dtype=str, keep_default_na=False)
+    found = extract(doc).set_index("start")
+    rows = []
+    for i, row in listed.iterrows():
+        n = doc.raw.count(row["context"])
+        if n != 1 or row["text"] not in row["context"]:
+            raise CodebookError(f"{paths.relative(path)} row {i + 2}: context {row['context']!r} occurs {n} times "
+                                "(must occur once and contain the expression)")
+        start = doc.raw.index(row["context"]) + row["context"].index(row["text"])
+        hit = found.loc[start] if start in found.index else None
+        rows.append({"text": row["text"], "expected_kind": row["kind"], "start": start,
+                     "found": hit is not None, "extracted_text": "" if hit is None else hit["text"],
+                     "extracted_kind": "" if hit is None else hit["kind"],
+                     "kind_ok": hit is not None and hit["kind"] == row["kind"]})
+    return pd.DataFrame(rows)
