@@ -359,3 +359,31 @@ def recall_check(doc_prefix: str = "004") -> pd.DataFrame:
                      "extracted_kind": "" if hit is None else hit["kind"],
                      "kind_ok": hit is not None and hit["kind"] == row["kind"]})
     return pd.DataFrame(rows)
+
+
+def check_kind(kind: str) -> str:
+    """Validate the notebook parameter ``kind``: ``"all"`` or one of ``vnnum.KINDS``."""
+    import difflib
+
+    if kind == "all" or kind in vnnum.KINDS:
+        return kind
+    hint = difflib.get_close_matches(str(kind), list(vnnum.KINDS), n=2, cutoff=0.5)
+    raise ValueError(f"parameter kind={kind!r}: allowed 'all' or {list(vnnum.KINDS)}"
+                     + (f"; did you mean {hint}?" if hint else ""))
+
+
+def select(table: pd.DataFrame, doc_ids, kind: str = "all") -> pd.DataFrame:
+    """Rows of a claims-like table for the given documents and kind."""
+    rows = table[table["doc_id"].isin(set(doc_ids))]
+    if kind != "all" and "kind" in rows.columns:
+        rows = rows[rows["kind"] == kind]
+    return rows.reset_index(drop=True)
+
+
+def per_document(table: pd.DataFrame) -> pd.DataFrame:
+    """Count of claims per document and kind (all kinds as columns, zeros kept)."""
+    counts = pd.crosstab(table["doc_id"], pd.Categorical(table["kind"], categories=list(vnnum.KINDS)), dropna=False)
+    counts.columns = [str(c) for c in counts.columns]
+    counts.index.name = "doc_id"
+    counts["total"] = counts.sum(axis=1)
+    return counts
