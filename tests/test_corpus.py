@@ -66,3 +66,35 @@ def test_select_provinces_by_slug_and_suggestion():
     assert len(corpus.select_provinces(meta, "all")) == 5
     with pytest.raises(ValueError, match=r"did you mean \['bac-lieu'\]"):
         corpus.select_provinces(meta, "bac-liu")
+
+
+def test_prepare_maps_back_to_raw_offsets():
+    raw = "Ðến nay đạt 95%.\n|\nẢnh minh họa |\n- Tin 1 ngày 2\n- Tin 2 có 58 người\n"
+    prep = corpus.prepare(raw, "x")
+    assert prep.text == "Đến nay đạt 95%.\nẢnh minh họa\n"
+    i = prep.text.index("95%")
+    a, b = prep.raw_span(i, i + 3)
+    assert raw[a:b] == "95%"
+    assert [r[2] for r in prep.removed].count("related-article list at the end of the page") == 2
+
+
+def test_prepare_composes_decomposed_characters_with_raw_span():
+    raw = "Bạc Lie\u0302u 1.412 trạm"
+    prep = corpus.prepare(raw)
+    assert prep.text == "Bạc Liêu 1.412 trạm"
+    i = prep.text.index("Liêu")
+    a, b = prep.raw_span(i, i + 4)
+    assert raw[a:b] == "Lie\u0302u"
+
+
+def test_sentence_split_keeps_abbreviations():
+    assert corpus.split_sentences("tại chợ Hộ Phòng (TX. Giá Rai). Ngoài ra") == [
+        "tại chợ Hộ Phòng (TX. Giá Rai).", "Ngoài ra"]
+
+
+def test_real_corpus_boilerplate_removed():
+    docs = {d.doc_id[:3]: d for d in corpus.load_documents()}
+    p1 = corpus.prepare(docs["001"].raw)
+    assert "Trao chứng chỉ bồi dưỡng tiếng Khmer" not in p1.text and p1.text.rstrip().endswith("HOÀNG LAM")
+    p3 = corpus.prepare(docs["003"].raw)
+    assert "\n|\n" not in p3.text and " |" not in p3.text

@@ -23,6 +23,8 @@ from . import paths
 
 #: (file name under data/processed, "module:function"), in dependency order.
 BUILDERS: list[tuple[str, str]] = [
+    ("claims.csv", "claims:build_claims"),
+    ("consistency_audit.csv", "claims:build_consistency_audit"),
 ]
 
 

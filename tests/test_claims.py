@@ -1,0 +1,144 @@
+"""Claims table, codebook provenance, consistency audit, recall."""
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from helpers import claims, corpus, paths, vnnum
+
+
+@pytest.fixture(scope="module")
+def table():
+    return claims.build_claims()
+
+
+@pytest.fixture(scope="module")
+def raws():
+    return {d.doc_id: d.raw for d in corpus.load_documents()}
+
+
+def test_every_claim_text_is_its_raw_span(table, raws):
+    assert len(table) > 100
+    for _, row in table.iterrows():
+        assert raws[row["doc_id"]][row["start"]:row["end"]] == row["text"], row["claim_id"]
+
+
+def test_claim_ids_are_doc_and_raw_start(table):
+    assert table["claim_id"].is_unique
+    for _, row in table.iterrows():
+        assert row["claim_id"] == f"{row['doc_id'][:3]}-{row['start']:06d}"
+
+
+def test_kinds_and_dates_columns(table):
+    assert set(table["kind"]) <= set(vnnum.KINDS)
+    dates = table[table["kind"] == "date"]
+    assert (dates["date_iso"] != "").all() and set(dates["date_precision"]) <= {"day", "month", "year"}
+    assert (table.loc[table["kind"] != "date", "date_iso"] == "").all()
+    # The workshop of 002 ("ngày 23/10") has no year: it stays blank, never guessed.
+    d = table[(table["doc_id"].str.startswith("002")) & (table["text"] == "23/10")].iloc[0]
+    assert (d["kind"], d["date_iso"], d["date_precision"]) == ("date", "--10-23", "day")
+
+
+def test_no_date_or_document_number_is_a_ratio(table):
+    ratios = table[table["kind"] == "ratio"]
+    assert set(ratios["text"]) == {"891.688/958.805", "1.542/1.823", "1.483/1.542", "114,01 thuê bao/100 dân"}
+    assert set(table.loc[table["kind"] == "doc_ref", "text"]) == {"06", "07", "01-NQ/TU", "82/2024/NĐ-CP"}
+
+
+def test_boilerplate_is_not_extracted(table, raws):
+    raw = raws["001_3c913e5edb0545a5"]
+    related = raw.index("- Hội nghị trực tuyến toàn quốc")
+    assert not (table[table["doc_id"] == "001_3c913e5edb0545a5"]["start"] >= related).any()
+    assert "58" in raw[related:]  # the related-article list does hold numbers
+
+
+def test_eth_spelling_is_found_in_raw_offsets(table, raws):
+    # 000 writes "Ðến nay" with U+00D0; the sentence is cleaned, the span is raw.
+    row = table[(table["doc_id"].str.startswith("000")) & (table["text"] == "100%")].iloc[0]
+    assert "Đến nay" in row["sentence"] and "\u00d0" not in row["sentence"]
+
+
+def test_codebook_values_equal_parsed_values_at_their_spans(table, raws):
+    book = claims.load_codebook(claims=table)
+    by_id = table.set_index("claim_id")
+    assert len(book) >= 40
+    for _, row in book.iterrows():
+        c = by_id.loc[row["claim_id"]]
+        span = raws[c["doc_id"]][c["start"]:c["end"]]
+        parsed = vnnum.parse(corpus.normalise(span))
+        assert Decimal(row["value"]) == parsed.value, row["indicator_id"]
+        assert (Decimal(row["denominator"]) if row["denominator"] else None) == parsed.denominator
+
+
+def test_codebook_interface(table):
+    book = claims.load_codebook(claims=table)
+    assert set(book["province"]) == {"Bạc Liêu", "Bến Tre"}
+    assert set(book["pillar"]) <= set(claims.PILLARS)
+    ranks = book[book["pillar"] == "dti"]
+    assert set(ranks["indicator"]) <= set(claims.DTI_RANKS)
+    assert (ranks["denominator"] == "63").all() and (ranks["as_of"] == "2021").all()
+    assert book["as_of"].str.fullmatch(r"(\d{4}(-\d{2}(-\d{2})?)?)?").all()
+    assert (book["unit"] != "").all()
+    assert book["indicator"].str.fullmatch(r"[a-z0-9_]+").all()
+
+
+def test_codebook_mismatch_names_indicator_claim_and_values(tmp_path, table):
+    book = pd.read_csv(claims.CODEBOOK, dtype=str, keep_default_na=False)
+    i = book.index[book["indicator_id"] == "bt-004-mobile_subscribers"][0]
+    book.loc[i, "value"] = "1482177"
+    bad = tmp_path / "indicators.csv"
+    book.to_csv(bad, index=False)
+    with pytest.raises(claims.CodebookError, match=r"bt-004-mobile_subscribers: value '1482177'.*'1482176' parsed at claim 004-\d{6}"):
+        claims.load_codebook(bad, claims=table)
+
+
+def test_codebook_unknown_claim_and_bad_pillar(tmp_path, table):
+    book = pd.read_csv(claims.CODEBOOK, dtype=str, keep_default_na=False)
+    b1 = book.copy(); b1.loc[0, "claim_id"] = "000-999999"
+    b1.to_csv(tmp_path / "a.csv", index=False)
+    with pytest.raises(claims.CodebookError, match="claim '000-999999' is not in the claims table"):
+        claims.load_codebook(tmp_path / "a.csv", claims=table)
+    b2 = book.copy(); b2.loc[0, "pillar"] = "economy"
+    b2.to_csv(tmp_path / "b.csv", index=False)
+    with pytest.raises(claims.CodebookError, match=r"b.csv row 2 .*pillar 'economy'"):
+        claims.read_codebook(tmp_path / "b.csv")
+
+
+def test_judge_respects_precision_and_qualifier():
+    assert claims.judge(Decimal("84.59"), "84,59", "exact", Decimal(1542) / Decimal(1823) * 100)[0] == "consistent"
+    assert claims.judge(Decimal("84.6"), "84,6", "exact", Decimal("84.5858"))[0] == "consistent"
+    assert claims.judge(Decimal("84.58"), "84,58", "exact", Decimal("84.5858"))[0] == "inconsistent"
+    assert claims.judge(Decimal(95), "95", "more_than", Decimal("93.0"))[0] == "inconsistent"
+    assert claims.judge(Decimal(95), "95", "more_than", Decimal("95.2"))[0] == "consistent"
+    assert claims.judge(Decimal(96), "96", "approx", Decimal("95.1"))[0] == "consistent"
+
+
+def test_audit_recomputes_from_the_articles_numbers(table):
+    audit = claims.build_consistency_audit()
+    assert set(audit["status"]) <= set(claims.STATUSES)
+    by = audit.set_index("check_id")
+    # 1.542/1.823 = 84.586 %: consistent with the stated 84,59 %.
+    assert by.loc["share-004-online-services", "status"] == "consistent"
+    assert abs(Decimal(by.loc["share-004-online-services", "recomputed"]) - Decimal(1542) * 100 / Decimal(1823)) < Decimal("0.0001")
+    # 1.483/1.542 = 96.2 %, not the stated 80,2 %.
+    assert by.loc["share-004-national-portal", "status"] == "inconsistent"
+    assert by.loc["sum-003-smart-city-projects", "status"] == "consistent"
+    assert by.loc["cross-dti_rank-001-003", "status"] == "consistent"
+    bad = audit[audit["status"] == "inconsistent"]
+    assert bad["explanation"].str.contains("Inconsistent: ").all()
+    # every percent and ratio claim is audited once at least
+    pr = set(table.loc[table["kind"].isin(["percent", "ratio"]), "claim_id"])
+    assert pr <= set(audit["claim_id"]) | set(pd.read_csv(claims.AUDIT_CHECKS, dtype=str)["numerator_claims"])
+
+
+def test_recall_against_hand_checked_list():
+    r = claims.recall_check("004")
+    assert len(r) >= 50
+    assert r["found"].mean() >= 0.95
+    assert (r.loc[r["found"], "extracted_text"] == r.loc[r["found"], "text"]).all()
+    assert r["kind_ok"].mean() >= 0.95
+
+
+def test_committed_codebook_files_exist():
+    assert (paths.DATA / "codebook" / "README.md").is_file()
