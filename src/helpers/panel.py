@@ -256,7 +256,7 @@ def disagreements(panel: pd.DataFrame) -> pd.DataFrame:
                 if other[field] == ref[field]:
                     continue
                 diff = float(other[field]) - float(ref[field])
-                cast = int if field == "rank" else float
+                cast = (lambda v: str(int(v))) if field == "rank" else (lambda v: str(float(v)))
                 note = _rounding_note(float(ref[field]), float(other[field])) if field == "score" else ""
                 if other["note"]:
                     note = "; ".join(x for x in (note, other["note"]) if x)
