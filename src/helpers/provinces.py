@@ -150,6 +150,11 @@ def from_slug(slug: str, path: Path = REFERENCE) -> str:
     if not isinstance(slug, str):
         raise UnknownProvinceError(f"province slug must be a string like 'bac-lieu', got {slug!r}")
     hit = table.loc[table["slug"] == slug, "gso_code"]
+    if hit.empty and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+        # an ASCII alias in slug form ("ho-chi-minh", "hue", "brvt")
+        code = _alias_index(str(path)).get(key(slug))
+        if code:
+            return code
     if hit.empty:
         hint = closest(slug, table["slug"].tolist())
         raise UnknownProvinceError(

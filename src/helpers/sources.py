@@ -9,6 +9,7 @@ year, competition-rank ties, a higher score never with a worse rank). Anything w
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 from pathlib import Path
@@ -101,6 +102,11 @@ def verify_raw(raw_dir: Path = paths.RAW, manifest: Path = MANIFEST) -> pd.DataF
 
 # --- reading and reporting -----------------------------------------------------------
 
+def _plain(value):
+    """A cell value without numpy wrappers, for messages."""
+    return value.item() if hasattr(value, "item") else value
+
+
 def _where(path: Path, index: int | None = None, column: str | None = None) -> str:
     text = paths.relative(path)
     if index is not None:
@@ -115,7 +121,16 @@ def _read(path: Path, columns: dict[str, str]) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise SourceError(f"{paths.relative(path)}: file not found; restore it from ../shared")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    width = len(rows[0]) if rows else 0
+    for line, fields in enumerate(rows[1:], start=2):
+        if len(fields) != width:
+            raise SourceError(
+                f"{paths.relative(path)} row {line - 1} (line {line}): {len(fields)} fields, the header "
+                f"has {width}; quote cells that contain a comma (e.g. a decimal comma) or remove the stray one"
+            )
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False)
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise SourceError(
@@ -152,7 +167,7 @@ def _validate(table: pd.DataFrame, schema: pa.DataFrameSchema, path: Path) -> pd
             index = case.index if pd.notna(case.index) else None
             column = case.column if isinstance(case.column, str) else None
             lines.append(
-                f"{_where(path, index, column)}: value {case.failure_case!r} fails {case.check}"
+                f"{_where(path, index, column)}: value {_plain(case.failure_case)!r} fails {case.check}"
             )
         more = f" (and {len(cases) - 5} more)" if len(cases) > 5 else ""
         raise SourceError(
@@ -177,7 +192,7 @@ def _one_per(table: pd.DataFrame, path: Path, keys: list[str], what: str) -> Non
     dup = table.duplicated(keys, keep=False)
     if dup.any():
         rows = table.index[dup].tolist()
-        first = table.loc[rows[0], keys].tolist()
+        first = [_plain(v) for v in table.loc[rows[0], keys]]
         raise SourceError(
             f"{paths.relative(path)} rows {[r + 1 for r in rows]} (lines {[r + 2 for r in rows]}), "
             f"columns {keys}: duplicate {what} {first}; keep one row per {what}"
