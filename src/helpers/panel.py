@@ -386,3 +386,48 @@ def build_34units() -> pd.DataFrame:
     out["published_score"] = out["new_unit_code_2025"].map(published["dti_score"])
     out["published_source"] = out["new_unit_code_2025"].map(published["source_url"]).fillna("")
     return out.sort_values(["rank", "new_unit_code_2025"], ignore_index=True)
+
+
+# --- views used by the data notebook ---------------------------------------------------
+
+def coverage_matrix(panel: pd.DataFrame, source_kind: str) -> pd.DataFrame:
+    """Share of the 63 units observed, years × measures, for one source kind
+    (or "any non-derived"). Unobserved cells are 0."""
+    cov = coverage(panel)
+    cov = cov[cov["source_kind"] == source_kind]
+    matrix = cov.pivot(index="year", columns="measure", values="share")
+    return matrix.reindex(index=sorted(panel["year"].unique()), columns=MEASURES).fillna(0.0)
+
+
+def ranking_by_region(year: int, panel: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Overall DTI rank of every unit in a complete year, with its GSO region."""
+    ranks = cross_section(year, "dti", "rank", panel=panel)
+    ref = provinces.load_reference().set_index("gso_code")
+    table = pd.DataFrame({"gso_code": ranks.index, "province": ref.loc[ranks.index, "name_vi"].values,
+                          "region": ref.loc[ranks.index, "region"].values, "rank": ranks.values})
+    return table.sort_values(["rank", "gso_code"], ignore_index=True)
+
+
+def bottom_known(panel: pd.DataFrame, worst_from: int = 59) -> pd.DataFrame:
+    """Units with an overall rank of ``worst_from`` or worse, per year, as far as known.
+
+    Non-derived rows only (preferred source per unit); ``coverage`` says how many of the 63
+    overall ranks that year are known, so a missing name in a partial year is not evidence.
+    """
+    rows = []
+    for year in sorted(panel["year"].unique()):
+        ranks = cross_section(year, "dti", "rank", allow_partial=True, panel=panel)
+        chosen = _order(panel[(panel["year"] == year) & (panel["measure"] == "dti") & panel["rank"].notna()
+                              & (panel["source_kind"] != "derived")]).drop_duplicates("gso_code")
+        chosen = chosen.set_index("gso_code")
+        for code, rank in ranks[ranks >= worst_from].sort_values().items():
+            rows.append({"year": year, "rank": int(rank), "province": chosen.at[code, "province"],
+                         "source_kind": chosen.at[code, "source_kind"],
+                         "rank_method": chosen.at[code, "rank_method"],
+                         "overall ranks known": ranks.attrs["coverage"]})
+        if not (ranks >= worst_from).any():
+            rows.append({"year": year, "rank": pd.NA, "province": "(none known)", "source_kind": "",
+                         "rank_method": "", "overall ranks known": ranks.attrs["coverage"]})
+    table = pd.DataFrame(rows)
+    table["rank"] = table["rank"].astype("Int64")
+    return table
