@@ -25,6 +25,11 @@ from . import paths
 BUILDERS: list[tuple[str, str]] = [
     ("claims.csv", "claims:build_claims"),
     ("consistency_audit.csv", "claims:build_consistency_audit"),
+    ("crosswalk_2025.csv", "panel:build_crosswalk"),
+    ("dti_panel.csv", "panel:build_panel"),
+    ("panel_disagreements.csv", "panel:build_disagreements"),
+    ("dti_2024_34units.csv", "panel:build_34units"),
+    ("other_indices.csv", "panel:build_other_indices"),
 ]
 
 
