@@ -174,8 +174,6 @@ def corpus_ranks(codebook: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def _corpus_rows() -> pd.DataFrame:
-    if not (CODEBOOK.is_file() and CLAIMS.is_file()):
-        return _frame([])
     codebook = pd.read_csv(CODEBOOK, dtype=str, keep_default_na=False)
     claims = pd.read_csv(CLAIMS, dtype={"claim_id": str, "doc_id": str})
     return corpus_ranks(codebook, claims)
