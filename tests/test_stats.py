@@ -106,6 +106,13 @@ def test_rtm_benchmark_is_reproducible_and_judges_rises():
         stats.rtm_benchmark(0.8, 63, start_rank=64)
 
 
+def test_rtm_benchmark_widens_with_uncertain_persistence():
+    sure = stats.rtm_benchmark(0.8, 63, draws=4000, seed=13)
+    unsure = stats.rtm_benchmark(0.8, 63, rho_se_fisher_z=0.15, draws=4000, seed=13)
+    assert unsure.next_ranks.std() > sure.next_ranks.std()
+    assert unsure.interval[0] <= sure.interval[0]
+
+
 def test_simulated_rankings_have_the_requested_spearman_correlation():
     # the generator behind the benchmark: check its rank correlation equals the input
     rho_s = 0.8

@@ -189,7 +189,8 @@ class RTMBenchmark:
 
 
 def rtm_benchmark(rho_s: float, n_units: int, start_rank: int | None = None, *,
-                  draws: int = 4000, seed: int = DEFAULT_SEED, level: float = 0.90) -> RTMBenchmark:
+                  rho_se_fisher_z: float = 0.0, draws: int = 4000, seed: int = DEFAULT_SEED,
+                  level: float = 0.90) -> RTMBenchmark:
     """Where a unit ranked ``start_rank`` (default: last) is expected to rank next round by chance.
 
     Assumption (the "no real change" null): each round's ranking is the order of a latent
@@ -199,15 +200,28 @@ def rtm_benchmark(rho_s: float, n_units: int, start_rank: int | None = None, *,
     ``n_units`` units, takes the unit ranked ``start_rank`` in the first round and records
     its rank in the second. A rise from last that stays inside the interval is what
     regression to the mean alone produces, and should not be called progress.
+
+    With ``rho_se_fisher_z > 0`` the uncertainty of the persistence estimate is carried
+    into the benchmark: each draw uses its own correlation, ``tanh(atanh(rho_s) + se·N(0, 1))``
+    (the Fisher-z interval of ``rank_correlation``), so the interval widens accordingly.
     """
     start_rank = n_units if start_rank is None else int(start_rank)
     _check_rank(n_units, start_rank)
     if draws < 100:
         raise ValueError(f"draws must be at least 100, got {draws}")
-    r = spearman_to_pearson(rho_s)
+    if rho_se_fisher_z < 0:
+        raise ValueError(f"rho_se_fisher_z must be >= 0, got {rho_se_fisher_z}")
+    spearman_to_pearson(rho_s)  # validates the range
     rng = np.random.default_rng(seed)
     first = rng.standard_normal((draws, n_units))
-    second = r * first + math.sqrt(max(1 - r**2, 0.0)) * rng.standard_normal((draws, n_units))
+    noise = rng.standard_normal((draws, n_units))
+    if rho_se_fisher_z > 0:
+        centre = math.atanh(min(max(rho_s, -0.999999), 0.999999))
+        rho_draws = np.tanh(centre + rho_se_fisher_z * rng.standard_normal(draws))
+    else:
+        rho_draws = np.full(draws, float(rho_s))
+    r = (2 * np.sin(np.pi * rho_draws / 6))[:, None]
+    second = r * first + np.sqrt(np.clip(1 - r**2, 0.0, None)) * noise
     # the unit at rank k (1 = best) is the k-th largest first-round score
     order = np.argsort(-first, axis=1, kind="stable")
     unit = order[:, start_rank - 1]
