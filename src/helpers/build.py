@@ -23,6 +23,11 @@ from . import paths
 
 #: (file name under data/processed, "module:function"), in dependency order.
 BUILDERS: list[tuple[str, str]] = [
+    ("crosswalk_2025.csv", "panel:build_crosswalk"),
+    ("dti_panel.csv", "panel:build_panel"),
+    ("panel_disagreements.csv", "panel:build_disagreements"),
+    ("dti_2024_34units.csv", "panel:build_34units"),
+    ("other_indices.csv", "panel:build_other_indices"),
 ]
 
 

@@ -1,10 +1,43 @@
-"""Province names: ASCII slugs for parameters (``bac-lieu``) and closest-name suggestions."""
+"""Province names and the 2025 crosswalk.
+
+- ``load_reference()``: the 63 pre-2025 units (``data/raw/provinces/provinces.csv``).
+- ``resolve(name)``: canonical GSO code (2-digit string) for any spelling seen in the
+  sources: with or without "TP."/"Tỉnh"/"Thành phố", with or without diacritics, hyphens
+  or spaces, English names, and every alias in ``provinces.csv``.
+- ``slugify``/``from_slug``: ASCII slugs for notebook parameters (``bac-lieu``).
+- ``crosswalk()``/``resolve_new_unit(name)``: the 2025 reorganisation (63 → 34). Names of
+  the 34 new units are resolved **only** through ``merger_2025.csv``, never through the
+  63-unit aliases ("Cà Mau" after 2025 is Bạc Liêu + Cà Mau).
+
+An unknown name raises ``UnknownProvinceError`` that suggests the closest names.
+"""
 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+
+REFERENCE = paths.RAW / "provinces" / "provinces.csv"
+MERGER = paths.RAW / "provinces" / "merger_2025.csv"
+N_UNITS = 63
+N_UNITS_2025 = 34
+
+# Administrative prefixes dropped before comparing names ("TP. Đà Nẵng" = "Đà Nẵng").
+_PREFIX = re.compile(r"^(thanh pho|tp|tinh)(?=[^a-z]|$)[^a-z0-9]*")
+
+
+class UnknownProvinceError(KeyError, ValueError):
+    """A name, slug or code that matches no province (the message suggests close ones)."""
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the whole message
+        return str(self.args[0]) if self.args else ""
 
 
 def slugify(name: str) -> str:
@@ -19,3 +52,204 @@ def closest(value: str, choices: list[str], n: int = 3) -> list[str]:
     by_slug = {slugify(c): c for c in choices}
     hits = difflib.get_close_matches(slugify(value), list(by_slug), n=n, cutoff=0.5)
     return [by_slug[h] for h in hits]
+
+
+def key(name: str) -> str:
+    """Comparison key of a name: NFC, no diacritics, no prefix, no spaces/hyphens/dots.
+
+    ``"TP. Đà Nẵng"``, ``"Da Nang"`` and ``"Đà  Nẵng"`` all give ``"danang"``; ``"Hoà Bình"``
+    and ``"Hòa Bình"`` both give ``"hoabinh"``.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"province name must be a string, got {type(name).__name__} {name!r}")
+    slug = slugify(unicodedata.normalize("NFC", name)).replace("-", " ")
+    slug = _PREFIX.sub("", slug)
+    return re.sub(r"[^a-z0-9]", "", slug)
+
+
+@functools.lru_cache(maxsize=None)
+def _reference(path: str) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    required = ["gso_code", "name_vi", "name_ascii", "aliases", "type", "region"]
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        raise ValueError(f"{paths.relative(path)}: missing column(s) {missing}")
+    for i, code in enumerate(table["gso_code"]):
+        if not re.fullmatch(r"\d{2}", code):
+            raise ValueError(
+                f"{paths.relative(path)} row {i + 2}, column gso_code: {code!r} is not a "
+                "2-digit zero-padded code; write it as e.g. '01'"
+            )
+    if table["gso_code"].duplicated().any():
+        dup = table.loc[table["gso_code"].duplicated(), "gso_code"].tolist()
+        raise ValueError(f"{paths.relative(path)}: duplicate gso_code {dup}")
+    if len(table) != N_UNITS:
+        raise ValueError(f"{paths.relative(path)}: {len(table)} rows, expected {N_UNITS} units")
+    for column in ("population_2019_census", "population_latest", "area_km2"):
+        if column in table.columns:
+            table[column] = pd.to_numeric(table[column])
+    table["slug"] = table["name_vi"].map(slugify)
+    return table
+
+
+def load_reference(path: Path = REFERENCE) -> pd.DataFrame:
+    """The 63 pre-2025 units, one row each, ``gso_code`` as a 2-digit string, plus ``slug``."""
+    return _reference(str(path)).copy()
+
+
+@functools.lru_cache(maxsize=None)
+def _alias_index(path: str) -> dict[str, str]:
+    table = _reference(path)
+    index: dict[str, str] = {}
+    for row in table.itertuples(index=False):
+        names = [row.name_vi, row.name_ascii, *row.aliases.split(";")]
+        for name in names:
+            if not name.strip():
+                continue
+            k = key(name)
+            if index.get(k, row.gso_code) != row.gso_code:
+                raise ValueError(
+                    f"{paths.relative(path)}: alias {name!r} of {row.name_vi} ({row.gso_code}) "
+                    f"also names unit {index[k]}; remove the ambiguous alias"
+                )
+            index[k] = row.gso_code
+    return index
+
+
+def resolve(name: str, path: Path = REFERENCE) -> str:
+    """GSO code of a pre-2025 province from any spelling the sources use.
+
+    Raises ``UnknownProvinceError`` with the closest names when nothing matches.
+    """
+    index = _alias_index(str(path))
+    k = key(name)
+    if k in index:
+        return index[k]
+    names = load_reference(path)["name_vi"].tolist()
+    hint = closest(re.sub(r"^(tp|tinh|thanh pho)\W+", "", slugify(name).replace("-", " ")), names)
+    raise UnknownProvinceError(
+        f"unknown province {name!r}: not one of the 63 pre-2025 units or their aliases in "
+        f"{paths.relative(path)}" + (f"; did you mean {hint}?" if hint else "; see the name_vi column")
+    )
+
+
+def name_of(gso_code: str, path: Path = REFERENCE) -> str:
+    """Canonical Vietnamese name (``name_vi``) of a GSO code."""
+    table = _reference(str(path))
+    hit = table.loc[table["gso_code"] == gso_code, "name_vi"]
+    if hit.empty:
+        raise UnknownProvinceError(
+            f"unknown GSO code {gso_code!r}: expected one of the 63 2-digit codes in {paths.relative(path)}"
+        )
+    return hit.iloc[0]
+
+
+def from_slug(slug: str, path: Path = REFERENCE) -> str:
+    """GSO code of an ASCII slug such as ``bac-lieu`` (as used for notebook parameters)."""
+    table = _reference(str(path))
+    if not isinstance(slug, str):
+        raise UnknownProvinceError(f"province slug must be a string like 'bac-lieu', got {slug!r}")
+    hit = table.loc[table["slug"] == slug, "gso_code"]
+    if hit.empty:
+        hint = closest(slug, table["slug"].tolist())
+        raise UnknownProvinceError(
+            f"unknown province slug {slug!r}: expected an ASCII slug of a pre-2025 province such "
+            "as 'bac-lieu' or 'ben-tre'" + (f"; did you mean {hint}?" if hint else "")
+        )
+    return hit.iloc[0]
+
+
+def slugs(path: Path = REFERENCE) -> list[str]:
+    """All 63 allowed slugs, in GSO-code order."""
+    return _reference(str(path))["slug"].tolist()
+
+
+# --- 2025 reorganisation --------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _merger(path: str, reference: str) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    required = ["gso_code", "name_vi", "new_unit_2025", "new_unit_short", "new_unit_code_2025",
+                "constituents", "unchanged"]
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        raise ValueError(f"{paths.relative(path)}: missing column(s) {missing}")
+    ref = _reference(reference).set_index("gso_code")["name_vi"]
+    for i, row in table.iterrows():
+        if row["gso_code"] not in ref.index:
+            raise ValueError(
+                f"{paths.relative(path)} row {i + 2}, column gso_code: {row['gso_code']!r} is not "
+                "a pre-2025 GSO code in provinces.csv"
+            )
+        if row["unchanged"] not in {"yes", "no"}:
+            raise ValueError(
+                f"{paths.relative(path)} row {i + 2}, column unchanged: {row['unchanged']!r}; "
+                "expected 'yes' or 'no'"
+            )
+    if sorted(table["gso_code"]) != sorted(ref.index):
+        raise ValueError(f"{paths.relative(path)}: does not list each of the 63 units exactly once")
+    per_unit = table.groupby("new_unit_code_2025")["new_unit_short"].nunique()
+    if (per_unit > 1).any() or table["new_unit_short"].nunique() != N_UNITS_2025:
+        raise ValueError(
+            f"{paths.relative(path)}: expected {N_UNITS_2025} new units, each with one name and code"
+        )
+    return table
+
+
+def crosswalk(path: Path = MERGER, reference: Path = REFERENCE) -> pd.DataFrame:
+    """Old unit → 2025 unit: gso_code, province, new_unit, new_unit_code_2025, constituents, unchanged.
+
+    ``new_unit_code_2025`` reuses an old code of one partner: join post-2025 data on it only
+    together with ``new_unit`` and never to the old ``gso_code``.
+    """
+    table = _merger(str(path), str(reference))
+    ref = _reference(str(reference)).set_index("gso_code")["name_vi"]
+    out = pd.DataFrame(
+        {
+            "gso_code": table["gso_code"],
+            "province": table["gso_code"].map(ref),
+            "new_unit": table["new_unit_short"],
+            "new_unit_code_2025": table["new_unit_code_2025"],
+            "constituents": table["constituents"],
+            "unchanged": table["unchanged"] == "yes",
+        }
+    )
+    return out.sort_values("gso_code", ignore_index=True)
+
+
+@functools.lru_cache(maxsize=None)
+def _new_unit_index(path: str, reference: str) -> dict[str, tuple[str, str]]:
+    table = _merger(path, reference)
+    index: dict[str, tuple[str, str]] = {}
+    for row in table.drop_duplicates("new_unit_code_2025").itertuples(index=False):
+        for name in (row.new_unit_2025, row.new_unit_short):
+            index[key(name)] = (row.new_unit_code_2025, row.new_unit_short)
+    return index
+
+
+def resolve_new_unit(name: str, path: Path = MERGER, reference: Path = REFERENCE) -> str:
+    """2025 code of one of the 34 new units, from the names in ``merger_2025.csv`` only.
+
+    ``"Cà Mau"`` here means the merged unit (code 96: Bạc Liêu + Cà Mau); an old name that is
+    not also a new unit (``"Bạc Liêu"``) is an error, never silently mapped.
+    """
+    index = _new_unit_index(str(path), str(reference))
+    k = key(name)
+    if k in index:
+        return index[k][0]
+    units = sorted({v[1] for v in index.values()})
+    hint = closest(name, units)
+    raise UnknownProvinceError(
+        f"unknown 2025 unit {name!r}: not one of the {N_UNITS_2025} new units in "
+        f"{paths.relative(path)} (old province names are not new units; follow them through "
+        "crosswalk())" + (f"; did you mean {hint}?" if hint else "")
+    )
+
+
+def new_unit_name(code_2025: str, path: Path = MERGER, reference: Path = REFERENCE) -> str:
+    """Short name of the 2025 unit with that 2025 code."""
+    index = _new_unit_index(str(path), str(reference))
+    for code, name in index.values():
+        if code == code_2025:
+            return name
+    raise UnknownProvinceError(f"unknown 2025 unit code {code_2025!r}")

@@ -1,19 +1,55 @@
-"""Raw inputs: the checksum manifest of ``data/raw/`` and its verification."""
+"""Raw inputs: the checksum manifest of ``data/raw/``, and loaders that validate each table.
+
+Every raw CSV has one loader (``LOADERS``). A loader reads all cells as text, parses the
+numeric columns, validates the table against its pandera schema (types, ranges, ranks in
+1..number of units, scores in [0, 1]) and then the cross-row rules (one row per unit and
+year, competition-rank ties, a higher score never with a worse rank). Anything wrong raises
+``SourceError`` naming the file, the row (data row and CSV line), the column and the fix.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
 
-from . import paths
+from . import paths, provinces
 
 MANIFEST = paths.RAW / "MANIFEST.csv"
+DTI = paths.RAW / "dti"
+OTHER = paths.RAW / "other_indices"
+PROV = paths.RAW / "provinces"
+
+#: DTI measures: (measure, rank column, score column). Pillar scores (gov/econ/soc) and
+#: activity indices (gov_activity ...) are different measures and stay apart.
+DTI_MEASURES: list[tuple[str, str | None, str]] = [
+    ("dti", "rank", "dti_score"),
+    ("gov", "gov_rank", "gov_score"),
+    ("econ", "econ_rank", "econ_score"),
+    ("soc", "soc_rank", "soc_score"),
+    ("awareness", None, "awareness"),
+    ("institutions", None, "institutions"),
+    ("infrastructure", None, "infrastructure"),
+    ("human_resources", None, "human_resources"),
+    ("cybersecurity", None, "cybersecurity"),
+    ("gov_activity", None, "gov_activity"),
+    ("econ_activity", None, "econ_activity"),
+    ("soc_activity", None, "soc_activity"),
+]
+DTI_YEARS = (2020, 2021, 2022, 2023, 2024)
 
 
 class ChecksumError(ValueError):
     """A raw input is missing, unlisted, or differs from its recorded checksum."""
+
+
+class SourceError(ValueError):
+    """A raw table does not match its schema (the message names file, row and column)."""
 
 
 def sha256(path: Path) -> str:
@@ -61,3 +97,424 @@ def verify_raw(raw_dir: Path = paths.RAW, manifest: Path = MANIFEST) -> pd.DataF
                 "the raw file was changed. Restore the original from ../shared."
             )
     return table
+
+
+# --- reading and reporting -----------------------------------------------------------
+
+def _where(path: Path, index: int | None = None, column: str | None = None) -> str:
+    text = paths.relative(path)
+    if index is not None:
+        text += f" row {int(index) + 1} (line {int(index) + 2})"
+    if column is not None:
+        text += f", column {column}"
+    return text
+
+
+def _read(path: Path, columns: dict[str, str]) -> pd.DataFrame:
+    """Read ``path`` as text and parse ``columns`` (kind ``str``, ``int`` or ``float``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(f"{paths.relative(path)}: file not found; restore it from ../shared")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise SourceError(
+            f"{paths.relative(path)}: missing column(s) {missing}; the header must contain "
+            f"{list(columns)}"
+        )
+    for column, kind in columns.items():
+        if kind == "str":
+            table[column] = table[column].astype(object)
+            continue
+        text = table[column].str.strip()
+        number = pd.to_numeric(text.where(text != ""), errors="coerce")
+        bad = number.isna() & (text != "")
+        if kind == "int":
+            bad |= number.notna() & (number != number.round())
+        if bad.any():
+            i = bad.idxmax()
+            raise SourceError(
+                f"{_where(path, i, column)}: {table.at[i, column]!r} is not a "
+                f"{'whole number' if kind == 'int' else 'number'}; leave the cell blank when no "
+                "source states the value"
+            )
+        table[column] = number.astype("Int64") if kind == "int" else number.astype(float)
+    return table
+
+
+def _validate(table: pd.DataFrame, schema: pa.DataFrameSchema, path: Path) -> pd.DataFrame:
+    try:
+        return schema.validate(table, lazy=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+        lines = []
+        for case in cases.head(5).itertuples(index=False):
+            index = case.index if pd.notna(case.index) else None
+            column = case.column if isinstance(case.column, str) else None
+            lines.append(
+                f"{_where(path, index, column)}: value {case.failure_case!r} fails {case.check}"
+            )
+        more = f" (and {len(cases) - 5} more)" if len(cases) > 5 else ""
+        raise SourceError(
+            "; ".join(lines) + more + "; correct the cell against its source or leave it blank"
+        ) from None
+
+
+def _resolve_column(table: pd.DataFrame, path: Path, column: str, target: str = "gso_code",
+                    resolver: Callable[[str], str] = provinces.resolve) -> pd.DataFrame:
+    codes = []
+    for i, name in table[column].items():
+        try:
+            codes.append(resolver(name))
+        except provinces.UnknownProvinceError as exc:
+            raise SourceError(f"{_where(path, i, column)}: {exc}; fix the spelling or add an alias "
+                              "to provinces/provinces.csv") from None
+    table[target] = codes
+    return table
+
+
+def _one_per(table: pd.DataFrame, path: Path, keys: list[str], what: str) -> None:
+    dup = table.duplicated(keys, keep=False)
+    if dup.any():
+        rows = table.index[dup].tolist()
+        first = table.loc[rows[0], keys].tolist()
+        raise SourceError(
+            f"{paths.relative(path)} rows {[r + 1 for r in rows]} (lines {[r + 2 for r in rows]}), "
+            f"columns {keys}: duplicate {what} {first}; keep one row per {what}"
+        )
+
+
+def competition_rank_problems(ranks: pd.Series) -> list[str]:
+    """Problems with ``ranks`` as (possibly partial) competition ranks ("1224" style).
+
+    A rank shared by k units must be followed by rank r + k: ranks r+1 .. r+k-1 may not
+    occur. Returns messages (empty when the ranks are consistent).
+    """
+    counts = ranks.dropna().astype(int).value_counts()
+    problems = []
+    for r, k in sorted(counts.items()):
+        skipped = [s for s in range(r + 1, r + k) if s in counts.index]
+        if skipped:
+            problems.append(f"rank {r} is shared by {k} units, so rank(s) {skipped} cannot occur")
+    return problems
+
+
+def check_rank_rules(table: pd.DataFrame, path: Path, rank: str, score: str | None,
+                     group: list[str], n_units: int) -> None:
+    """Competition-rank ties and 'a higher score never with a worse rank' within ``group``."""
+    for keys, part in table.groupby(group, sort=True):
+        problems = competition_rank_problems(part[rank])
+        if problems:
+            rows = part.index[part[rank].notna()].tolist()
+            raise SourceError(
+                f"{paths.relative(path)}, column {rank}, {dict(zip(group, keys if isinstance(keys, tuple) else (keys,)))}: "
+                f"{problems[0]} (rows {[r + 1 for r in rows][:10]}...); ranks must be competition ranks"
+            )
+        if score is None:
+            continue
+        both = part[part[rank].notna() & part[score].notna()]
+        for i, a in both.iterrows():
+            worse = both[(both[score] < a[score]) & (both[rank] < a[rank])]
+            if not worse.empty:
+                j = worse.index[0]
+                raise SourceError(
+                    f"{_where(path, i, rank)}: score {a[score]} ranks {a[rank]}, but row {j + 1} "
+                    f"(line {j + 2}) has a lower score {both.at[j, score]} with a better rank "
+                    f"{both.at[j, rank]}; a higher score never has a worse rank"
+                )
+
+
+def _rank_check(n: int) -> pa.Check:
+    return pa.Check.in_range(1, n, error=f"rank within 1..{n}")
+
+
+_SCORE = pa.Check.in_range(0.0, 1.0, error="score within [0, 1]")
+_URL = pa.Check.str_matches(r"^(https?://\S+)( \| https?://\S+)*$", error="source_url: URL(s) separated by ' | '")
+_CODE = pa.Check.str_matches(r"^\d{2}$", error="2-digit zero-padded GSO code")
+
+
+def _dti_schema(year: int, n_units: int, unit_column: str = "province") -> pa.DataFrameSchema:
+    cols: dict[str, pa.Column] = {
+        "year": pa.Column("Int64", pa.Check.isin([year], error=f"year {year} (the file's year)")),
+        unit_column: pa.Column(object, pa.Check.str_length(min_value=1, error="a province name")),
+        "source_url": pa.Column(object, pa.Check(lambda s: (s == "") | s.str.match(r"^https?://"), error="blank or URL(s) separated by ' | '")),
+    }
+    for _, rank, score in DTI_MEASURES:
+        if rank:
+            cols[rank] = pa.Column("Int64", _rank_check(n_units), nullable=True)
+        cols[score] = pa.Column(float, _SCORE, nullable=True)
+    return pa.DataFrameSchema(cols, strict=False)
+
+
+def _dti_columns() -> dict[str, str]:
+    columns = {"year": "int", "province": "str"}
+    for _, rank, score in DTI_MEASURES:
+        if rank:
+            columns[rank] = "int"
+        columns[score] = "float"
+    columns["source_url"] = "str"
+    return columns
+
+
+def _valued(table: pd.DataFrame, path: Path) -> None:
+    """A row that states a value must name its source."""
+    values = [c for _, r, s in DTI_MEASURES for c in (r, s) if c]
+    stated = table[values].notna().any(axis=1)
+    bad = stated & (table["source_url"] == "")
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(f"{_where(path, i, 'source_url')}: the row states a value but names no source; add its URL")
+
+
+# --- loaders --------------------------------------------------------------------------
+
+def load_dti_year(year: int, path: Path | None = None) -> pd.DataFrame:
+    """``dti/dti_<year>.csv``: one row per pre-2025 unit, with ``gso_code`` added."""
+    path = Path(path) if path else DTI / f"dti_{year}.csv"
+    table = _validate(_read(path, _dti_columns()), _dti_schema(year, provinces.N_UNITS), path)
+    table = _resolve_column(table, path, "province")
+    _one_per(table, path, ["year", "gso_code"], "unit and year")
+    if len(table) != provinces.N_UNITS:
+        raise SourceError(f"{paths.relative(path)}: {len(table)} rows, expected one per unit ({provinces.N_UNITS})")
+    _valued(table, path)
+    for _, rank, score in DTI_MEASURES:
+        if rank:
+            check_rank_rules(table, path, rank, score, ["year"], provinces.N_UNITS)
+    return table
+
+
+def load_dti_34units(path: Path = DTI / "dti_2024_34units.csv") -> pd.DataFrame:
+    """DTI 2024 as published for the 34 new units; ``new_unit_code_2025`` via the merger table."""
+    path = Path(path)
+    table = _validate(_read(path, _dti_columns()), _dti_schema(2024, provinces.N_UNITS_2025), path)
+    table = _resolve_column(table, path, "province", "new_unit_code_2025", provinces.resolve_new_unit)
+    _one_per(table, path, ["year", "new_unit_code_2025"], "new unit and year")
+    _valued(table, path)
+    check_rank_rules(table, path, "rank", "dti_score", ["year"], provinces.N_UNITS_2025)
+    return table
+
+
+def load_dti_34units_scores(path: Path = DTI / "dti_2024_34units_scores.csv") -> pd.DataFrame:
+    path = Path(path)
+    schema = pa.DataFrameSchema({
+        "year": pa.Column("Int64", pa.Check.isin([2024])),
+        "new_unit": pa.Column(object),
+        "dti_score": pa.Column(float, _SCORE),
+        "source_url": pa.Column(object, _URL),
+    })
+    table = _validate(_read(path, {"year": "int", "new_unit": "str", "dti_score": "float", "source_url": "str"}), schema, path)
+    table = _resolve_column(table, path, "new_unit", "new_unit_code_2025", provinces.resolve_new_unit)
+    _one_per(table, path, ["year", "new_unit_code_2025"], "new unit and year")
+    if len(table) != provinces.N_UNITS_2025:
+        raise SourceError(f"{paths.relative(path)}: {len(table)} rows, expected {provinces.N_UNITS_2025} new units")
+    return table
+
+
+def load_dti_scores(path: Path = DTI / "dti_scores_2022_2024.csv") -> pd.DataFrame:
+    """Overall DTI score of all 63 units in 2022, 2023 and 2024 (the panel's backbone)."""
+    path = Path(path)
+    schema = pa.DataFrameSchema({
+        "year": pa.Column("Int64", pa.Check.isin([2022, 2023, 2024], error="year in 2022..2024")),
+        "province": pa.Column(object),
+        "dti_score": pa.Column(float, _SCORE),
+        "source_url": pa.Column(object, _URL),
+    })
+    table = _validate(_read(path, {"year": "int", "province": "str", "dti_score": "float", "source_url": "str"}), schema, path)
+    table = _resolve_column(table, path, "province")
+    _one_per(table, path, ["year", "gso_code"], "unit and year")
+    for year, part in table.groupby("year"):
+        if len(part) != provinces.N_UNITS:
+            raise SourceError(f"{paths.relative(path)}: year {year} has {len(part)} units, expected all {provinces.N_UNITS}")
+    return table
+
+
+DERIVED_FIELDS = {"rank", "dti_score", "gov_rank", "gov_score", "econ_rank", "econ_score", "soc_rank", "soc_score"}
+
+
+def load_derived_candidates(path: Path = DTI / "dti_derived_candidates.csv") -> pd.DataFrame:
+    """Values a source implies but does not state. ``value`` stays text ("24?" is kept as
+    written); ``number`` is its numeric reading, blank when the text is not a plain number."""
+    path = Path(path)
+    columns = {"year": "int", "province": "str", "field": "str", "value": "str", "derivation": "str",
+               "source_url": "str", "check_or_note": "str"}
+    schema = pa.DataFrameSchema({
+        "year": pa.Column("Int64", pa.Check.isin(list(DTI_YEARS))),
+        "field": pa.Column(object, pa.Check.isin(sorted(DERIVED_FIELDS), error=f"field in {sorted(DERIVED_FIELDS)}")),
+        "value": pa.Column(object, pa.Check.str_length(min_value=1, error="a value")),
+        "derivation": pa.Column(object, pa.Check.str_length(min_value=1, error="a stated derivation")),
+        "source_url": pa.Column(object, _URL),
+    })
+    table = _validate(_read(path, columns), schema, path)
+    table = _resolve_column(table, path, "province")
+    plain = table["value"].str.fullmatch(r"\d+(\.\d+)?")
+    table["number"] = pd.to_numeric(table["value"].where(plain), errors="coerce")
+    for i, row in table[plain].iterrows():
+        is_rank = row["field"].endswith("rank")
+        ok = (1 <= row["number"] <= provinces.N_UNITS and row["number"] == round(row["number"])) if is_rank else (0 <= row["number"] <= 1)
+        if not ok:
+            raise SourceError(f"{_where(path, i, 'value')}: {row['value']!r} is outside the range of {row['field']}")
+    _one_per(table, path, ["year", "gso_code", "field"], "unit, year and field")
+    return table
+
+
+def load_published_summary(path: Path = DTI / "dti_published_summary.csv") -> pd.DataFrame:
+    path = Path(path)
+    columns = {"year": "int", "statistic": "str", "value": "str", "note": "str", "source_url": "str"}
+    schema = pa.DataFrameSchema({
+        "year": pa.Column("Int64", pa.Check.isin(list(DTI_YEARS))),
+        "statistic": pa.Column(object, pa.Check.isin(["mean_provincial_dti", "published_on"])),
+    })
+    table = _validate(_read(path, columns), schema, path)
+    _one_per(table, path, ["year", "statistic"], "year and statistic")
+    for i, row in table.iterrows():
+        if row["value"] == "" and row["note"] == "":
+            raise SourceError(f"{_where(path, i, 'value')}: blank value needs a note saying why")
+        if row["value"] and row["statistic"] == "published_on" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["value"]):
+            raise SourceError(f"{_where(path, i, 'value')}: {row['value']!r} is not a date YYYY-MM-DD")
+        if row["value"] and row["statistic"] == "mean_provincial_dti" and not re.fullmatch(r"0\.\d+", row["value"]):
+            raise SourceError(f"{_where(path, i, 'value')}: {row['value']!r} is not a score in [0, 1]")
+        if row["value"] and not row["source_url"].startswith("http"):
+            raise SourceError(f"{_where(path, i, 'source_url')}: a stated value needs its source URL")
+    return table
+
+
+def load_egov_2017(path: Path = OTHER / "egov_it_application_2017.csv") -> pd.DataFrame:
+    """2017 ranking of IT application and e-government (0-1 score, competition ranks)."""
+    path = Path(path)
+    columns = {"province": "str", "year": "int", "value": "float", "rank": "int", "source_url": "str",
+               "gso_code": "str", "name_in_source": "str", "note": "str"}
+    schema = pa.DataFrameSchema({
+        "year": pa.Column("Int64", pa.Check.isin([2017])),
+        "value": pa.Column(float, _SCORE, nullable=True),
+        "rank": pa.Column("Int64", _rank_check(provinces.N_UNITS), nullable=True),
+        "gso_code": pa.Column(object, _CODE),
+    })
+    table = _validate(_read(path, columns), schema, path)
+    _check_code_matches(table, path)
+    _one_per(table, path, ["year", "gso_code"], "unit and year")
+    check_rank_rules(table, path, "rank", "value", ["year"], provinces.N_UNITS)
+    return table
+
+
+def load_papi(path: Path = OTHER / "papi_egovernance_2018_2024.csv") -> pd.DataFrame:
+    """PAPI e-governance (sum of sub-dimensions), per province and year; no ranks."""
+    path = Path(path)
+    columns = {"province": "str", "year": "int", "value": "float", "source_url": "str", "gso_code": "str",
+               "sc81_e_gov_portals": "float", "sc82_internet_access": "float",
+               "sc83_third_subdimension": "float", "note": "str"}
+    schema = pa.DataFrameSchema({
+        "year": pa.Column("Int64", pa.Check.in_range(2018, 2024)),
+        "value": pa.Column(float, pa.Check.ge(0), nullable=True),
+        "gso_code": pa.Column(object, _CODE),
+    })
+    table = _validate(_read(path, columns), schema, path)
+    _check_code_matches(table, path)
+    _one_per(table, path, ["year", "gso_code"], "unit and year")
+    return table
+
+
+def load_ict_fragments(path: Path = OTHER / "ict_index_fragments.csv") -> pd.DataFrame:
+    path = Path(path)
+    columns = {"province": "str", "year": "int", "value": "float", "rank": "int", "source_url": "str",
+               "gso_code": "str", "note": "str"}
+    schema = pa.DataFrameSchema({
+        "value": pa.Column(float, _SCORE, nullable=True),
+        "rank": pa.Column("Int64", _rank_check(provinces.N_UNITS), nullable=True),
+        "gso_code": pa.Column(object, _CODE),
+        "source_url": pa.Column(object, _URL),
+    })
+    table = _validate(_read(path, columns), schema, path)
+    _check_code_matches(table, path)
+    return table
+
+
+def _check_code_matches(table: pd.DataFrame, path: Path) -> None:
+    """The stated gso_code and the province name must name the same unit."""
+    for i, row in table.iterrows():
+        try:
+            code = provinces.resolve(row["province"])
+        except provinces.UnknownProvinceError as exc:
+            raise SourceError(f"{_where(path, i, 'province')}: {exc}") from None
+        if code != row["gso_code"]:
+            raise SourceError(
+                f"{_where(path, i, 'gso_code')}: {row['gso_code']!r} but province {row['province']!r} is "
+                f"GSO {code}; correct one of the two"
+            )
+
+
+def load_provinces(path: Path = PROV / "provinces.csv") -> pd.DataFrame:
+    path = Path(path)
+    columns = {"gso_code": "str", "name_vi": "str", "name_ascii": "str", "aliases": "str", "type": "str",
+               "region": "str", "population_2019_census": "int", "population_latest": "int",
+               "population_latest_year": "int", "area_km2": "float", "merged_2025_into": "str",
+               "source_notes": "str"}
+    schema = pa.DataFrameSchema({
+        "gso_code": pa.Column(object, _CODE, unique=True),
+        "name_vi": pa.Column(object, unique=True),
+        "type": pa.Column(object, pa.Check.isin(["city", "province"])),
+        "population_2019_census": pa.Column("Int64", pa.Check.gt(0)),
+        "area_km2": pa.Column(float, pa.Check.gt(0)),
+    })
+    table = _validate(_read(path, columns), schema, path)
+    if len(table) != provinces.N_UNITS:
+        raise SourceError(f"{paths.relative(path)}: {len(table)} rows, expected {provinces.N_UNITS}")
+    return table
+
+
+def load_merger(path: Path = PROV / "merger_2025.csv") -> pd.DataFrame:
+    path = Path(path)
+    columns = {"gso_code": "str", "name_vi": "str", "new_unit_2025": "str", "new_unit_short": "str",
+               "new_unit_code_2025": "str", "constituents": "str", "unchanged": "str"}
+    schema = pa.DataFrameSchema({
+        "gso_code": pa.Column(object, _CODE, unique=True),
+        "new_unit_code_2025": pa.Column(object, _CODE),
+        "unchanged": pa.Column(object, pa.Check.isin(["yes", "no"])),
+    })
+    table = _validate(_read(path, columns), schema, path)
+    _resolve_column(table.rename(columns={"name_vi": "province"}), path, "province")
+    if table["new_unit_short"].nunique() != provinces.N_UNITS_2025:
+        raise SourceError(f"{paths.relative(path)}: {table['new_unit_short'].nunique()} new units, expected {provinces.N_UNITS_2025}")
+    return table
+
+
+def load_area_population(path: Path = PROV / "area_population_2011_2025.csv") -> pd.DataFrame:
+    path = Path(path)
+    columns = {"gso_code": "str", "name_vi": "str", "year": "int", "area_km2": "float",
+               "avg_population_thousand": "float", "density_per_km2": "float", "source_url": "str"}
+    schema = pa.DataFrameSchema({
+        "gso_code": pa.Column(object, _CODE),
+        "year": pa.Column("Int64", pa.Check.in_range(2011, 2025)),
+        "area_km2": pa.Column(float, pa.Check.gt(0), nullable=True),
+        "avg_population_thousand": pa.Column(float, pa.Check.gt(0), nullable=True),
+        "source_url": pa.Column(object, _URL),
+    })
+    table = _validate(_read(path, columns), schema, path)
+    _one_per(table, path, ["year", "gso_code"], "unit and year")
+    return table
+
+
+def load_corpus_metadata(path: Path = paths.CORPUS / "metadata.csv") -> pd.DataFrame:
+    from . import corpus
+
+    try:
+        return corpus.read_metadata(Path(path).parent)
+    except corpus.CorpusError as exc:
+        raise SourceError(str(exc)) from None
+
+
+#: Every raw CSV (path under data/raw) and its loader.
+LOADERS: dict[str, Callable[[], pd.DataFrame]] = {
+    **{f"dti/dti_{y}.csv": (lambda y=y: load_dti_year(y)) for y in DTI_YEARS},
+    "dti/dti_2024_34units.csv": load_dti_34units,
+    "dti/dti_2024_34units_scores.csv": load_dti_34units_scores,
+    "dti/dti_scores_2022_2024.csv": load_dti_scores,
+    "dti/dti_derived_candidates.csv": load_derived_candidates,
+    "dti/dti_published_summary.csv": load_published_summary,
+    "other_indices/egov_it_application_2017.csv": load_egov_2017,
+    "other_indices/papi_egovernance_2018_2024.csv": load_papi,
+    "other_indices/ict_index_fragments.csv": load_ict_fragments,
+    "provinces/provinces.csv": load_provinces,
+    "provinces/merger_2025.csv": load_merger,
+    "provinces/area_population_2011_2025.csv": load_area_population,
+    "corpus/metadata.csv": load_corpus_metadata,
+}

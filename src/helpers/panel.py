@@ -1,0 +1,388 @@
+"""The DTI panel (long format), the other index series, coverage and cross-sections.
+
+Backbone: ``dti_scores_2022_2024.csv`` gives the overall score of all 63 units in 2022,
+2023 and 2024; ranks are computed from it by competition ranking (``rank_method`` =
+``computed_from_scores``). Every other value keeps its own row with its own source:
+rows of the per-year files (``official`` when they cite the ministry's results page
+dti.gov.vn, else ``news``), ranks the corpus states (``corpus``, source ``doc_id:start-end``)
+and values a source only implies (``derived``). Nothing is averaged: where two rows for
+the same (year, unit, measure) disagree, ``disagreements()`` lists the pair.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import paths, provinces, sources
+
+PANEL_COLUMNS = ["year", "gso_code", "province", "measure", "rank", "score", "source_kind",
+                 "rank_method", "source", "n_units", "note"]
+MEASURES = [m for m, _, _ in sources.DTI_MEASURES]
+SOURCE_KINDS = ["official", "news", "corpus", "derived"]
+#: Preference when one value per unit is needed (cross_section): backbone first.
+PRIORITY = {("official", "computed_from_scores"): 0, ("official", "published"): 1,
+            ("official", ""): 1, ("news", "published"): 2, ("news", ""): 2,
+            ("corpus", "published"): 3, ("derived", "published"): 4, ("derived", ""): 4}
+OFFICIAL_MARK = "dti.gov.vn"
+CORPUS_INDICATORS = {"dti_rank": "dti", "dti_gov_rank": "gov", "dti_econ_rank": "econ",
+                     "dti_soc_rank": "soc"}
+DERIVED_FIELD_MEASURE = {"rank": ("dti", "rank"), "dti_score": ("dti", "score"),
+                         "gov_rank": ("gov", "rank"), "gov_score": ("gov", "score"),
+                         "econ_rank": ("econ", "rank"), "econ_score": ("econ", "score"),
+                         "soc_rank": ("soc", "rank"), "soc_score": ("soc", "score")}
+CODEBOOK = paths.DATA / "codebook" / "indicators.csv"
+CLAIMS = paths.PROCESSED / "claims.csv"
+
+
+class PartialDataError(ValueError):
+    """A statistic needs the full cross-section but the year is only partly observed."""
+
+
+def competition_rank(scores: pd.Series) -> pd.Series:
+    """Competition ranks ("1224"): the highest score ranks 1, ties share the best rank."""
+    return scores.rank(method="min", ascending=False).astype("Int64")
+
+
+def _names() -> pd.Series:
+    return provinces.load_reference().set_index("gso_code")["name_vi"]
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=PANEL_COLUMNS)
+    table["year"] = table["year"].astype(int)
+    table["rank"] = table["rank"].astype("Int64")
+    table["score"] = table["score"].astype(float)
+    table["n_units"] = provinces.N_UNITS
+    table["note"] = table["note"].fillna("")
+    return table
+
+
+def backbone_rows() -> pd.DataFrame:
+    """Overall DTI 2022-2024 for all 63 units, ranks computed from the scores."""
+    scores = sources.load_dti_scores()
+    names = _names()
+    rows = []
+    for year, part in scores.groupby("year"):
+        ranks = competition_rank(part["dti_score"])
+        for i, row in part.iterrows():
+            rows.append({"year": year, "gso_code": row["gso_code"], "province": names[row["gso_code"]],
+                         "measure": "dti", "rank": ranks[i], "score": row["dti_score"],
+                         "source_kind": "official", "rank_method": "computed_from_scores",
+                         "source": row["source_url"], "note": ""})
+    return _frame(rows)
+
+
+def year_file_rows() -> pd.DataFrame:
+    """Every stated rank or score in ``dti_<year>.csv``, one row per unit and measure."""
+    names = _names()
+    rows = []
+    for year in sources.DTI_YEARS:
+        table = sources.load_dti_year(year)
+        for _, row in table.iterrows():
+            kind = "official" if OFFICIAL_MARK in row["source_url"] else "news"
+            for measure, rank_col, score_col in sources.DTI_MEASURES:
+                rank = row[rank_col] if rank_col else pd.NA
+                score = row[score_col]
+                if pd.isna(rank) and pd.isna(score):
+                    continue
+                rows.append({"year": year, "gso_code": row["gso_code"], "province": names[row["gso_code"]],
+                             "measure": measure, "rank": rank, "score": score, "source_kind": kind,
+                             "rank_method": "published" if pd.notna(rank) else "",
+                             "source": row["source_url"], "note": ""})
+    return _frame(rows)
+
+
+def derived_rows() -> pd.DataFrame:
+    """Derived candidates with a plain numeric value (``source_kind`` = ``derived``).
+
+    The derivation and the file's consistency note go into ``note``; a value that is not a
+    plain number (e.g. "24?", assessment year unknown) is left out.
+    """
+    names = _names()
+    rows = []
+    for _, row in sources.load_derived_candidates().iterrows():
+        if pd.isna(row["number"]):
+            continue
+        measure, field = DERIVED_FIELD_MEASURE[row["field"]]
+        note = f"derived: {row['derivation']}"
+        if row["check_or_note"]:
+            note += f"; check: {row['check_or_note']}"
+        rows.append({"year": row["year"], "gso_code": row["gso_code"], "province": names[row["gso_code"]],
+                     "measure": measure,
+                     "rank": int(row["number"]) if field == "rank" else pd.NA,
+                     "score": row["number"] if field == "score" else np.nan,
+                     "source_kind": "derived", "rank_method": "published" if field == "rank" else "",
+                     "source": row["source_url"], "note": note})
+    table = _frame(rows)
+    # A source that implies both the rank and the score of one measure gives one row.
+    keys = ["year", "gso_code", "province", "measure", "source_kind", "source"]
+    merged = table.groupby(keys, sort=False, as_index=False).agg(
+        rank=("rank", "first"), score=("score", "first"),
+        rank_method=("rank_method", lambda s: "published" if (s == "published").any() else ""),
+        note=("note", lambda s: " || ".join(s)))
+    return _frame(merged.to_dict("records"))
+
+
+def corpus_ranks(codebook: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """Panel rows for the DTI ranks the corpus states (codebook indicators ``dti_*rank``).
+
+    ``codebook``: indicator_id, province (Vietnamese name), indicator, as_of (assessment
+    year), claim_id, value (the rank), denominator (63). ``claims``: claim_id, doc_id,
+    start, end. The source of each row is ``doc_id:start-end``.
+    """
+    need_cb = ["indicator_id", "province", "indicator", "as_of", "claim_id", "value", "denominator"]
+    need_cl = ["claim_id", "doc_id", "start", "end"]
+    for name, table, need in (("codebook", codebook, need_cb), ("claims", claims, need_cl)):
+        missing = [c for c in need if c not in table.columns]
+        if missing:
+            raise sources.SourceError(f"{name}: missing column(s) {missing}")
+    ranks = codebook[codebook["indicator"].isin(CORPUS_INDICATORS)].copy()
+    spans = claims.drop_duplicates("claim_id").set_index("claim_id")
+    names = _names()
+    rows = []
+    for i, row in ranks.iterrows():
+        where = f"codebook row {i + 1} (indicator_id {row['indicator_id']})"
+        if str(row["claim_id"]) not in spans.index.astype(str):
+            raise sources.SourceError(f"{where}, column claim_id: {row['claim_id']!r} is not in the claims table")
+        span = spans.loc[spans.index.astype(str) == str(row["claim_id"])].iloc[0]
+        try:
+            code = provinces.resolve(str(row["province"]))
+        except provinces.UnknownProvinceError as exc:
+            raise sources.SourceError(f"{where}, column province: {exc}") from None
+        try:
+            year = int(str(row["as_of"])[:4])
+            rank = int(float(row["value"]))
+        except ValueError:
+            raise sources.SourceError(f"{where}, columns as_of/value: {row['as_of']!r}/{row['value']!r} "
+                                      "must be an assessment year and a whole rank") from None
+        denominator = int(float(row["denominator"])) if str(row["denominator"]).strip() else None
+        if denominator != provinces.N_UNITS:
+            raise sources.SourceError(f"{where}, column denominator: {row['denominator']!r}; a DTI rank "
+                                      f"of the pre-2025 ranking is out of {provinces.N_UNITS}")
+        if not 1 <= rank <= provinces.N_UNITS:
+            raise sources.SourceError(f"{where}, column value: rank {rank} outside 1..{provinces.N_UNITS}")
+        rows.append({"year": year, "gso_code": code, "province": names[code],
+                     "measure": CORPUS_INDICATORS[row["indicator"]], "rank": rank, "score": np.nan,
+                     "source_kind": "corpus", "rank_method": "published",
+                     "source": f"{span['doc_id']}:{int(span['start'])}-{int(span['end'])}",
+                     "note": f"claim {row['claim_id']}"})
+    table = _frame(rows)
+    return table.drop_duplicates(["year", "gso_code", "measure", "rank", "source"], ignore_index=True)
+
+
+def _corpus_rows() -> pd.DataFrame:
+    if not (CODEBOOK.is_file() and CLAIMS.is_file()):
+        return _frame([])
+    codebook = pd.read_csv(CODEBOOK, dtype=str, keep_default_na=False)
+    claims = pd.read_csv(CLAIMS, dtype={"claim_id": str, "doc_id": str})
+    return corpus_ranks(codebook, claims)
+
+
+def _order(table: pd.DataFrame) -> pd.DataFrame:
+    table = table.copy()
+    table["_m"] = table["measure"].map({m: i for i, m in enumerate(MEASURES)})
+    table["_p"] = [PRIORITY.get((k, r), 9) for k, r in zip(table["source_kind"], table["rank_method"])]
+    table = table.sort_values(["year", "gso_code", "_m", "_p", "source"], kind="stable", ignore_index=True)
+    return table.drop(columns=["_m", "_p"])
+
+
+def validate_panel(table: pd.DataFrame) -> pd.DataFrame:
+    """Schema of the processed panel: types, ranges, one row per key, rank rules per source."""
+    import pandera.pandas as pa
+
+    schema = pa.DataFrameSchema({
+        "year": pa.Column(int, pa.Check.in_range(2020, 2024)),
+        "gso_code": pa.Column(None, pa.Check.isin(provinces.load_reference()["gso_code"].tolist())),
+        "measure": pa.Column(None, pa.Check.isin(MEASURES)),
+        "rank": pa.Column("Int64", pa.Check.in_range(1, provinces.N_UNITS), nullable=True),
+        "score": pa.Column(float, pa.Check.in_range(0.0, 1.0), nullable=True),
+        "source_kind": pa.Column(None, pa.Check.isin(SOURCE_KINDS)),
+        "rank_method": pa.Column(None, pa.Check.isin(["published", "computed_from_scores", ""])),
+        "source": pa.Column(None, pa.Check.str_length(min_value=1)),
+        "n_units": pa.Column(int, pa.Check.eq(provinces.N_UNITS)),
+    }, unique=["year", "gso_code", "measure", "source_kind", "source"], strict=False)
+    schema.validate(table)
+    if (table["rank"].isna() & table["score"].isna()).any():
+        raise ValueError("panel: a row with neither rank nor score")
+    if ((table["source_kind"] == "derived") & (table["rank_method"] == "computed_from_scores")).any():
+        raise ValueError("panel: derived rows cannot carry computed ranks")
+    return table
+
+
+def build_panel() -> pd.DataFrame:
+    """``data/processed/dti_panel.csv``."""
+    parts = [backbone_rows(), year_file_rows(), _corpus_rows(), derived_rows()]
+    table = _order(pd.concat([p for p in parts if len(p)], ignore_index=True))
+    return validate_panel(table)[PANEL_COLUMNS]
+
+
+def load_panel(path: Path = paths.PROCESSED / "dti_panel.csv") -> pd.DataFrame:
+    """The committed panel with its types (gso_code as 2-digit strings)."""
+    table = pd.read_csv(path, dtype={"gso_code": str, "source": str, "note": str,
+                                     "rank_method": str, "province": str},
+                        keep_default_na=False, na_values={"rank": [""], "score": [""]})
+    table["rank"] = table["rank"].astype("Int64")
+    table["score"] = table["score"].astype(float)
+    return validate_panel(table)
+
+
+# --- disagreements -----------------------------------------------------------------------
+
+def _rounding_note(reference: float, other: float) -> str:
+    for decimals in (1, 2, 3):
+        if round(other, decimals) == other and round(reference, decimals) == other:
+            return f"agrees after rounding to {decimals} decimals (the source prints {decimals})"
+    return ""
+
+
+def disagreements(panel: pd.DataFrame) -> pd.DataFrame:
+    """Every (year, unit, measure) where a row's rank or score differs from the reference row.
+
+    The reference is the preferred row (backbone first, then official, news, corpus,
+    derived); every other row that states a different value is listed. Nothing is averaged.
+    """
+    out = []
+    panel = _order(panel)
+    for (year, code, measure), group in panel.groupby(["year", "gso_code", "measure"], sort=True):
+        for field in ("rank", "score"):
+            stated = group[group[field].notna()]
+            if len(stated) < 2:
+                continue
+            ref = stated.iloc[0]
+            for _, other in stated.iloc[1:].iterrows():
+                if other[field] == ref[field]:
+                    continue
+                diff = float(other[field]) - float(ref[field])
+                cast = (lambda v: str(int(v))) if field == "rank" else (lambda v: str(float(v)))
+                note = _rounding_note(float(ref[field]), float(other[field])) if field == "score" else ""
+                if other["note"]:
+                    note = "; ".join(x for x in (note, other["note"]) if x)
+                out.append({"year": year, "gso_code": code, "province": ref["province"], "measure": measure,
+                            "field": field, "reference_value": cast(ref[field]),
+                            "reference_kind": ref["source_kind"], "reference_rank_method": ref["rank_method"],
+                            "reference_source": ref["source"], "other_value": cast(other[field]),
+                            "other_kind": other["source_kind"], "other_source": other["source"],
+                            "difference": round(diff, 6), "note": note})
+    columns = ["year", "gso_code", "province", "measure", "field", "reference_value", "reference_kind",
+               "reference_rank_method", "reference_source", "other_value", "other_kind", "other_source",
+               "difference", "note"]
+    table = pd.DataFrame(out, columns=columns)
+    for column in ("reference_value", "other_value"):
+        table[column] = table[column].astype(object)
+    return table
+
+
+def build_disagreements() -> pd.DataFrame:
+    """``data/processed/panel_disagreements.csv`` (from the built panel, not the file)."""
+    return disagreements(build_panel())
+
+
+# --- coverage and cross-sections ------------------------------------------------------
+
+def coverage(panel: pd.DataFrame) -> pd.DataFrame:
+    """Units observed (rank or score) per year, measure and source kind, out of 63."""
+    seen = panel[panel["rank"].notna() | panel["score"].notna()]
+    kinds = pd.concat([seen, seen.assign(source_kind="any non-derived").loc[lambda t: t["source_kind"] != "derived"]])
+    counts = kinds.groupby(["year", "measure", "source_kind"])["gso_code"].nunique().rename("n_observed")
+    table = counts.reset_index()
+    table["share"] = table["n_observed"] / provinces.N_UNITS
+    return table
+
+
+def cross_section(year: int, measure: str = "dti", value: str = "rank", *, allow_partial: bool = False,
+                  include_derived: bool = False, panel: pd.DataFrame | None = None) -> pd.Series:
+    """One value per unit (index gso_code) for a year and measure, preferred source first.
+
+    Raises ``PartialDataError`` when fewer than 63 units are observed, unless
+    ``allow_partial=True``; the Series then carries ``attrs['partial']`` = True and
+    ``attrs['coverage']`` = "n/63" and its name says "partial". Derived values are used only
+    with ``include_derived=True`` and are marked in ``attrs['derived']``.
+    """
+    if value not in ("rank", "score"):
+        raise ValueError(f"value={value!r}: expected 'rank' or 'score'")
+    if measure not in MEASURES:
+        raise ValueError(f"measure={measure!r}: expected one of {MEASURES}")
+    panel = load_panel() if panel is None else panel
+    years = sorted(panel["year"].unique())
+    if year not in years:
+        raise ValueError(f"year={year!r}: the panel covers {years}")
+    rows = panel[(panel["year"] == year) & (panel["measure"] == measure) & panel[value].notna()]
+    if not include_derived:
+        rows = rows[rows["source_kind"] != "derived"]
+    rows = _order(rows).drop_duplicates("gso_code", keep="first")
+    series = rows.set_index("gso_code")[value].sort_index()
+    n = len(series)
+    partial = n < provinces.N_UNITS
+    if partial and not allow_partial:
+        raise PartialDataError(
+            f"{measure} {value} {year}: only {n}/{provinces.N_UNITS} units are observed, so a "
+            "full cross-section (mean, dispersion, rank correlation) cannot be computed; pass "
+            "allow_partial=True to get the partial Series (flagged) and say so on the output"
+        )
+    series.name = f"{measure} {value} {year}" + (f" (partial: {n}/{provinces.N_UNITS})" if partial else "")
+    series.attrs.update({"partial": partial, "coverage": f"{n}/{provinces.N_UNITS}",
+                         "derived": sorted(rows.loc[rows["source_kind"] == "derived", "gso_code"])})
+    return series
+
+
+# --- other indices, 2025 crosswalk -------------------------------------------------------
+
+def build_other_indices() -> pd.DataFrame:
+    """``data/processed/other_indices.csv``: egov_2017 and papi_egov, observed rows only."""
+    names = _names()
+    rows = []
+    egov = sources.load_egov_2017()
+    for _, r in egov[egov["value"].notna() | egov["rank"].notna()].iterrows():
+        rows.append({"index": "egov_2017", "year": r["year"], "gso_code": r["gso_code"],
+                     "province": names[r["gso_code"]], "value": r["value"], "rank": r["rank"],
+                     "source": r["source_url"], "flag": ""})
+    papi = sources.load_papi()
+    flags = {2018: "not_comparable_2018", 2019: "off_scale_2019"}
+    for _, r in papi[papi["value"].notna()].iterrows():
+        rows.append({"index": "papi_egov", "year": r["year"], "gso_code": r["gso_code"],
+                     "province": names[r["gso_code"]], "value": r["value"], "rank": pd.NA,
+                     "source": r["source_url"], "flag": flags.get(int(r["year"]), "")})
+    table = pd.DataFrame(rows)
+    table["year"] = table["year"].astype(int)
+    table["rank"] = table["rank"].astype("Int64")
+    return table.sort_values(["index", "year", "gso_code"], ignore_index=True)
+
+
+def load_other_indices(path: Path = paths.PROCESSED / "other_indices.csv") -> pd.DataFrame:
+    table = pd.read_csv(path, dtype={"gso_code": str, "flag": str, "source": str},
+                        keep_default_na=False, na_values={"value": [""], "rank": [""]})
+    table["rank"] = table["rank"].astype("Int64")
+    return table
+
+
+def build_crosswalk() -> pd.DataFrame:
+    """``data/processed/crosswalk_2025.csv``: each old unit → its 2025 unit."""
+    return provinces.crosswalk()
+
+
+def build_34units() -> pd.DataFrame:
+    """``data/processed/dti_2024_34units.csv``: DTI 2024 for the 34 new units.
+
+    ``score`` from the complete 34-unit score file, ``rank`` computed from it (competition
+    ranking); ``published_rank``/``published_score`` as the per-unit news file states them.
+    Join to old units through ``crosswalk_2025.csv`` on ``new_unit_code_2025`` and ``new_unit``.
+    """
+    scores = sources.load_dti_34units_scores()
+    published = sources.load_dti_34units().set_index("new_unit_code_2025")
+    scores["rank"] = competition_rank(scores["dti_score"])
+    out = pd.DataFrame({
+        "year": scores["year"].astype(int),
+        "new_unit_code_2025": scores["new_unit_code_2025"],
+        "new_unit": scores["new_unit_code_2025"].map(provinces.new_unit_name),
+        "score": scores["dti_score"],
+        "rank": scores["rank"],
+        "rank_method": "computed_from_scores",
+        "source": scores["source_url"],
+    })
+    out["published_rank"] = out["new_unit_code_2025"].map(published["rank"]).astype("Int64")
+    out["published_score"] = out["new_unit_code_2025"].map(published["dti_score"])
+    out["published_source"] = out["new_unit_code_2025"].map(published["source_url"]).fillna("")
+    return out.sort_values(["rank", "new_unit_code_2025"], ignore_index=True)
