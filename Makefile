@@ -22,7 +22,7 @@ RAW := $(sort $(shell find data/raw -type f))
 PROCESSED := $(sort $(wildcard data/processed/*.csv))
 RUNNER := src/helpers/pipeline.py src/helpers/report.py
 
-.PHONY: help setup data report test unit nbval bench lab clean
+.PHONY: help setup data report profiles test unit nbval bench lab clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -75,6 +75,9 @@ nbval: $(STAMPS)/data.done ## notebooks only: fresh run compared with the commit
 	HELPERS_FIGURE_DIR=build/nbval-figures $(BIN)/python -m pytest --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
 	$(BIN)/python scripts/checksums.py same-figures figures build/nbval-figures
+
+profiles: $(STAMPS)/data.done ## a page per province (63 runs of notebooks/profile.ipynb on 2 warm kernels) in build/profiles/
+	@$(BIN)/python -m helpers.profiles
 
 bench: $(SETUP_STAMP) ## measure cold and no-op report, its floor, make test and make profiles (build/bench.md)
 	$(BIN)/python scripts/bench.py

@@ -1,0 +1,45 @@
+"""Province profile tables trace to the reference data, the panel and the codebook."""
+
+import pandas as pd
+
+from helpers import paths, profiles, provinces
+
+BAC_LIEU = provinces.from_slug("bac-lieu")
+
+
+def test_identity_values_come_from_the_reference_table():
+    raw = pd.read_csv(paths.RAW / "provinces" / "provinces.csv", dtype=str).set_index("gso_code").loc[BAC_LIEU]
+    facts = profiles.identity(BAC_LIEU).set_index("fact")["value"]
+    assert facts["name"] == raw["name_vi"] == "Bạc Liêu"
+    assert facts["population, 2019 census"].replace(",", "") == raw["population_2019_census"]
+    assert facts["region"] == raw["region"]
+
+
+def test_merger_follows_bac_lieu_into_ca_mau_with_the_34_unit_result():
+    row = profiles.merger(BAC_LIEU).iloc[0]
+    merger = pd.read_csv(paths.RAW / "provinces" / "merger_2025.csv", dtype=str).set_index("gso_code").loc[BAC_LIEU]
+    assert row["new unit (2025)"] == merger["new_unit_short"]
+    assert row["2025 code"] == merger["new_unit_code_2025"]
+    assert "Cà Mau" in row["merged with"]
+    units34 = pd.read_csv(paths.PROCESSED / "dti_2024_34units.csv", dtype={"new_unit_code_2025": str})
+    expected = units34.loc[units34["new_unit_code_2025"] == merger["new_unit_code_2025"], "rank"].iloc[0]
+    assert row["DTI 2024 rank among 34 units"] == expected
+
+
+def test_dti_history_keeps_every_source_including_the_corpus_rank():
+    hist = profiles.dti_history(BAC_LIEU)
+    corpus = hist[hist["source_kind"] == "corpus"]
+    assert set(corpus["year"]) == {2021} and set(corpus["rank"]) == {63}
+    assert set(hist.loc[hist["source_kind"] == "official", "year"]) >= {2022, 2023, 2024}
+
+
+def test_corpus_evidence_is_empty_for_a_province_without_articles():
+    assert profiles.corpus_evidence(provinces.from_slug("ha-noi")).empty
+    assert not profiles.corpus_evidence(BAC_LIEU).empty
+
+
+def test_profile_index_links_every_written_page():
+    units = provinces.load_reference().sort_values("gso_code").head(3)
+    written = {units["slug"].iloc[0]: paths.BUILD / "x.ipynb"}
+    page = profiles._index_page(units, written)
+    assert page.count("<a href=") == 1 and page.count("(failed)") == 2
