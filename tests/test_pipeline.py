@@ -64,3 +64,12 @@ def test_strip_run_metadata():
     nb.cells.append(new_code_cell("1", metadata={"execution": {"iopub.status.busy": "2026-01-01T00:00:00Z"}, "papermill": {"duration": 1}}))
     stripped = pipeline.strip_run_metadata(nb)
     assert "papermill" not in stripped.metadata and stripped.cells[0].metadata == {}
+
+
+def test_bad_province_slug_stops_a_real_notebook_and_writes_nothing(tmp_path):
+    out = tmp_path / "profile_out.ipynb"
+    with pytest.raises(pipeline.NotebookFailed, match=r"profile.ipynb: cell \d+ .*bac-lieu"):
+        pipeline.run_notebook(paths.NOTEBOOKS / "profile.ipynb", parameters={"province": "bac-lieux"},
+                              output=out, figure_dir=tmp_path / "fig", html_dir=tmp_path / "html",
+                              progress_bar=False)
+    assert not out.exists() and not (tmp_path / "fig").exists() and not (tmp_path / "html").exists()
