@@ -211,7 +211,7 @@ def indicator_cells(book: pd.DataFrame, names: list[str]) -> pd.DataFrame:
             if name not in picked:
                 others = ", ".join(n for n in picked)
                 rows.append({"pillar": pillar, "indicator": indicator, "province": name, "reported": False,
-                             "note": f"not reported in the corpus (reported by {others})"})
+                             "dates_differ": False, "note": f"not reported in the corpus (reported by {others})"})
                 continue
             row, others = picked[name]
             cell = {c: row[c] for c in ("value", "denominator", "unit", "qualifier", "as_of", "as_of_basis",
@@ -220,14 +220,16 @@ def indicator_cells(book: pd.DataFrame, names: list[str]) -> pd.DataFrame:
             cell.update({"pillar": pillar, "indicator": indicator, "province": name, "reported": True,
                          "also_stated": "; ".join(others), "dates_differ": differ, "note": row["note"]})
             rows.append(cell)
-    table = pd.DataFrame(rows, columns=CELL_COLUMNS)
+    table = pd.DataFrame(rows, columns=CELL_COLUMNS, dtype=object)
     if table.empty:
         return table
-    table["dates_differ"] = table.groupby("indicator")["dates_differ"].transform(lambda s: s.fillna(False).any()).astype(bool)
+    table = table.fillna("")
+    table["reported"] = table["reported"].astype(bool)
+    table["dates_differ"] = table.groupby("indicator")["dates_differ"].transform("any").astype(bool)
     table["_p"] = table["pillar"].map(PILLAR_ORDER.index)
     table["_both"] = table.groupby("indicator")["reported"].transform("all")
     table = table.sort_values(["_p", "_both", "indicator"], ascending=[True, False, True], kind="stable")
-    return table.drop(columns=["_p", "_both"]).reset_index(drop=True).fillna({c: "" for c in CELL_COLUMNS if c not in ("reported", "dates_differ")})
+    return table.drop(columns=["_p", "_both"]).reset_index(drop=True)
 
 
 def side_by_side(cells: pd.DataFrame, names: list[str]) -> pd.DataFrame:
@@ -414,7 +416,7 @@ def place(date_iso: str, precision: str, year_from: str, published: str) -> dict
     if month is None:
         return {"date": f"{year}", "x_start": float(year), "x_end": float(year + 1), "dated_by": dated_by + " (year)"}
     start = pd.Timestamp(year=year, month=int(month), day=int(day) if day else 1)
-    x = year + (start.dayofyear - 1) / (366 if start.is_leap_year else 365)
+    x = year + (start.day_of_year - 1) / (366 if start.is_leap_year else 365)
     width = 1 / 365 if day else 1 / 12
     text = start.strftime("%Y-%m-%d") if day else start.strftime("%Y-%m")
     return {"date": text, "x_start": x, "x_end": x + width, "dated_by": dated_by}
