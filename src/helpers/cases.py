@@ -1,0 +1,717 @@
+"""Two provinces side by side: corpus indicators, policy timelines, DTI ranks, the 2025 merger.
+
+* ``check_pair(province_a, province_b)``: validate the notebook's two slug parameters.
+* ``indicator_cells(book, names)``: one row per (indicator, province) for the comparison
+  figure, chosen from the codebook, normalised where a base exists (per 100 inhabitants with
+  the statistics office's population of the indicator's year; shares of a stated base), each
+  with its claim (document, raw span, quoted text) and, when normalised, its population row.
+  Indicators that only one province reports keep a row saying so.
+* ``extract_events(claims, meta)``: every date claim of the corpus with an automatic event
+  type and role read from its sentence; ``load_timeline()`` joins it with the reviewed table
+  ``data/codebook/timeline_events.csv`` (which cites claim ids and never types a date).
+* ``dti_ranks(code, panel)``: every overall DTI rank the panel holds for a unit, by source.
+* ``merger_summary(code)``: the unit's 2025 partners and the 2024 ranking of the 34 units.
+
+Nothing here types, guesses or interpolates a number: values come from claims (re-parsed by
+``claims.load_codebook``) or from rows of the raw and processed tables, and each output row
+names where it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from . import claims as claims_mod
+from . import corpus, paths, provinces, sources, vnnum
+
+TIMELINE_REVIEW = claims_mod.CODEBOOK_DIR / "timeline_events.csv"
+POPULATION_FILE = paths.RAW / "provinces" / "area_population_2011_2025.csv"
+UNITS_34 = paths.PROCESSED / "dti_2024_34units.csv"
+
+#: Units counted in people or their subscriptions: normalised per 100 inhabitants.
+PER_INHABITANT_UNITS = ("subscribers", "members", "individuals", "people")
+PILLAR_ORDER = ("digital_government", "digital_economy", "digital_society")
+PILLAR_LABELS = {"digital_government": "Digital government", "digital_economy": "Digital economy",
+                 "digital_society": "Digital society"}
+
+CELL_COLUMNS = [
+    "pillar", "indicator", "province", "reported", "shown_value", "shown_unit", "normalisation",
+    "value", "denominator", "unit", "qualifier", "as_of", "as_of_basis", "claim_id", "doc_id",
+    "start", "end", "text", "also_stated", "population", "population_year", "population_source",
+    "dates_differ", "note",
+]
+
+
+class CaseError(ValueError):
+    """A parameter, the reviewed timeline or a source row does not fit the comparison."""
+
+
+# ---------------------------------------------------------------------------------------
+# Parameters
+
+def check_slug(name: str, value) -> str:
+    """GSO code of the slug given for parameter ``name``; the error names both and the closest slugs."""
+    allowed = provinces.slugs()
+    if isinstance(value, str) and value in allowed:
+        return provinces.from_slug(value)
+    hint = provinces.closest(str(value), allowed) if isinstance(value, str) else []
+    raise CaseError(
+        f"parameter {name}={value!r}: expected the ASCII slug of one of the 63 pre-2025 provinces "
+        f"(allowed: {', '.join(allowed)})" + (f"; closest: {hint}" if hint else "")
+    )
+
+
+def check_pair(province_a, province_b) -> tuple[str, str]:
+    """GSO codes of the two parameters; they must be valid slugs of two different units."""
+    code_a = check_slug("province_a", province_a)
+    code_b = check_slug("province_b", province_b)
+    if code_a == code_b:
+        raise CaseError(f"parameters province_a={province_a!r} and province_b={province_b!r} name the "
+                        "same province; choose two different slugs (e.g. 'bac-lieu' and 'ben-tre')")
+    return code_a, code_b
+
+
+def corpus_documents(names: list[str], meta: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Articles of the corpus about each province (zero rows for a province without any)."""
+    meta = corpus.read_metadata() if meta is None else meta
+    rows = []
+    for name in names:
+        docs = meta[meta["province"] == name]
+        rows.append({"province": name, "articles": len(docs), "doc_ids": ", ".join(d[:3] for d in docs["doc_id"]),
+                     "published": ", ".join(p or "unknown" for p in docs["published"])})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Population
+
+def population(name: str, year: int, table: pd.DataFrame | None = None) -> dict:
+    """Average population of a unit in a year, from the statistics office table, with its row.
+
+    Returns ``{"population": int persons, "thousand": str as printed, "source": "file line N
+    (URL)"}``; raises ``CaseError`` when the table has no row for that unit and year.
+    """
+    table = sources.load_area_population() if table is None else table
+    code = provinces.resolve(name)
+    hit = table[(table["gso_code"] == code) & (table["year"] == year)]
+    if len(hit) != 1 or pd.isna(hit["avg_population_thousand"].iloc[0]):
+        raise CaseError(f"{paths.relative(POPULATION_FILE)}: no average population for {name} {year}")
+    raw = pd.read_csv(POPULATION_FILE, dtype=str, keep_default_na=False)
+    line = int(raw.index[(raw["gso_code"] == code) & (raw["year"] == str(year))][0]) + 2
+    printed = raw.loc[line - 2, "avg_population_thousand"]
+    persons = Decimal(printed) * 1000
+    return {"population": int(persons), "thousand": printed,
+            "source": f"{paths.relative(POPULATION_FILE)} line {line} ({hit['source_url'].iloc[0]})"}
+
+
+def population_table(codes: list[str], years: list[int]) -> pd.DataFrame:
+    """Average population (thousand, as printed) of each unit in each year, with its file line."""
+    table = sources.load_area_population()
+    rows = []
+    for code in codes:
+        name = provinces.name_of(code)
+        for year in years:
+            try:
+                pop = population(name, year, table)
+            except CaseError:
+                rows.append({"province": name, "year": year, "avg_population_thousand": "", "source": "no row"})
+                continue
+            rows.append({"province": name, "year": year, "avg_population_thousand": pop["thousand"],
+                         "source": pop["source"].split(" (")[0]})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Indicators side by side
+
+def _as_of_key(as_of: str) -> str:
+    return as_of or "0000"  # unknown dates sort first, so a dated statement is preferred
+
+
+def _pick(group: pd.DataFrame) -> tuple[pd.Series, list[str]]:
+    """The statement with the latest known as-of date (ties: the first claim id); the others."""
+    ordered = group.assign(_k=group["as_of"].map(_as_of_key)).sort_values(["_k", "claim_id"], ascending=[False, True])
+    chosen = ordered.iloc[0]
+    others = [f"{r.claim_id} ({r.as_of or 'date unknown'}: {r.value})" for r in ordered.iloc[1:].itertuples()]
+    return chosen, others
+
+
+def _fmt(value: Decimal, places: int) -> str:
+    q = round(value, places)
+    text = f"{q:,.{places}f}" if places else f"{int(q):,}"
+    return text
+
+
+def _display_value(value: Decimal, unit: str) -> tuple[str, str]:
+    if unit == "VND":
+        if value >= 10**9:
+            return _fmt(value / 10**9, 1).removesuffix(".0"), "billion VND"
+        return _fmt(value, 0), "VND"
+    places = 0 if value == value.to_integral_value() else 2
+    return _fmt(value, places), unit
+
+
+def normalise(row: pd.Series, name: str, pop_table: pd.DataFrame | None = None) -> dict:
+    """How one codebook statement is shown: as stated, as a share of its stated base, or per
+    100 inhabitants with the population of the as-of year."""
+    value = Decimal(row["value"])
+    den = Decimal(row["denominator"]) if row["denominator"] else None
+    unit = row["unit"]
+    out = {"population": "", "population_year": "", "population_source": ""}
+    if unit == "rank":
+        out.update(shown_value=f"{row['value']} of {row['denominator']}", shown_unit="rank",
+                   normalisation="as stated (rank)")
+    elif unit == "percent" or " per " in unit:
+        kind = "percent" if unit == "percent" else "rate"
+        out.update(shown_value=_fmt(value, 2 if value != value.to_integral_value() else 0),
+                   shown_unit="%" if unit == "percent" else unit, normalisation=f"as stated ({kind})")
+    elif den is not None:
+        out.update(shown_value=_fmt(value / den * 100, 1), shown_unit=f"% of stated base",
+                   normalisation=f"share: {row['value']} of {row['denominator']} {unit} (both in the claim)")
+    elif unit in PER_INHABITANT_UNITS and row["as_of"]:
+        year = int(row["as_of"][:4])
+        pop = population(name, year, pop_table)
+        out.update(shown_value=_fmt(value / pop["population"] * 100, 2), shown_unit=f"{unit} per 100 inhabitants",
+                   normalisation=f"per 100 inhabitants: {row['value']} / ({pop['thousand']} thousand, {year}) × 100",
+                   population=pop["population"], population_year=year, population_source=pop["source"])
+    else:
+        shown, shown_unit = _display_value(value, unit)
+        reason = ("as stated (year unknown: not normalised)" if unit in PER_INHABITANT_UNITS
+                  else "as stated (no base for this unit in the data)")
+        out.update(shown_value=shown, shown_unit=shown_unit, normalisation=reason)
+    return out
+
+
+def indicator_cells(book: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The comparison figure's data table: one row per (indicator, province) (see ``CELL_COLUMNS``).
+
+    ``book`` is ``claims.load_codebook()``. Index ranks (pillar ``dti``) are left to the
+    timeline. For each indicator that any of ``names`` reports, every province gets a row;
+    ``reported`` is False (and the value blank) where that province does not report it. Where
+    a province states an indicator in several articles, the statement with the latest known
+    as-of date is shown and the others are listed in ``also_stated``.
+    """
+    book = book[(book["pillar"] != "dti") & book["province"].isin(names)]
+    pop_table = sources.load_area_population()
+    rows = []
+    for indicator, group in book.groupby("indicator", sort=False):
+        pillar = group["pillar"].iloc[0]
+        picked = {}
+        for name in names:
+            mine = group[group["province"] == name]
+            if len(mine):
+                picked[name] = _pick(mine)
+        dates = {p[0]["as_of"] for p in picked.values()}
+        differ = len(picked) > 1 and len(dates) > 1
+        for name in names:
+            if name not in picked:
+                others = ", ".join(n for n in picked)
+                rows.append({"pillar": pillar, "indicator": indicator, "province": name, "reported": False,
+                             "dates_differ": False, "note": f"not reported in the corpus (reported by {others})"})
+                continue
+            row, others = picked[name]
+            cell = {c: row[c] for c in ("value", "denominator", "unit", "qualifier", "as_of", "as_of_basis",
+                                        "claim_id", "doc_id", "start", "end", "text")}
+            cell.update(normalise(row, name, pop_table))
+            cell.update({"pillar": pillar, "indicator": indicator, "province": name, "reported": True,
+                         "also_stated": "; ".join(others), "dates_differ": differ, "note": row["note"]})
+            rows.append(cell)
+    table = pd.DataFrame(rows, columns=CELL_COLUMNS, dtype=object)
+    if table.empty:
+        return table
+    table = table.fillna("")
+    table["reported"] = table["reported"].astype(bool)
+    table["dates_differ"] = table.groupby("indicator")["dates_differ"].transform("any").astype(bool)
+    table["_p"] = table["pillar"].map(PILLAR_ORDER.index)
+    table["_both"] = table.groupby("indicator")["reported"].transform("all")
+    table = table.sort_values(["_p", "_both", "indicator"], ascending=[True, False, True], kind="stable")
+    return table.drop(columns=["_p", "_both"]).reset_index(drop=True)
+
+
+def side_by_side(cells: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """A readable wide view of ``indicator_cells``: value, unit, as-of date and claim per province."""
+    if cells.empty:
+        return pd.DataFrame()
+    out = cells[["pillar", "indicator"]].drop_duplicates().set_index("indicator")
+    for name in names:
+        mine = cells[cells["province"] == name].set_index("indicator")
+        shown = mine.apply(lambda r: (f"{r['shown_value']} {r['shown_unit']}" if r["reported"] else "not reported"), axis=1)
+        out[f"{name}"] = shown
+        out[f"{name} as of"] = mine.apply(lambda r: (f"{r['as_of'] or 'unknown'} ({r['as_of_basis']})" if r["reported"] else ""), axis=1)
+        out[f"{name} claim"] = mine.apply(lambda r: (f"{r['claim_id']} «{r['text']}»" if r["reported"] else ""), axis=1)
+    out["dates differ"] = cells.groupby("indicator")["dates_differ"].first()
+    return out.reset_index()
+
+
+def source_of(cell: pd.Series, claims: pd.DataFrame) -> str:
+    """Where a cell's value comes from, re-checked: the claim's raw span parses to the value, and a
+    per-inhabitant value is recomputed from the population row. Raises ``CaseError`` otherwise."""
+    if not cell["reported"]:
+        return "not reported"
+    claim = claims.set_index("claim_id").loc[cell["claim_id"]]
+    doc = next(d for d in corpus.load_documents() if d.doc_id == claim["doc_id"])
+    span = doc.raw[int(claim["start"]):int(claim["end"])]
+    if span != cell["text"]:
+        raise CaseError(f"{cell['indicator']} {cell['province']}: raw span {span!r} is not the quoted {cell['text']!r}")
+    parsed = vnnum.parse(vnnum_context(doc.raw, int(claim["start"]), int(claim["end"])))
+    if parsed.value != Decimal(cell["value"]):
+        raise CaseError(f"{cell['indicator']} {cell['province']}: span {span!r} parses to {parsed.value}, not {cell['value']}")
+    where = f"claim {cell['claim_id']} ({claim['doc_id']}:{claim['start']}-{claim['end']} «{span}»)"
+    if cell["population_source"]:
+        where += f"; population {cell['population_source']}"
+    return where
+
+
+def vnnum_context(raw: str, start: int, end: int, before: int = 40) -> str:
+    """The span with the words before it (qualifiers, scale words), normalised like the corpus text."""
+    return corpus.normalise(raw[max(0, start - before):end])
+
+
+# ---------------------------------------------------------------------------------------
+# Policy timeline
+
+#: Event types, each with the sentence cues that announce it (lower case, NFC).
+EVENT_CUES: dict[str, tuple[str, ...]] = {
+    "national_dt_day": ("ngày chuyển đổi số quốc gia", "ngày chuyển cđs quốc gia", "ngày cđs quốc gia"),
+    "dti_rank": ("xếp hạng", "xếp thứ"),
+    "visit": ("đoàn công tác", "buổi làm việc"),
+    "workshop": ("hội thảo",),
+    "resolution": ("nghị quyết",),
+    "directive": ("chỉ thị",),
+    "decree": ("nghị định",),
+    "plan": ("kế hoạch", "đề án", "chương trình"),
+    "training": ("bồi dưỡng", "tập huấn"),
+    "priority": ("nhiệm vụ trọng tâm",),
+    "budget": ("kinh phí", "ngân sách"),
+    "target": ("mục tiêu",),
+}
+EVENT_TYPES = (*EVENT_CUES, "other")
+#: Words just before a year that make it a horizon ("to 2030"), not an occurrence.
+TARGET_BEFORE = re.compile(r"(?<!tính )(?:đến(?: hết)?(?: năm)?|tầm nhìn đến(?: năm)?|định hướng đến(?: năm)?)\s*$")
+ROLES = ("event", "period", "target")
+REVIEW_COLUMNS = ["claim_id", "auto_type", "auto_role", "decision", "event_type", "role", "event_key",
+                  "document_claim", "year_from", "label", "note"]
+YEAR_FROM = ("claim", "publication", "none")
+
+
+def _locate(sentence: str, text: str, occurrence: int) -> int:
+    pos = -1
+    for _ in range(occurrence + 1):
+        pos = sentence.find(text, pos + 1)
+        if pos < 0:
+            raise CaseError(f"date {text!r} (occurrence {occurrence + 1}) not found in its sentence {sentence[:80]!r}")
+    return pos
+
+
+def classify_event(sentence: str, start: int, end: int, date_iso: str) -> tuple[str, str]:
+    """Automatic (type, role) of the date at ``sentence[start:end]``.
+
+    Role: ``period`` for a range (``2021/2025``), ``target`` when the words just before read
+    "đến (năm)", "tầm nhìn đến", "định hướng đến" (but not "tính đến", as of), else ``event``.
+    Type: the cue of ``EVENT_CUES`` nearest to the date in the sentence (before or after).
+    """
+    low = sentence.lower()
+    if "/" in date_iso:
+        role = "period"
+    elif TARGET_BEFORE.search(low[max(0, start - 30):start]):
+        role = "target"
+    else:
+        role = "event"
+    best, best_distance = "other", None
+    for kind, cues in EVENT_CUES.items():
+        for cue in cues:
+            for m in re.finditer(re.escape(cue), low):
+                distance = start - m.end() if m.end() <= start else m.start() - end
+                if distance < 0:
+                    distance = 0
+                if best_distance is None or distance < best_distance:
+                    best, best_distance = kind, distance
+    return best, role
+
+
+def extract_events(claims: pd.DataFrame, meta: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every date claim of the corpus with its province, sentence and automatic type and role."""
+    meta = corpus.read_metadata() if meta is None else meta
+    province_of = meta.set_index("doc_id")["province"]
+    dates = claims[claims["kind"] == "date"].sort_values(["doc_id", "start"])
+    rows = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for c in dates.itertuples():
+        sentence = corpus.normalise(c.sentence)
+        text = corpus.normalise(c.text)
+        k = (c.doc_id, sentence, text)
+        occurrence = seen.get(k, 0)
+        seen[k] = occurrence + 1
+        pos = _locate(sentence, text, occurrence)
+        kind, role = classify_event(sentence, pos, pos + len(text), c.date_iso)
+        rows.append({"claim_id": c.claim_id, "doc_id": c.doc_id, "province": province_of[c.doc_id],
+                     "text": c.text, "date_iso": c.date_iso, "date_precision": c.date_precision,
+                     "auto_type": kind, "auto_role": role, "sentence": c.sentence})
+    return pd.DataFrame(rows)
+
+
+def read_timeline_review(path: Path = TIMELINE_REVIEW) -> pd.DataFrame:
+    if not path.is_file():
+        raise CaseError(f"{paths.relative(path)}: reviewed timeline file not found")
+    review = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in REVIEW_COLUMNS if c not in review.columns]
+    if missing:
+        raise CaseError(f"{paths.relative(path)}: missing column(s) {missing}")
+    where = paths.relative(path)
+    for i, r in review.iterrows():
+        line = f"{where} row {i + 2} ({r['claim_id']})"
+        if r["decision"] not in ("keep", "drop"):
+            raise CaseError(f"{line}: decision {r['decision']!r} is not 'keep' or 'drop'")
+        if r["decision"] == "keep":
+            if r["event_type"] not in EVENT_TYPES:
+                raise CaseError(f"{line}: event_type {r['event_type']!r} is not one of {EVENT_TYPES}")
+            if r["role"] not in ROLES:
+                raise CaseError(f"{line}: role {r['role']!r} is not one of {ROLES}")
+            if r["year_from"] not in YEAR_FROM:
+                raise CaseError(f"{line}: year_from {r['year_from']!r} is not one of {YEAR_FROM}")
+            if not r["event_key"] or not r["label"]:
+                raise CaseError(f"{line}: a kept event needs an event_key and a label")
+        if re.search(r"\d", r["label"]):
+            raise CaseError(f"{line}: the label {r['label']!r} holds a digit; dates and numbers come "
+                            "from the cited claims, never from the label")
+        if not r["note"]:
+            raise CaseError(f"{line}: note is blank; say why the date is kept or dropped")
+    if review["claim_id"].duplicated().any():
+        raise CaseError(f"{where}: duplicate claim_id {review.loc[review['claim_id'].duplicated(), 'claim_id'].tolist()}")
+    return review
+
+
+def _year_of_publication(published: str) -> int | None:
+    m = re.match(r"(\d{4})", published or "")
+    return int(m.group(1)) if m else None
+
+
+def place(date_iso: str, precision: str, year_from: str, published: str) -> dict:
+    """Position on the time axis (decimal years) of a reviewed date, and how it is dated.
+
+    A day or month without a year (``--10-23``) gets a year only when the review says
+    ``year_from = publication`` and the article's publication year is known; otherwise it is
+    not placed (``x_start`` None). Years span the whole year; periods span start to end year.
+    """
+    if "/" in date_iso:
+        a, b = (int(y) for y in date_iso.split("/"))
+        return {"date": f"{a}–{b}", "x_start": float(a), "x_end": float(b + 1), "dated_by": "claim (period)"}
+    m = re.fullmatch(r"(\d{4}|-)-?(\d{2})?-?(\d{2})?", date_iso)
+    if not m:
+        raise CaseError(f"date {date_iso!r} is not a date_iso the claims table writes")
+    year_text, month, day = m.groups()
+    if year_text == "-":
+        year = _year_of_publication(published) if year_from == "publication" else None
+        if year is None:
+            return {"date": f"day {day}, month {month}, year not stated", "x_start": None, "x_end": None,
+                    "dated_by": "no year"}
+        dated_by = "claim (day and month) + publication year"
+    else:
+        year = int(year_text)
+        dated_by = "claim"
+    if month is None:
+        return {"date": f"{year}", "x_start": float(year), "x_end": float(year + 1), "dated_by": dated_by + " (year)"}
+    start = pd.Timestamp(year=year, month=int(month), day=int(day) if day else 1)
+    x = year + (start.day_of_year - 1) / (366 if start.is_leap_year else 365)
+    width = 1 / 365 if day else 1 / 12
+    text = start.strftime("%Y-%m-%d") if day else start.strftime("%Y-%m")
+    return {"date": text, "x_start": x, "x_end": x + width, "dated_by": dated_by}
+
+
+def load_timeline(claims: pd.DataFrame, meta: pd.DataFrame | None = None, path: Path = TIMELINE_REVIEW) -> pd.DataFrame:
+    """Extracted date claims joined with their review; kept rows only, placed on the time axis.
+
+    Raises ``CaseError`` when a date claim has no review row, a review row cites a claim that
+    is not a date, or the automatic type or role has changed since the review (re-review).
+    """
+    meta = corpus.read_metadata() if meta is None else meta
+    auto = extract_events(claims, meta)
+    review = read_timeline_review(path)
+    where = paths.relative(path)
+    unreviewed = sorted(set(auto["claim_id"]) - set(review["claim_id"]))
+    if unreviewed:
+        raise CaseError(f"{where}: date claim(s) {unreviewed} have no review row; add them (keep or drop)")
+    stray = sorted(set(review["claim_id"]) - set(auto["claim_id"]))
+    if stray:
+        raise CaseError(f"{where}: claim(s) {stray} are not date claims of the corpus")
+    merged = auto.merge(review, on="claim_id", suffixes=("", "_reviewed"), validate="one_to_one")
+    changed = merged[(merged["auto_type"] != merged["auto_type_reviewed"]) | (merged["auto_role"] != merged["auto_role_reviewed"])]
+    if len(changed):
+        raise CaseError(f"{where}: the automatic type or role of {changed['claim_id'].tolist()} changed since "
+                        "the review; review those rows again")
+    by_id = claims.set_index("claim_id")
+    for r in merged[merged["document_claim"] != ""].itertuples():
+        if r.document_claim not in by_id.index or by_id.at[r.document_claim, "kind"] != "doc_ref":
+            raise CaseError(f"{where} {r.claim_id}: document_claim {r.document_claim!r} is not a doc_ref claim")
+        if by_id.at[r.document_claim, "doc_id"] != r.doc_id:
+            raise CaseError(f"{where} {r.claim_id}: document_claim {r.document_claim!r} is in another article")
+    published = meta.set_index("doc_id")["published"]
+    kept = merged[merged["decision"] == "keep"].copy()
+    placed = [place(r.date_iso, r.date_precision, r.year_from, published[r.doc_id]) for r in kept.itertuples()]
+    kept = pd.concat([kept.reset_index(drop=True), pd.DataFrame(placed)], axis=1)
+    kept["document"] = kept["document_claim"].map(lambda c: by_id.at[c, "text"] if c else "")
+    kept["reviewed_changed"] = (kept["event_type"] != kept["auto_type"]) | (kept["role"] != kept["auto_role"])
+    columns = ["province", "event_key", "event_type", "role", "label", "document", "date", "dated_by", "x_start",
+               "x_end", "claim_id", "doc_id", "text", "auto_type", "auto_role", "reviewed_changed", "note", "sentence"]
+    return kept[columns].sort_values(["province", "x_start", "claim_id"], na_position="last", ignore_index=True)
+
+
+def review_summary(claims: pd.DataFrame, meta: pd.DataFrame | None = None, path: Path = TIMELINE_REVIEW) -> pd.DataFrame:
+    """Date claims per province: extracted, kept, dropped, type or role changed by the review."""
+    auto = extract_events(claims, meta)
+    review = read_timeline_review(path).drop(columns=["auto_type", "auto_role"])
+    m = auto.merge(review, on="claim_id", how="left")
+    m["changed"] = (m["decision"] == "keep") & ((m["event_type"] != m["auto_type"]) | (m["role"] != m["auto_role"]))
+    return m.groupby("province").agg(date_claims=("claim_id", "size"), kept=("decision", lambda s: int((s == "keep").sum())),
+                                     dropped=("decision", lambda s: int((s == "drop").sum())),
+                                     type_or_role_changed=("changed", "sum")).reset_index()
+
+
+# ---------------------------------------------------------------------------------------
+# DTI ranks and the merger
+
+def dti_ranks(code: str, panel: pd.DataFrame) -> pd.DataFrame:
+    """Every overall DTI rank the panel holds for one unit (all source kinds, one row each)."""
+    rows = panel[(panel["gso_code"] == code) & (panel["measure"] == "dti") & panel["rank"].notna()]
+    out = rows[["year", "province", "rank", "n_units", "score", "source_kind", "rank_method", "source", "note"]]
+    order = {k: i for i, k in enumerate(["official", "news", "corpus", "derived"])}
+    return out.sort_values(["year", "source_kind"], key=lambda s: s.map(order) if s.name == "source_kind" else s,
+                            ignore_index=True)
+
+
+def load_34units(path: Path = UNITS_34) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype={"new_unit_code_2025": str, "source": str, "published_source": str},
+                        keep_default_na=False, na_values={"published_rank": [""], "published_score": [""]})
+    table["published_rank"] = table["published_rank"].astype("Int64")
+    return table
+
+
+def merger_summary(code: str, panel: pd.DataFrame, units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The unit's 2025 unit and partners, each partner's 2024 rank of 63, and the new unit's 2024
+    rank of 34 (computed from the complete scores; the published rank where a page states one).
+
+    One row per constituent of the new unit (the case itself first). The 34-unit row is joined
+    on ``new_unit_code_2025`` **and** ``new_unit`` (codes of new units reuse old codes)."""
+    cross = provinces.crosswalk()
+    mine = cross[cross["gso_code"] == code].iloc[0]
+    units = load_34units() if units is None else units
+    unit = units[(units["new_unit_code_2025"] == mine["new_unit_code_2025"]) & (units["new_unit"] == mine["new_unit"])]
+    if len(unit) != 1:
+        raise CaseError(f"{paths.relative(UNITS_34)}: no single row for new unit {mine['new_unit']} ({mine['new_unit_code_2025']})")
+    unit = unit.iloc[0]
+    members = cross[(cross["new_unit_code_2025"] == mine["new_unit_code_2025"]) & (cross["new_unit"] == mine["new_unit"])]
+    members = pd.concat([members[members["gso_code"] == code], members[members["gso_code"] != code]])
+    backbone = panel[(panel["year"] == 2024) & (panel["measure"] == "dti") & (panel["rank_method"] == "computed_from_scores")]
+    backbone = backbone.set_index("gso_code")
+    rows = []
+    for m in members.itertuples():
+        rows.append({
+            "case": provinces.name_of(code), "constituent": m.province,
+            "role": "case" if m.gso_code == code else "partner",
+            "dti_2024_rank_of_63": backbone.at[m.gso_code, "rank"] if m.gso_code in backbone.index else pd.NA,
+            "dti_2024_score": backbone.at[m.gso_code, "score"] if m.gso_code in backbone.index else float("nan"),
+            "new_unit": m.new_unit, "new_unit_code_2025": m.new_unit_code_2025,
+            "unchanged": bool(m.unchanged),
+            "new_unit_rank_of_34": int(unit["rank"]), "new_unit_score": unit["score"],
+            "new_unit_published_rank": unit["published_rank"],
+            "source_63": "data/processed/dti_panel.csv (official, computed_from_scores, 2024)",
+            "source_34": f"{paths.relative(UNITS_34)} ({unit['source']})",
+            "published_source_34": unit["published_source"],
+        })
+    out = pd.DataFrame(rows)
+    out["dti_2024_rank_of_63"] = out["dti_2024_rank_of_63"].astype("Int64")
+    out["new_unit_published_rank"] = out["new_unit_published_rank"].astype("Int64")
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Figures (drawn from the tables above; the notebook adds the source line and saves)
+
+_KIND_MARKERS = {"official": "o", "news": "s", "corpus": "D", "derived": "x"}
+_KIND_OFFSET = {"official": -0.15, "news": -0.05, "corpus": 0.05, "derived": 0.15}
+_BASIS_MARK = {"text": "", "publication": " (pub.)", "unknown": ""}
+SCALED_UNITS = ("%", "% of stated base")
+
+
+def _colour(name: str, names: list[str]) -> str:
+    from . import figures
+
+    colour = figures.colour_for(name)
+    if colour == figures.OTHER:  # two non-focus provinces: still tell them apart
+        colour = ("#7f6000", "#1b7837")[names.index(name) % 2]
+    return colour
+
+
+def _scaled(cell: pd.Series) -> bool:
+    return bool(cell["reported"]) and (cell["shown_unit"] in SCALED_UNITS or "per 100 inhabitants" in cell["shown_unit"])
+
+
+def draw_indicators(cells: pd.DataFrame, names: list[str]):
+    """The side-by-side figure: one row per indicator, grouped by pillar, a column per province.
+
+    Each cell shows the value as shown in ``cells`` (normalised where possible) and its as-of
+    date; a bar is drawn for percentages and per-100-inhabitant values (scale: 100 or the row's
+    largest value). Dates differing within a row are drawn in orange; "not reported" says that
+    a province does not state the indicator."""
+    import matplotlib.pyplot as plt
+
+    indicators = cells[["pillar", "indicator"]].drop_duplicates()
+    n_rows = len(indicators) + indicators["pillar"].nunique()
+    fig, ax = plt.subplots(figsize=(12, 0.27 * n_rows + 1.6))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(n_rows + 0.5, -1.5)
+    ax.axis("off")
+    cols = {name: 0.37 + i * 0.315 for i, name in enumerate(names)}
+    for name, x in cols.items():
+        ax.text(x, -1, name, fontsize=10, fontweight="bold", color=_colour(name, names), va="center")
+    y = 0
+    for pillar in PILLAR_ORDER:
+        rows = indicators[indicators["pillar"] == pillar]
+        if rows.empty:
+            continue
+        ax.text(0, y, PILLAR_LABELS[pillar], fontsize=9.5, fontweight="bold", va="center")
+        ax.axhline(y + 0.5, color="#888888", lw=0.6)
+        y += 1
+        for indicator in rows["indicator"]:
+            row = cells[cells["indicator"] == indicator].set_index("province")
+            ax.text(0.005, y, indicator.replace("_", " "), fontsize=7.5, va="center")
+            scale = max([100.0] + [float(row.at[n, "shown_value"].replace(",", "")) for n in names
+                                   if n in row.index and _scaled(row.loc[n])])
+            for name, x in cols.items():
+                cell = row.loc[name]
+                if not cell["reported"]:
+                    ax.text(x, y, "not reported", fontsize=7.5, style="italic", color="#999999", va="center")
+                    continue
+                text_x = x
+                if _scaled(cell):
+                    width = 0.08 * float(cell["shown_value"].replace(",", "")) / scale
+                    ax.barh(y, width, left=x, height=0.55, color=_colour(name, names), alpha=0.75)
+                    text_x = x + 0.085
+                date = (cell["as_of"] or "date unknown") + _BASIS_MARK[cell["as_of_basis"]]
+                unit = cell["shown_unit"].replace(" per 100 inhabitants", " /100 inh.").replace("% of stated base", "% of base")
+                ax.text(text_x, y, f"{cell['shown_value']} {unit}", fontsize=7.5, va="center")
+                ax.text(x + 0.225, y, date, fontsize=7, va="center",
+                        color="#d35400" if cell["dates_differ"] else "#555555")
+            y += 1
+    ax.text(0, n_rows + 0.3,
+            "As-of dates: '(pub.)' = the article presents the figure as current, so its publication date; orange = the two "
+            "provinces report at different dates.\n'/100 inh.' = per 100 inhabitants, with the statistics office's average "
+            "population of the as-of year; '% of base' = a count stated as a of b.\nBars: percentages and per-100-inhabitant "
+            "values (scale 100 or the row's largest value).",
+            fontsize=7, color="#444444", va="top")
+    ax.set_title("Indicators the articles state, side by side (normalised where a base exists)", loc="left")
+    fig.subplots_adjust(left=0.02, right=0.99, top=0.96, bottom=0.08)
+    return fig
+
+
+def _event_label(group: pd.DataFrame) -> str:
+    label = group["label"].iloc[0]
+    docs = sorted({d for d in group["document"] if d})
+    return label + (f" («{'», «'.join(docs)}»)" if docs else "")
+
+
+def draw_timeline(timeline: pd.DataFrame, ranks: dict[str, pd.DataFrame], names: list[str]):
+    """Per province: overall DTI ranks as known (marker = source kind) above its dated policy
+    events (dot: occurrence, bar: period, triangle: target horizon) on one time axis."""
+    import matplotlib.pyplot as plt
+    import textwrap
+
+    placed = timeline[timeline["x_start"].notna()]
+    lanes = {n: placed[placed["province"] == n]["event_key"].drop_duplicates().tolist() for n in names}
+    heights = []
+    for n in names:
+        heights += [2.0, max(1.0, 0.38 * len(lanes[n]))]
+    fig, axes = plt.subplots(len(heights), 1, figsize=(12, sum(heights) + 1.6), sharex=True,
+                             gridspec_kw={"height_ratios": heights, "hspace": 0.35})
+    xs = list(placed["x_start"]) + list(placed["x_end"]) + [float(r["year"].min()) for r in ranks.values() if len(r)]
+    xs += [float(r["year"].max()) + 1 for r in ranks.values() if len(r)]
+    lo, hi = (min(xs) - 0.3, max(xs) + 0.3) if xs else (2019.7, 2025.3)
+    for i, name in enumerate(names):
+        colour = _colour(name, names)
+        ax_r, ax_e = axes[2 * i], axes[2 * i + 1]
+        r = ranks.get(name, pd.DataFrame())
+        for kind, part in r.groupby("source_kind") if len(r) else []:
+            ax_r.scatter(part["year"] + 0.5 + _KIND_OFFSET[kind], part["rank"].astype(float), marker=_KIND_MARKERS[kind],
+                         color=colour, s=36, label=kind)
+        if len(r):
+            first = r.drop_duplicates("year")
+            for row in first.itertuples():
+                ax_r.annotate(f"{row.rank}/{row.n_units}", (row.year + 0.5, float(row.rank)), textcoords="offset points",
+                              xytext=(0, 7), ha="center", fontsize=7)
+            ax_r.legend(fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=4, title="DTI rank source:",
+                        title_fontsize=7, frameon=False, alignment="right")
+        else:
+            ax_r.text(0.5, 0.5, "no DTI rank held", transform=ax_r.transAxes, ha="center", color="#999999")
+        ax_r.set_ylim(66, -6)
+        ax_r.set_yticks([1, 21, 42, 63])
+        ax_r.set_ylabel("DTI rank\n(of 63)", fontsize=8)
+        ax_r.set_title(f"{name}", loc="left", color=colour)
+        keys = lanes[name]
+        if not keys:
+            ax_e.text(0.5, 0.5, f"no dated event: the corpus has no article about {name}"
+                      if not (timeline["province"] == name).any() else "no placed event",
+                      transform=ax_e.transAxes, ha="center", va="center", color="#999999", fontsize=8)
+            ax_e.set_yticks([])
+        for lane, key in enumerate(keys):
+            ev = placed[(placed["province"] == name) & (placed["event_key"] == key)]
+            for row in ev.itertuples():
+                mid = (row.x_start + row.x_end) / 2
+                if row.role == "period":
+                    ax_e.barh(lane, row.x_end - row.x_start, left=row.x_start, height=0.5, color=colour, alpha=0.25)
+                elif row.role == "target":
+                    ax_e.scatter(mid, lane, marker="v", color=colour, s=40, zorder=3)
+                else:
+                    ax_e.plot([row.x_start, row.x_end], [lane, lane], color=colour, lw=3, alpha=0.5)
+                    ax_e.scatter(mid, lane, marker="o", color=colour, s=30, zorder=3)
+        if keys:
+            ax_e.set_yticks(range(len(keys)), [textwrap.shorten(_event_label(placed[placed["event_key"] == k]), 95)
+                                               for k in keys], fontsize=7)
+            ax_e.set_ylim(len(keys) - 0.5, -0.5)
+        unplaced = timeline[(timeline["province"] == name) & timeline["x_start"].isna()]
+        if len(unplaced):
+            ax_e.text(1.0, -0.02, "not placed (year not stated): " + "; ".join(
+                f"{r.label} ({r.date}, claim {r.claim_id})" for r in unplaced.itertuples()),
+                transform=ax_e.transAxes, ha="right", va="top", fontsize=6.5, color="#666666")
+    axes[-1].set_xlim(lo, hi)
+    axes[-1].set_xlabel("year (DTI ranks drawn mid-way through their assessment year; events: dot = occurrence, "
+                        "bar = period, ▼ = target horizon)", fontsize=8)
+    fig.suptitle("Policy timelines from the articles and DTI ranks as known", x=0.01, ha="left", fontweight="bold")
+    height = sum(heights) + 1.6
+    fig.subplots_adjust(left=0.40 if any(lanes.values()) else 0.08, right=0.98, top=1 - 0.75 / height,
+                        bottom=1.1 / height)
+    return fig
+
+
+def draw_merger(units: pd.DataFrame, merger: dict[str, pd.DataFrame], names: list[str]):
+    """The 34 units of 2024 by score (ranks computed from the complete file), the cases' new units marked."""
+    import matplotlib.pyplot as plt
+
+    units = units.sort_values(["rank", "new_unit_code_2025"])
+    fig, ax = plt.subplots(figsize=(9, 7))
+    marked = {}
+    for name in names:
+        m = merger[name].iloc[0]
+        marked[(m["new_unit_code_2025"], m["new_unit"])] = (name, merger[name])
+    colours = []
+    for r in units.itertuples():
+        hit = marked.get((r.new_unit_code_2025, r.new_unit))
+        colours.append(_colour(hit[0], names) if hit else "#c8c8c8")
+    ax.barh(range(len(units)), units["score"], color=colours)
+    labels = []
+    for r in units.itertuples():
+        hit = marked.get((r.new_unit_code_2025, r.new_unit))
+        if hit:
+            members = " + ".join(hit[1]["constituent"])
+            labels.append(f"{r.rank}. {r.new_unit} ({members})")
+        else:
+            labels.append(f"{r.rank}. {r.new_unit}")
+    ax.set_yticks(range(len(units)), labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("DTI 2024 score of the 34 units (0–1)")
+    ax.set_title("DTI 2024 of the 34 units of 2025: the cases' new units", loc="left")
+    fig.subplots_adjust(left=0.35, bottom=0.12)
+    return fig

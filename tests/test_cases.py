@@ -1,0 +1,229 @@
+"""Case comparison: every value traces to a claim span or a data row; the timeline is reviewed."""
+
+from decimal import Decimal
+
+import matplotlib
+import pandas as pd
+import pytest
+
+from helpers import cases, claims, corpus, panel, paths, provinces, vnnum
+
+matplotlib.use("Agg")
+
+PAIR = ["Bạc Liêu", "Bến Tre"]
+
+
+@pytest.fixture(scope="module")
+def all_claims():
+    return claims.read_claims()
+
+
+@pytest.fixture(scope="module")
+def book(all_claims):
+    return claims.load_codebook(claims=all_claims)
+
+
+@pytest.fixture(scope="module")
+def cells(book):
+    return cases.indicator_cells(book, PAIR)
+
+
+@pytest.fixture(scope="module")
+def dti():
+    return panel.load_panel()
+
+
+# --- parameters -------------------------------------------------------------------------
+
+def test_check_pair_accepts_slugs_and_rejects_with_closest():
+    assert cases.check_pair("bac-lieu", "ben-tre") == ("95", "83")
+    with pytest.raises(cases.CaseError, match=r"province_b='ben-tr'.*closest: \['ben-tre'"):
+        cases.check_pair("bac-lieu", "ben-tr")
+    with pytest.raises(cases.CaseError, match="province_a=7"):
+        cases.check_pair(7, "ben-tre")
+    with pytest.raises(cases.CaseError, match="same province"):
+        cases.check_pair("ben-tre", "ben-tre")
+
+
+# --- indicators ---------------------------------------------------------------------------
+
+def test_every_value_in_the_comparison_figure_traces_to_its_source(cells, all_claims):
+    """Walk the figure's data table: each shown value comes from the claim span (re-parsed
+    from the raw article) or is recomputed from that value and the population row it names."""
+    docs = {d.doc_id: d.raw for d in corpus.load_documents()}
+    population = pd.read_csv(cases.POPULATION_FILE, dtype=str, keep_default_na=False)
+    by_id = all_claims.set_index("claim_id")
+    reported = cells[cells["reported"]]
+    assert len(reported) > 40
+    for _, cell in reported.iterrows():
+        claim = by_id.loc[cell["claim_id"]]
+        raw = docs[claim["doc_id"]]
+        span = raw[int(claim["start"]):int(claim["end"])]
+        assert span == cell["text"]
+        parsed = vnnum.parse(corpus.normalise(raw[max(0, int(claim["start"]) - 40):int(claim["end"])]))
+        assert parsed.value == Decimal(cell["value"]), (cell["indicator"], span)
+        shown = Decimal(cell["shown_value"].split(" of ")[0].replace(",", ""))
+        value = Decimal(cell["value"])
+        if cell["population_source"]:
+            line = int(cell["population_source"].split(" line ")[1].split(" ")[0])
+            row = population.iloc[line - 2]
+            assert row["name_vi"] == cell["province"] and row["year"] == str(cell["population_year"])
+            expected = value / (Decimal(row["avg_population_thousand"]) * 1000) * 100
+            assert abs(shown - expected) <= Decimal("0.005")
+        elif cell["shown_unit"] == "% of stated base":
+            expected = value / Decimal(cell["denominator"]) * 100
+            assert abs(shown - expected) <= Decimal("0.05")
+        elif cell["shown_unit"] == "billion VND":
+            assert shown * 10**9 == value
+        else:
+            assert shown == value, (cell["indicator"], shown, value)
+        assert cases.source_of(cell, all_claims).startswith(f"claim {cell['claim_id']}")
+
+
+def test_source_of_rejects_a_value_the_span_does_not_hold(cells, all_claims):
+    cell = cells[cells["reported"]].iloc[0].copy()
+    cell["value"] = str(Decimal(cell["value"]) + 1)
+    with pytest.raises(cases.CaseError, match="parses to"):
+        cases.source_of(cell, all_claims)
+
+
+def test_indicator_reported_by_one_province_is_kept_and_said(cells):
+    fibre = cells[cells["indicator"] == "households_fibre_broadband_percent"].set_index("province")
+    assert not fibre.at["Bạc Liêu", "reported"]
+    assert "not reported" in fibre.at["Bạc Liêu", "note"] and "Bến Tre" in fibre.at["Bạc Liêu", "note"]
+    assert fibre.at["Bến Tre", "shown_value"] == "72.81"
+    # every indicator has one row per province
+    assert (cells.groupby("indicator")["province"].apply(sorted) == [sorted(PAIR)] * cells["indicator"].nunique()).all()
+
+
+def test_different_dates_are_flagged_and_latest_statement_shown(cells):
+    members = cells[cells["indicator"] == "community_digital_team_members"].set_index("province")
+    assert members["dates_differ"].all()
+    assert members.at["Bạc Liêu", "as_of"] == "2023" and members.at["Bến Tre", "as_of"] == "2024-10-08"
+    assert members.at["Bạc Liêu", "population_year"] == 2023 and members.at["Bến Tre", "population_year"] == 2024
+    # Bạc Liêu states fibre to communes in 003 (2022-09-15) and 000 (2023): the later is shown
+    fibre = cells[(cells["indicator"] == "communes_with_fibre_percent") & (cells["province"] == "Bạc Liêu")].iloc[0]
+    assert fibre["claim_id"] == "000-001429" and "003-003524" in fibre["also_stated"]
+
+
+def test_normalisation_rules(cells):
+    row = cells.set_index(["indicator", "province"])
+    assert row.loc[("telecom_subscribers", "Bạc Liêu"), "shown_unit"] == "subscribers per 100 inhabitants"
+    assert row.loc[("online_public_services", "Bến Tre"), "shown_unit"] == "% of stated base"
+    # a stated rate stays as stated; counts without a base stay counts; unknown year is not normalised
+    assert row.loc[("mobile_subscribers_per_100_inhabitants", "Bến Tre"), "shown_value"] == "114.01"
+    assert row.loc[("community_digital_teams_commune", "Bạc Liêu"), "shown_value"] == "64"
+    assert row.loc[("enterprises_e_tax_percent", "Bạc Liêu"), "as_of"] == ""
+
+
+def test_population_comes_from_the_matching_row():
+    pop = cases.population("Bến Tre", 2024)
+    raw = pd.read_csv(cases.POPULATION_FILE, dtype=str, keep_default_na=False)
+    line = int(pop["source"].split(" line ")[1].split(" ")[0])
+    assert raw.iloc[line - 2]["name_vi"] == "Bến Tre" and raw.iloc[line - 2]["year"] == "2024"
+    assert pop["population"] == int(Decimal(raw.iloc[line - 2]["avg_population_thousand"]) * 1000)
+    with pytest.raises(cases.CaseError):
+        cases.population("Bến Tre", 2030)
+
+
+def test_pair_without_corpus_gives_empty_cells(book):
+    assert cases.indicator_cells(book, ["Hà Nội", "Cao Bằng"]).empty
+    docs = cases.corpus_documents(["Hà Nội", "Bạc Liêu"])
+    assert docs["articles"].tolist() == [0, 4]
+
+
+# --- timeline -----------------------------------------------------------------------------
+
+def test_every_date_claim_is_reviewed_and_no_date_is_typed(all_claims):
+    review = cases.read_timeline_review()
+    dates = set(all_claims.loc[all_claims["kind"] == "date", "claim_id"])
+    assert set(review["claim_id"]) == dates
+    assert not review["label"].str.contains(r"\d").any()
+    assert "date" not in " ".join(review.columns.drop(["document_claim"]))  # no date column to type into
+
+
+def test_timeline_dates_come_from_claims(all_claims):
+    timeline = cases.load_timeline(all_claims)
+    by_id = all_claims.set_index("claim_id")
+    resolution = timeline[(timeline["event_key"] == "bt-resolution-dt") & (timeline["role"] == "event")].iloc[0]
+    assert resolution["date"] == by_id.at[resolution["claim_id"], "date_iso"] == "2020-10-20"
+    assert resolution["document"] == "01-NQ/TU"
+    # a day-month without a year and without a publication year is listed, never placed
+    workshop = timeline[timeline["claim_id"] == "002-000338"].iloc[0]
+    assert pd.isna(workshop["x_start"]) and "year not stated" in workshop["date"]
+    # the ministry's visit takes its year from the article's publication date (reviewed)
+    visit = timeline[timeline["claim_id"] == "003-000006"].iloc[0]
+    assert visit["date"] == "2022-09-15" and "publication" in visit["dated_by"]
+
+
+def test_automatic_classification():
+    sentence = "năm 2021, Ban Thường vụ Tỉnh ủy đã ban hành Chỉ thị số 07 về chuyển đổi số giai đoạn đến năm 2025"
+    assert cases.classify_event(sentence, 4, 8, "2021") == ("directive", "event")
+    start = sentence.index("2025")
+    assert cases.classify_event(sentence, start, start + 4, "2025")[1] == "target"
+    assert cases.classify_event("tính đến giữa năm 2023, có 73 điểm", 18, 22, "2023") == ("other", "event")
+    assert cases.classify_event("giai đoạn 2021-2025", 10, 19, "2021/2025")[1] == "period"
+
+
+def test_review_must_follow_the_extractor(tmp_path, all_claims):
+    review = pd.read_csv(cases.TIMELINE_REVIEW, dtype=str, keep_default_na=False)
+    stale = review.copy()
+    stale.loc[0, "auto_type"] = "visit" if stale.loc[0, "auto_type"] != "visit" else "plan"
+    stale.to_csv(tmp_path / "t.csv", index=False)
+    with pytest.raises(cases.CaseError, match="changed since the review"):
+        cases.load_timeline(all_claims, path=tmp_path / "t.csv")
+    review.iloc[1:].to_csv(tmp_path / "m.csv", index=False)
+    with pytest.raises(cases.CaseError, match="no review row"):
+        cases.load_timeline(all_claims, path=tmp_path / "m.csv")
+    typed = review.copy()
+    typed.loc[0, "label"] = "Directive of 2021"
+    typed.to_csv(tmp_path / "d.csv", index=False)
+    with pytest.raises(cases.CaseError, match="holds a digit"):
+        cases.read_timeline_review(tmp_path / "d.csv")
+
+
+def test_place_without_year_is_not_guessed():
+    assert cases.place("--10-23", "day", "publication", "")["x_start"] is None
+    assert cases.place("--10-23", "day", "none", "2023")["x_start"] is None
+    assert cases.place("--10-10", "day", "publication", "2024-10-08")["date"] == "2024-10-10"
+    assert cases.place("2021/2025", "year", "claim", "")["x_end"] == 2026.0
+
+
+# --- ranks and merger -----------------------------------------------------------------------
+
+def test_dti_ranks_keep_every_source(dti):
+    ranks = cases.dti_ranks("95", dti)
+    assert set(ranks["source_kind"]) == {"official", "news", "corpus", "derived"}
+    corpus_rows = ranks[ranks["source_kind"] == "corpus"]
+    assert corpus_rows["year"].tolist() == [2021, 2021] and (corpus_rows["rank"] == 63).all()
+
+
+def test_merger_summary_through_the_crosswalk(dti):
+    summary = cases.merger_summary("95", dti)
+    assert summary["constituent"].tolist() == ["Bạc Liêu", "Cà Mau"]
+    assert set(summary["new_unit"]) == {"Cà Mau"}
+    units = pd.read_csv(paths.PROCESSED / "dti_2024_34units.csv", dtype={"new_unit_code_2025": str})
+    row = units[(units["new_unit_code_2025"] == "96") & (units["new_unit"] == "Cà Mau")].iloc[0]
+    assert (summary["new_unit_rank_of_34"] == row["rank"]).all()
+    backbone = dti[(dti["year"] == 2024) & (dti["measure"] == "dti") & (dti["rank_method"] == "computed_from_scores")]
+    assert summary.iloc[0]["dti_2024_rank_of_63"] == backbone.set_index("gso_code").at["95", "rank"]
+    ben_tre = cases.merger_summary("83", dti)
+    assert ben_tre["constituent"].tolist()[0] == "Bến Tre" and len(ben_tre) == 3
+    unchanged = cases.merger_summary(provinces.from_slug("ha-noi"), dti)
+    assert len(unchanged) == 1 and bool(unchanged["unchanged"].iloc[0])
+
+
+# --- figures --------------------------------------------------------------------------------
+
+def test_figures_draw_for_both_pairs(cells, all_claims, dti):
+    import matplotlib.pyplot as plt
+
+    fig = cases.draw_indicators(cells, PAIR)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts.count("not reported") == int((~cells["reported"]).sum())
+    plt.close(fig)
+    timeline = cases.load_timeline(all_claims)
+    for pair, codes in ((PAIR, ["95", "83"]), (["Hà Nội", "Cao Bằng"], ["01", "04"])):
+        ranks = {n: cases.dti_ranks(c, dti) for n, c in zip(pair, codes)}
+        fig = cases.draw_timeline(timeline[timeline["province"].isin(pair)], ranks, pair)
+        plt.close(fig)
