@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from nbformat.v4 import new_code_cell
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
-from . import paths
+from . import files, paths
 from .pipeline import KERNEL, _ipc_kernel_manager, strip_run_metadata
 
 RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
@@ -49,18 +48,6 @@ def _renumber(nb: nbformat.NotebookNode) -> None:
             for out in cell.get("outputs", []):
                 if "execution_count" in out:
                     out["execution_count"] = count
-
-
-def _write_atomic(nb: nbformat.NotebookNode, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
-        nbformat.write(nb, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 async def _worker(template, jobs: asyncio.Queue, out_dir: Path, result: BatchResult,
@@ -90,7 +77,7 @@ async def _worker(template, jobs: asyncio.Queue, out_dir: Path, result: BatchRes
             strip_run_metadata(nb)
             _renumber(nb)
             target = out_dir / f"{key}.ipynb"
-            _write_atomic(nb, target)
+            files.write_atomic(target, lambda tmp: nbformat.write(nb, tmp))
             result.written[key] = target
             on_done(key, True)
     finally:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
 import seaborn as sns
 
-from . import paths
+from . import files, paths
 
 FONT = "DejaVu Sans"  # ships with matplotlib and covers Vietnamese diacritics
 FORMATS = ("png", "svg")
@@ -80,17 +79,6 @@ def _caption(fig: matplotlib.figure.Figure) -> str:
     return titles[0] if titles else ""
 
 
-def _atomic_write(target: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save(
     fig: matplotlib.figure.Figure,
     name: str,
@@ -123,7 +111,7 @@ def save(
             with matplotlib.rc_context({"svg.hashsalt": "dti-vietnam", "svg.fonttype": "none"}):
                 fig.savefig(tmp, format=fmt, metadata=_metadata(fmt), bbox_inches=bbox, dpi=DPI)
 
-        _atomic_write(out_dir / f"{name}.{fmt}", write)
+        files.write_atomic(out_dir / f"{name}.{fmt}", write)
     entry = {
         "name": name,
         "caption": caption if caption is not None else _caption(fig),
@@ -133,7 +121,7 @@ def save(
         "formats": list(formats),
     }
     text = json.dumps(entry, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    _atomic_write(out_dir / f"{name}.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    files.write_text(out_dir / f"{name}.json", text)
     if show and "png" in formats:
         _show_saved(fig, out_dir / f"{name}.png")
 

@@ -25,7 +25,7 @@ import nbformat
 import papermill
 import yaml
 
-from . import paths
+from . import files, paths
 
 KERNEL = "python3"
 EXECUTION_TIMEOUT = 600  # seconds per cell
@@ -160,10 +160,7 @@ def run_notebook(
         figure_dir.mkdir(parents=True, exist_ok=True)
         for fig in sorted(staged_figures.iterdir()):
             os.replace(fig, figure_dir / fig.name)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp_out = output.with_name(f".{output.name}.tmp")
-        nbformat.write(nb, tmp_out)
-        os.replace(tmp_out, output)
+        files.write_atomic(output, lambda tmp: nbformat.write(nb, tmp))
         if html_dir is not None:
             Path(html_dir).mkdir(parents=True, exist_ok=True)
             os.replace(work / "page.html", Path(html_dir) / f"{output.stem}.html")

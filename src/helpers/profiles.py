@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     import nbformat
 
     from .batch import run_batch
-    from .report import _write_text, render_notebook
+    from .files import write_text
+    from .report import render_notebook
 
     argv = sys.argv[1:] if argv is None else argv
     units = provinces.load_reference().sort_values("gso_code")
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     for job in rendering:
         job.result()
     pages.shutdown()
-    _write_text(PROFILES / "index.html", _index_page(units, result.written))
+    write_text(PROFILES / "index.html", _index_page(units, result.written))
     print(f"profiles: {len(result.written)} of {len(runs)} written in {time.perf_counter() - started:.1f} s; "
           f"open {paths.relative(PROFILES / 'index.html')}")
     for slug, why in sorted(result.failed.items()):

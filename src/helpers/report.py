@@ -11,10 +11,9 @@ import html
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
-from . import paths
+from . import files, paths
 
 REPORT = paths.BUILD / "report"
 NOTEBOOK_HTML = REPORT / "notebooks"
@@ -40,25 +39,13 @@ figcaption { font-size: 0.9em; }
 </style>"""
 
 
-def _write_text(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
-        Path(tmp).write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def render_notebook(nb, target: Path) -> Path:
     """Render an executed notebook (a NotebookNode) to a standalone HTML file."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")
     body, _ = exporter.from_notebook_node(nb)
-    _write_text(target, body)
+    files.write_text(target, body)
     return target
 
 
@@ -109,14 +96,14 @@ def build_index(
             source = html.escape(e.get("source") or "")
             note = " DTI method changed between rounds." if e.get("method_note") else ""
             name = e["name"]
-            files = ", ".join(
+            file_links = ", ".join(
                 f'<a href="{_rel(figure_dir / (name + "." + fmt), here)}">{fmt}</a>'
                 for fmt in e.get("formats", ["png"])
             )
             parts.append(
                 f'<figure id="{html.escape(name)}"><img src="{_rel(img, here)}" alt="{caption}">'
                 f'<figcaption><b>{caption}</b><br><span class="source">Source: {source}.{note} '
-                f"Files: {files}</span></figcaption></figure>"
+                f"Files: {file_links}</span></figcaption></figure>"
             )
         parts.append("</section>")
     orphans = [e for k, v in by_notebook.items() if k not in {paths.relative(n) for n in notebooks} for e in v]
@@ -125,7 +112,7 @@ def build_index(
         parts += [f"<li>{html.escape(e['name'])} ({html.escape(e.get('notebook') or 'unknown')})</li>" for e in orphans]
         parts.append("</ul></section>")
     parts += [_IMAGE_CHECK, "</body></html>"]
-    _write_text(target, "\n".join(parts) + "\n")
+    files.write_text(target, "\n".join(parts) + "\n")
     return target
 
 
