@@ -21,9 +21,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-import papermill
-import yaml
+# nbformat validates notebooks with jsonschema, whose format checkers import
+# rfc3987_syntax eagerly; that module compiles ~35 grammars at import (about 1.5 s per
+# process, python-jsonschema/jsonschema#1428). No notebook schema uses the IRI formats it
+# checks, so the runner's own process blocks it; jsonschema then skips those two formats.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+import nbformat  # noqa: E402
+import papermill  # noqa: E402
+import yaml  # noqa: E402
 
 from . import files, paths
 

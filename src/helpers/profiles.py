@@ -96,9 +96,9 @@ def _index_page(units: pd.DataFrame, written: dict[str, Path]) -> str:
 def main(argv: list[str] | None = None) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
-    import nbformat
+    from .batch import run_batch  # before nbformat: see helpers.pipeline's imports
 
-    from .batch import run_batch
+    import nbformat
     from .files import write_text
     from .report import render_notebook
 
