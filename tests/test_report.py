@@ -96,3 +96,10 @@ def test_error_detector_sees_an_error_output(tmp_path):
     nb.cells.append(cell)
     page = report.render_notebook(nb, tmp_path / "bad.html").read_text(encoding="utf-8")
     assert STDERR_OUTPUT in page
+
+
+def test_data_links_name_the_tables_a_notebook_reads():
+    used = {nb.stem: [p.name for p in report.processed_tables_used_by(nb)] for nb in NOTEBOOKS}
+    assert used["01_corpus"] == []  # reads only raw articles
+    assert {"claims.csv", "consistency_audit.csv"} <= set(used["02_claims"])
+    assert "dti_panel.csv" in used["04_trajectories"]

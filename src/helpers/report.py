@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -53,9 +54,21 @@ def _rel(target: Path, start: Path) -> str:
     return Path(os.path.relpath(target, start)).as_posix()
 
 
-def _processed_tables_named_in(notebook: Path) -> list[Path]:
-    text = notebook.read_text(encoding="utf-8")
-    return [p for p in sorted(paths.PROCESSED.glob("*.csv")) if p.name in text or p.stem in text]
+def processed_tables_used_by(notebook: Path) -> list[Path]:
+    """Derived tables a notebook reads: those named in it or in the helper modules it imports."""
+    from . import deps
+
+    used = deps.closure(deps.direct_imports(deps.notebook_source(notebook), package_relative=False))
+    nb_text = notebook.read_text(encoding="utf-8")
+    modules = "".join((deps.HELPERS / f"{m}.py").read_text(encoding="utf-8") for m in sorted(used))
+    # in a module, only a path under PROCESSED counts (raw files can share a derived table's name)
+    # a notebook that calls a table's builder shows that table
+    built = {name for name, mod, func in re.findall(r"""\(\s*"([^"]+)"\s*,\s*"(\w+):(\w+)"\s*\)""",
+                                                   (deps.HELPERS / "build.py").read_text(encoding="utf-8"))
+             if f"{mod}.{func}(" in nb_text}
+    return [p for p in sorted(paths.PROCESSED.glob("*.csv"))
+            if p.name in built or f"processed/{p.name}" in nb_text
+            or re.search(rf"""PROCESSED\s*/\s*["']{re.escape(p.name)}""", modules)]
 
 
 def build_index(
@@ -88,7 +101,7 @@ def build_index(
         links = [f'<a href="{_rel(html_page, here)}">notebook (HTML)</a>',
                  f'<a href="{_rel(nb, here)}">notebook (.ipynb)</a>']
         links += [f'<a href="{_rel(t, here)}">data: {html.escape(t.name)}</a>'
-                  for t in _processed_tables_named_in(nb)]
+                  for t in processed_tables_used_by(nb)]
         parts.append(f'<p class="links">{" ".join(links)}</p>')
         for e in by_notebook.get(rel_nb, []):
             img = figure_dir / f"{e['name']}.png"
