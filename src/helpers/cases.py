@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import claims as claims_mod
-from . import corpus, paths, provinces, sources, vnnum
+from . import corpus, files, paths, provinces, sources, vnnum
 
 TIMELINE_REVIEW = claims_mod.CODEBOOK_DIR / "timeline_events.csv"
 POPULATION_FILE = paths.RAW / "provinces" / "area_population_2011_2025.csv"
@@ -355,12 +355,7 @@ def extract_events(claims: pd.DataFrame, meta: pd.DataFrame | None = None) -> pd
 
 
 def read_timeline_review(path: Path = TIMELINE_REVIEW) -> pd.DataFrame:
-    if not path.is_file():
-        raise CaseError(f"{paths.relative(path)}: reviewed timeline file not found")
-    review = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in REVIEW_COLUMNS if c not in review.columns]
-    if missing:
-        raise CaseError(f"{paths.relative(path)}: missing column(s) {missing}")
+    review = files.read_string_table(path, REVIEW_COLUMNS, CaseError, "reviewed timeline file")
     where = paths.relative(path)
     for i, r in review.iterrows():
         line = f"{where} row {i + 2} ({r['claim_id']})"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import corpus, paths, vnnum
+from . import corpus, files, paths, vnnum
 
 CODEBOOK_DIR = paths.DATA / "codebook"
 CODEBOOK = CODEBOOK_DIR / "indicators.csv"
@@ -102,13 +102,8 @@ def _decimal(text: str) -> Decimal | None:
 
 def read_codebook(path: Path = CODEBOOK) -> pd.DataFrame:
     """Read and validate the codebook file (all cells as strings)."""
-    if not path.is_file():
-        raise CodebookError(f"{paths.relative(path)}: codebook file not found")
-    book = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    book = files.read_string_table(path, CODEBOOK_COLUMNS, CodebookError, "codebook file")
     where = paths.relative(path)
-    missing = [c for c in CODEBOOK_COLUMNS if c not in book.columns]
-    if missing:
-        raise CodebookError(f"{where}: missing column(s) {missing}")
     if book["indicator_id"].duplicated().any():
         raise CodebookError(f"{where}: duplicate indicator_id {book.loc[book['indicator_id'].duplicated(), 'indicator_id'].tolist()}")
     for i, row in book.iterrows():
@@ -189,15 +184,9 @@ def judge(stated: Decimal, stated_text: str, qualifier: str, recomputed: Decimal
 
 
 def read_audit_checks(path: Path = AUDIT_CHECKS) -> pd.DataFrame:
-    if not path.is_file():
-        raise CodebookError(f"{paths.relative(path)}: audit check file not found")
-    checks = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     needed = ["check_id", "check", "stated_claim", "numerator_claims", "denominator_claim",
               "population", "note"]
-    missing = [c for c in needed if c not in checks.columns]
-    if missing:
-        raise CodebookError(f"{paths.relative(path)}: missing column(s) {missing}")
-    return checks
+    return files.read_string_table(path, needed, CodebookError, "audit check file")
 
 
 def _population(province: str, year: int) -> tuple[Decimal, str]:

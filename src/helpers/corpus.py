@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import files, paths
 
 METADATA_COLUMNS = [
     "doc_id", "file", "outlet", "url", "published", "date_precision",
@@ -36,12 +36,7 @@ class Document:
 def read_metadata(corpus_dir: Path = paths.CORPUS) -> pd.DataFrame:
     """Read ``metadata.csv`` (all columns as strings, blanks kept as empty strings)."""
     path = corpus_dir / "metadata.csv"
-    if not path.is_file():
-        raise CorpusError(f"{paths.relative(path)}: metadata file not found")
-    meta = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in METADATA_COLUMNS if c not in meta.columns]
-    if missing:
-        raise CorpusError(f"{paths.relative(path)}: missing column(s) {missing}")
+    meta = files.read_string_table(path, METADATA_COLUMNS, CorpusError, "metadata file")
     for i, row in meta.iterrows():
         if row["date_precision"] not in DATE_PRECISIONS:
             raise CorpusError(

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import files, paths
 
 REFERENCE = paths.RAW / "provinces" / "provinces.csv"
 MERGER = paths.RAW / "provinces" / "merger_2025.csv"
@@ -69,11 +69,8 @@ def key(name: str) -> str:
 
 @functools.lru_cache(maxsize=None)
 def _reference(path: str) -> pd.DataFrame:
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    required = ["gso_code", "name_vi", "name_ascii", "aliases", "type", "region"]
-    missing = [c for c in required if c not in table.columns]
-    if missing:
-        raise ValueError(f"{paths.relative(path)}: missing column(s) {missing}")
+    table = files.read_string_table(
+        path, ["gso_code", "name_vi", "name_ascii", "aliases", "type", "region"], what="reference table")
     for i, code in enumerate(table["gso_code"]):
         if not re.fullmatch(r"\d{2}", code):
             raise ValueError(
@@ -173,12 +170,9 @@ def slugs(path: Path = REFERENCE) -> list[str]:
 
 @functools.lru_cache(maxsize=None)
 def _merger(path: str, reference: str) -> pd.DataFrame:
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    required = ["gso_code", "name_vi", "new_unit_2025", "new_unit_short", "new_unit_code_2025",
-                "constituents", "unchanged"]
-    missing = [c for c in required if c not in table.columns]
-    if missing:
-        raise ValueError(f"{paths.relative(path)}: missing column(s) {missing}")
+    table = files.read_string_table(
+        path, ["gso_code", "name_vi", "new_unit_2025", "new_unit_short", "new_unit_code_2025",
+               "constituents", "unchanged"], what="merger table")
     ref = _reference(reference).set_index("gso_code")["name_vi"]
     for i, row in table.iterrows():
         if row["gso_code"] not in ref.index:
