@@ -1,8 +1,12 @@
 # The study's entry point. `make help` lists the targets.
 # Everything runs in a local virtual environment (.venv) built from requirements.txt.
-# `make report` is incremental: a notebook re-runs only when the notebook, a helper module
-# it imports (build/deps.mk), the derived data, the raw data or the runner changed.
-# It is safe with -j2 (each run stages its outputs in its own temporary folder).
+#
+# Dependencies are declared, not guessed:
+#   data/processed/*  <- every raw file listed in data/raw/MANIFEST.csv, data/codebook/*, the helpers
+#   a notebook        <- the files its metadata `study.reads` lists (build/deps.mk), the notebook,
+#                        the helpers (coarsely: any module) and the runner (src/helpers/run/)
+# A derived table keeps its file date when a build leaves its bytes unchanged, so only the
+# notebooks that read a table that really changed re-run. Safe with -j2.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -17,12 +21,16 @@ REPORT := build/report
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NOTEBOOK_STAMPS := $(patsubst notebooks/%.ipynb,$(STAMPS)/%.done,$(NOTEBOOKS))
-HELPERS := $(sort $(wildcard src/helpers/*.py))
-RAW := $(sort $(shell find data/raw -type f))
-PROCESSED := $(sort $(wildcard data/processed/*.csv))
-RUNNER := src/helpers/pipeline.py src/helpers/report.py
+HELPERS := $(sort $(shell find src/helpers -name '*.py' -not -path 'src/helpers/run/*'))
+RUNNER := $(sort $(wildcard src/helpers/run/*.py))
+# Raw inputs: what the manifest lists (a listed file that is missing stops the build with a
+# message) and whatever else is present (an unlisted file makes the checksum step fail).
+RAW_LISTED := $(addprefix data/raw/,$(shell tail -n +2 data/raw/MANIFEST.csv | cut -d, -f1))
+RAW := $(sort data/raw/MANIFEST.csv $(RAW_LISTED) $(shell find data/raw -type f))
+CODEBOOK := $(sort $(wildcard data/codebook/*.csv))
+TABLES := $(sort $(wildcard data/processed/*.csv))
 
-.PHONY: help setup data report profiles test unit nbval bench lab clean
+.PHONY: help setup data report profiles test lint unit nbval bench lab clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,34 +46,40 @@ $(SETUP_STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-# Which helper modules each notebook (and the data build) imports.
-build/deps.mk: src/helpers/deps.py $(NOTEBOOKS) $(HELPERS)
+# What each notebook declares that it reads (its metadata `study.reads`).
+build/deps.mk: src/helpers/run/declared.py $(NOTEBOOKS)
 	@mkdir -p build
-	@$(PYTHON) src/helpers/deps.py $(NOTEBOOKS) > $@
+	@$(PYTHON) src/helpers/run/declared.py $(NOTEBOOKS) > $@
 -include build/deps.mk
 
-data: $(STAMPS)/data.done ## rebuild the derived tables in data/processed/ (unchanged files keep their dates)
+data/raw/%:
+	@echo "error: data/raw/$*: listed in data/raw/MANIFEST.csv but missing; restore it with \`git checkout -- data/raw/$*\`" >&2; exit 1
 
-$(STAMPS)/data.done: $(RAW) $(SETUP_STAMP)
+data: $(STAMPS)/data.done ## rebuild the derived tables in data/processed/ (checksums first; all or nothing)
+
+$(STAMPS)/data.done: $(RAW) $(CODEBOOK) $(HELPERS) src/helpers/run/build.py $(SETUP_STAMP)
 	@mkdir -p $(STAMPS)
-	$(BIN)/python -m helpers.build
+	@$(BIN)/python -m helpers.run.build
 	@touch $@
 
 # The derived tables are products of the data build; their dates change only when their bytes do.
-$(PROCESSED): $(STAMPS)/data.done ;
+$(TABLES): $(STAMPS)/data.done ;
 
 report: $(REPORT)/index.html ## run the notebooks whose inputs changed, regenerate figures/ and the HTML report
 	@echo "report: open $(REPORT)/index.html in a browser"
 
-$(STAMPS)/%.done: notebooks/%.ipynb $(PROCESSED) $(RAW) $(RUNNER) | $(STAMPS)/data.done
+$(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(RUNNER) | $(STAMPS)/data.done
 	@mkdir -p $(STAMPS)
-	@$(BIN)/python -m helpers.pipeline run $< --html-dir $(REPORT)/notebooks
+	@$(BIN)/python -m helpers.run.pipeline run $< --in-place --html-dir $(REPORT)/notebooks
 	@touch $@
 
-$(REPORT)/index.html: $(NOTEBOOK_STAMPS) src/helpers/report.py
-	@$(BIN)/python -m helpers.report index $(NOTEBOOKS) >/dev/null
+$(REPORT)/index.html: $(NOTEBOOK_STAMPS) $(RUNNER)
+	@$(BIN)/python -m helpers.run.report index $(NOTEBOOKS) >/dev/null
 
-test: unit nbval ## run the unit tests, then re-run every notebook against its stored outputs (nbval)
+test: lint unit nbval ## static checks, unit tests, then every notebook re-run against its stored outputs (nbval)
+
+lint: $(SETUP_STAMP) ## ruff over the code, tests and notebooks
+	$(BIN)/ruff check .
 
 unit: $(SETUP_STAMP) ## unit tests only
 	$(BIN)/python -m pytest tests
@@ -77,13 +91,16 @@ nbval: $(STAMPS)/data.done ## notebooks only: fresh run compared with the commit
 	$(BIN)/python scripts/checksums.py same-figures figures build/nbval-figures
 
 profiles: $(STAMPS)/data.done ## a page per province (63 runs of notebooks/profile.ipynb on 2 warm kernels) in build/profiles/
-	@$(BIN)/python -m helpers.profiles
+	@$(BIN)/python -m helpers.run.profiles
 
 bench: $(SETUP_STAMP) ## measure cold and no-op report, its floor, make test and make profiles (build/bench.md)
 	$(BIN)/python scripts/bench.py
 
-lab: $(SETUP_STAMP) ## open JupyterLab on the project environment
-	$(BIN)/jupyter lab --notebook-dir=.
+# Options for JupyterLab, e.g. `make lab LAB_ARGS="--no-browser --ip=127.0.0.1"`; as root,
+# --allow-root is added.
+LAB_ARGS ?=
+lab: $(SETUP_STAMP) ## open JupyterLab on the project environment (options in LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-clean: ## remove generated outputs (build/, figures/); never data/raw/
-	rm -rf build figures/*.png figures/*.svg figures/*.json
+clean: ## remove build/ (stamps, runs, report); never a tracked file
+	rm -rf build

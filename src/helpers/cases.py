@@ -1,6 +1,5 @@
 """Two provinces side by side: corpus indicators, policy timelines, DTI ranks, the 2025 merger.
 
-* ``check_pair(province_a, province_b)``: validate the notebook's two slug parameters.
 * ``indicator_cells(book, names)``: one row per (indicator, province) for the comparison
   figure, chosen from the codebook, normalised where a base exists (per 100 inhabitants with
   the statistics office's population of the indicator's year; shares of a stated base), each
@@ -21,16 +20,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
 
-from . import claims as claims_mod
-from . import corpus, files, paths, provinces, sources, vnnum
-
-TIMELINE_REVIEW = claims_mod.CODEBOOK_DIR / "timeline_events.csv"
-POPULATION_FILE = paths.RAW / "provinces" / "area_population_2011_2025.csv"
-UNITS_34 = paths.PROCESSED / "dti_2024_34units.csv"
+from . import corpus, provinces, sources, vnnum
 
 #: Units counted in people or their subscriptions: normalised per 100 inhabitants.
 PER_INHABITANT_UNITS = ("subscribers", "members", "individuals", "people")
@@ -50,34 +43,9 @@ class CaseError(ValueError):
     """A parameter, the reviewed timeline or a source row does not fit the comparison."""
 
 
-# ---------------------------------------------------------------------------------------
-# Parameters
-
-def check_slug(name: str, value) -> str:
-    """GSO code of the slug given for parameter ``name``; the error names both and the closest slugs."""
-    allowed = provinces.slugs()
-    if isinstance(value, str) and value in allowed:
-        return provinces.from_slug(value)
-    hint = provinces.closest(str(value), allowed) if isinstance(value, str) else []
-    raise CaseError(
-        f"parameter {name}={value!r}: expected the ASCII slug of one of the 63 pre-2025 provinces "
-        f"(allowed: {', '.join(allowed)})" + (f"; closest: {hint}" if hint else "")
-    )
-
-
-def check_pair(province_a, province_b) -> tuple[str, str]:
-    """GSO codes of the two parameters; they must be valid slugs of two different units."""
-    code_a = check_slug("province_a", province_a)
-    code_b = check_slug("province_b", province_b)
-    if code_a == code_b:
-        raise CaseError(f"parameters province_a={province_a!r} and province_b={province_b!r} name the "
-                        "same province; choose two different slugs (e.g. 'bac-lieu' and 'ben-tre')")
-    return code_a, code_b
-
-
 def corpus_documents(names: list[str], meta: pd.DataFrame | None = None) -> pd.DataFrame:
     """Articles of the corpus about each province (zero rows for a province without any)."""
-    meta = corpus.read_metadata() if meta is None else meta
+    meta = sources.load_corpus_metadata() if meta is None else meta
     rows = []
     for name in names:
         docs = meta[meta["province"] == name]
@@ -96,16 +64,15 @@ def population(name: str, year: int, table: pd.DataFrame | None = None) -> dict:
     (URL)"}``; raises ``CaseError`` when the table has no row for that unit and year.
     """
     table = sources.load_area_population() if table is None else table
+    where = table.attrs.get("source", "area and population table")
     code = provinces.resolve(name)
     hit = table[(table["gso_code"] == code) & (table["year"] == year)]
     if len(hit) != 1 or pd.isna(hit["avg_population_thousand"].iloc[0]):
-        raise CaseError(f"{paths.relative(POPULATION_FILE)}: no average population for {name} {year}")
-    raw = pd.read_csv(POPULATION_FILE, dtype=str, keep_default_na=False)
-    line = int(raw.index[(raw["gso_code"] == code) & (raw["year"] == str(year))][0]) + 2
-    printed = raw.loc[line - 2, "avg_population_thousand"]
+        raise CaseError(f"{where}: no average population for {name} {year}")
+    printed = f"{hit['avg_population_thousand'].iloc[0]:.2f}"  # the file prints two decimals
     persons = Decimal(printed) * 1000
     return {"population": int(persons), "thousand": printed,
-            "source": f"{paths.relative(POPULATION_FILE)} line {line} ({hit['source_url'].iloc[0]})"}
+            "source": f"{where} line {hit['line'].iloc[0]} ({hit['source_url'].iloc[0]})"}
 
 
 def population_table(codes: list[str], years: list[int]) -> pd.DataFrame:
@@ -170,7 +137,7 @@ def normalise(row: pd.Series, name: str, pop_table: pd.DataFrame | None = None) 
         out.update(shown_value=_fmt(value, 2 if value != value.to_integral_value() else 0),
                    shown_unit="%" if unit == "percent" else unit, normalisation=f"as stated ({kind})")
     elif den is not None:
-        out.update(shown_value=_fmt(value / den * 100, 1), shown_unit=f"% of stated base",
+        out.update(shown_value=_fmt(value / den * 100, 1), shown_unit="% of stated base",
                    normalisation=f"share: {row['value']} of {row['denominator']} {unit} (both in the claim)")
     elif unit in PER_INHABITANT_UNITS and row["as_of"]:
         year = int(row["as_of"][:4])
@@ -253,7 +220,7 @@ def source_of(cell: pd.Series, claims: pd.DataFrame) -> str:
     if not cell["reported"]:
         return "not reported"
     claim = claims.set_index("claim_id").loc[cell["claim_id"]]
-    doc = next(d for d in corpus.load_documents() if d.doc_id == claim["doc_id"])
+    doc = next(d for d in sources.load_corpus_documents() if d.doc_id == claim["doc_id"])
     span = doc.raw[int(claim["start"]):int(claim["end"])]
     if span != cell["text"]:
         raise CaseError(f"{cell['indicator']} {cell['province']}: raw span {span!r} is not the quoted {cell['text']!r}")
@@ -293,8 +260,6 @@ EVENT_TYPES = (*EVENT_CUES, "other")
 #: Words just before a year that make it a horizon ("to 2030"), not an occurrence.
 TARGET_BEFORE = re.compile(r"(?<!tính )(?:đến(?: hết)?(?: năm)?|tầm nhìn đến(?: năm)?|định hướng đến(?: năm)?)\s*$")
 ROLES = ("event", "period", "target")
-REVIEW_COLUMNS = ["claim_id", "auto_type", "auto_role", "decision", "event_type", "role", "event_key",
-                  "document_claim", "year_from", "label", "note"]
 YEAR_FROM = ("claim", "publication", "none")
 
 
@@ -335,7 +300,7 @@ def classify_event(sentence: str, start: int, end: int, date_iso: str) -> tuple[
 
 def extract_events(claims: pd.DataFrame, meta: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every date claim of the corpus with its province, sentence and automatic type and role."""
-    meta = corpus.read_metadata() if meta is None else meta
+    meta = sources.load_corpus_metadata() if meta is None else meta
     province_of = meta.set_index("doc_id")["province"]
     dates = claims[claims["kind"] == "date"].sort_values(["doc_id", "start"])
     rows = []
@@ -354,11 +319,11 @@ def extract_events(claims: pd.DataFrame, meta: pd.DataFrame | None = None) -> pd
     return pd.DataFrame(rows)
 
 
-def read_timeline_review(path: Path = TIMELINE_REVIEW) -> pd.DataFrame:
-    review = files.read_string_table(path, REVIEW_COLUMNS, CaseError, "reviewed timeline file")
-    where = paths.relative(path)
+def check_timeline_review(review: pd.DataFrame) -> pd.DataFrame:
+    """Check the reviewed timeline (``sources.load_timeline_review()``) row by row; return it."""
+    where = review.attrs.get("source", "reviewed timeline")
     for i, r in review.iterrows():
-        line = f"{where} row {i + 2} ({r['claim_id']})"
+        line = f"{where} row {i + 1} (line {i + 2}, {r['claim_id']})"
         if r["decision"] not in ("keep", "drop"):
             raise CaseError(f"{line}: decision {r['decision']!r} is not 'keep' or 'drop'")
         if r["decision"] == "keep":
@@ -417,16 +382,17 @@ def place(date_iso: str, precision: str, year_from: str, published: str) -> dict
     return {"date": text, "x_start": x, "x_end": x + width, "dated_by": dated_by}
 
 
-def load_timeline(claims: pd.DataFrame, meta: pd.DataFrame | None = None, path: Path = TIMELINE_REVIEW) -> pd.DataFrame:
+def load_timeline(claims: pd.DataFrame, meta: pd.DataFrame | None = None,
+                  review: pd.DataFrame | None = None) -> pd.DataFrame:
     """Extracted date claims joined with their review; kept rows only, placed on the time axis.
 
     Raises ``CaseError`` when a date claim has no review row, a review row cites a claim that
     is not a date, or the automatic type or role has changed since the review (re-review).
     """
-    meta = corpus.read_metadata() if meta is None else meta
+    meta = sources.load_corpus_metadata() if meta is None else meta
     auto = extract_events(claims, meta)
-    review = read_timeline_review(path)
-    where = paths.relative(path)
+    review = check_timeline_review(sources.load_timeline_review() if review is None else review)
+    where = review.attrs.get("source", "reviewed timeline")
     unreviewed = sorted(set(auto["claim_id"]) - set(review["claim_id"]))
     if unreviewed:
         raise CaseError(f"{where}: date claim(s) {unreviewed} have no review row; add them (keep or drop)")
@@ -455,10 +421,12 @@ def load_timeline(claims: pd.DataFrame, meta: pd.DataFrame | None = None, path: 
     return kept[columns].sort_values(["province", "x_start", "claim_id"], na_position="last", ignore_index=True)
 
 
-def review_summary(claims: pd.DataFrame, meta: pd.DataFrame | None = None, path: Path = TIMELINE_REVIEW) -> pd.DataFrame:
+def review_summary(claims: pd.DataFrame, meta: pd.DataFrame | None = None,
+                   review: pd.DataFrame | None = None) -> pd.DataFrame:
     """Date claims per province: extracted, kept, dropped, type or role changed by the review."""
     auto = extract_events(claims, meta)
-    review = read_timeline_review(path).drop(columns=["auto_type", "auto_role"])
+    review = check_timeline_review(sources.load_timeline_review() if review is None else review)
+    review = review.drop(columns=["auto_type", "auto_role"])
     m = auto.merge(review, on="claim_id", how="left")
     m["changed"] = (m["decision"] == "keep") & ((m["event_type"] != m["auto_type"]) | (m["role"] != m["auto_role"]))
     return m.groupby("province").agg(date_claims=("claim_id", "size"), kept=("decision", lambda s: int((s == "keep").sum())),
@@ -478,14 +446,7 @@ def dti_ranks(code: str, panel: pd.DataFrame) -> pd.DataFrame:
                             ignore_index=True)
 
 
-def load_34units(path: Path = UNITS_34) -> pd.DataFrame:
-    table = pd.read_csv(path, dtype={"new_unit_code_2025": str, "source": str, "published_source": str},
-                        keep_default_na=False, na_values={"published_rank": [""], "published_score": [""]})
-    table["published_rank"] = table["published_rank"].astype("Int64")
-    return table
-
-
-def merger_summary(code: str, panel: pd.DataFrame, units: pd.DataFrame | None = None) -> pd.DataFrame:
+def merger_summary(code: str, panel: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """The unit's 2025 unit and partners, each partner's 2024 rank of 63, and the new unit's 2024
     rank of 34 (computed from the complete scores; the published rank where a page states one).
 
@@ -493,10 +454,10 @@ def merger_summary(code: str, panel: pd.DataFrame, units: pd.DataFrame | None = 
     on ``new_unit_code_2025`` **and** ``new_unit`` (codes of new units reuse old codes)."""
     cross = provinces.crosswalk()
     mine = cross[cross["gso_code"] == code].iloc[0]
-    units = load_34units() if units is None else units
+    where = units.attrs.get("source", "34-unit table")
     unit = units[(units["new_unit_code_2025"] == mine["new_unit_code_2025"]) & (units["new_unit"] == mine["new_unit"])]
     if len(unit) != 1:
-        raise CaseError(f"{paths.relative(UNITS_34)}: no single row for new unit {mine['new_unit']} ({mine['new_unit_code_2025']})")
+        raise CaseError(f"{where}: no single row for new unit {mine['new_unit']} ({mine['new_unit_code_2025']})")
     unit = unit.iloc[0]
     members = cross[(cross["new_unit_code_2025"] == mine["new_unit_code_2025"]) & (cross["new_unit"] == mine["new_unit"])]
     members = pd.concat([members[members["gso_code"] == code], members[members["gso_code"] != code]])
@@ -514,7 +475,7 @@ def merger_summary(code: str, panel: pd.DataFrame, units: pd.DataFrame | None = 
             "new_unit_rank_of_34": int(unit["rank"]), "new_unit_score": unit["score"],
             "new_unit_published_rank": unit["published_rank"],
             "source_63": "data/processed/dti_panel.csv (official, computed_from_scores, 2024)",
-            "source_34": f"{paths.relative(UNITS_34)} ({unit['source']})",
+            "source_34": f"{where} ({unit['source']})",
             "published_source_34": unit["published_source"],
         })
     out = pd.DataFrame(rows)
@@ -612,8 +573,9 @@ def _event_label(group: pd.DataFrame) -> str:
 def draw_timeline(timeline: pd.DataFrame, ranks: dict[str, pd.DataFrame], names: list[str]):
     """Per province: overall DTI ranks as known (marker = source kind) above its dated policy
     events (dot: occurrence, bar: period, triangle: target horizon) on one time axis."""
-    import matplotlib.pyplot as plt
     import textwrap
+
+    import matplotlib.pyplot as plt
 
     placed = timeline[timeline["x_start"].notna()]
     lanes = {n: placed[placed["province"] == n]["event_key"].drop_duplicates().tolist() for n in names}

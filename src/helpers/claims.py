@@ -3,32 +3,25 @@
 * ``build_claims()``: one row per numeric expression of every article, with offsets into
   the RAW file (``raw[start:end] == text``) and a stable ``claim_id`` (``000-001234`` =
   document prefix and raw start offset).
-* ``load_codebook()``: the hand-curated ``data/codebook/indicators.csv`` joined with the
-  claims it cites; it stops if a codebook value differs from the value parsed at its span.
-* ``build_consistency_audit()``: shares recomputed from the counts an article gives, sums
-  of parts, rates against official population, and the same indicator across articles.
+* ``codebook_with_claims(book, claims)``: the hand-curated ``data/codebook/indicators.csv``
+  joined with the claims it cites; it stops if a codebook value differs from the value
+  parsed at its span.
+* ``build_consistency_audit(claims)``: shares recomputed
+  from the counts an article gives, sums of parts, rates against official population, and the same indicator across articles.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
 
-from . import corpus, files, paths, vnnum
-
-CODEBOOK_DIR = paths.DATA / "codebook"
-CODEBOOK = CODEBOOK_DIR / "indicators.csv"
-AUDIT_CHECKS = CODEBOOK_DIR / "audit_checks.csv"
+from . import corpus, sources, vnnum
 
 CLAIM_COLUMNS = [
     "claim_id", "doc_id", "start", "end", "text", "kind", "value", "denominator", "unit",
     "qualifier", "date_iso", "date_precision", "note", "sentence",
-]
-CODEBOOK_COLUMNS = [
-    "indicator_id", "province", "indicator", "pillar", "unit", "as_of", "as_of_basis",
-    "claim_id", "value", "denominator", "note",
 ]
 PILLARS = ("digital_government", "digital_economy", "digital_society", "dti")
 DTI_RANKS = ("dti_rank", "dti_gov_rank", "dti_econ_rank", "dti_soc_rank")
@@ -78,19 +71,16 @@ def extract(doc: corpus.Document) -> pd.DataFrame:
 
 
 def build_claims() -> pd.DataFrame:
-    """Builder of ``data/processed/claims.csv``: every numeric expression of the corpus."""
-    table = pd.concat([extract(d) for d in corpus.load_documents()], ignore_index=True)
+    """Builder of the ``claims`` table: every numeric expression of the corpus."""
+    return extract_all(sources.load_corpus_documents())
+
+
+def extract_all(documents: list[corpus.Document]) -> pd.DataFrame:
+    """Claims of every document, with unique claim ids."""
+    table = pd.concat([extract(d) for d in documents], ignore_index=True)
     if table["claim_id"].duplicated().any():
         raise CodebookError(f"duplicate claim ids: {table.loc[table['claim_id'].duplicated(), 'claim_id'].tolist()}")
     return table
-
-
-def read_claims() -> pd.DataFrame:
-    """The committed claims table, values kept as strings (blank = none)."""
-    path = paths.PROCESSED / "claims.csv"
-    if not path.is_file():
-        raise CodebookError(f"{paths.relative(path)} is missing: run `make data`")
-    return pd.read_csv(path, dtype=str, keep_default_na=False).astype({"start": int, "end": int})
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -100,53 +90,48 @@ def _decimal(text: str) -> Decimal | None:
 # ---------------------------------------------------------------------------------------
 # Codebook
 
-def read_codebook(path: Path = CODEBOOK) -> pd.DataFrame:
-    """Read and validate the codebook file (all cells as strings)."""
-    book = files.read_string_table(path, CODEBOOK_COLUMNS, CodebookError, "codebook file")
-    where = paths.relative(path)
-    if book["indicator_id"].duplicated().any():
-        raise CodebookError(f"{where}: duplicate indicator_id {book.loc[book['indicator_id'].duplicated(), 'indicator_id'].tolist()}")
-    for i, row in book.iterrows():
-        line = f"{where} row {i + 2} ({row['indicator_id']})"
-        if row["pillar"] not in PILLARS:
-            raise CodebookError(f"{line}: pillar {row['pillar']!r} is not one of {PILLARS}")
-        if (row["pillar"] == "dti") != (row["indicator"] in DTI_RANKS):
-            raise CodebookError(f"{line}: pillar 'dti' is for {DTI_RANKS} only (got {row['indicator']!r})")
-        if row["as_of_basis"] not in AS_OF_BASES:
-            raise CodebookError(f"{line}: as_of_basis {row['as_of_basis']!r} is not one of {AS_OF_BASES}")
-        if row["as_of"] and not pd.Series([row["as_of"]]).str.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?").iloc[0]:
-            raise CodebookError(f"{line}: as_of {row['as_of']!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
-        if not row["unit"]:
-            raise CodebookError(f"{line}: unit is blank; state it (e.g. 'services', 'percent', 'VND')")
-    return book
+def _check_codebook_row(row: pd.Series, line: str) -> None:
+    if row["pillar"] not in PILLARS:
+        raise CodebookError(f"{line}: pillar {row['pillar']!r} is not one of {PILLARS}")
+    if (row["pillar"] == "dti") != (row["indicator"] in DTI_RANKS):
+        raise CodebookError(f"{line}: pillar 'dti' is for {DTI_RANKS} only (got {row['indicator']!r})")
+    if row["as_of_basis"] not in AS_OF_BASES:
+        raise CodebookError(f"{line}: as_of_basis {row['as_of_basis']!r} is not one of {AS_OF_BASES}")
+    if row["as_of"] and not re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", row["as_of"]):
+        raise CodebookError(f"{line}: as_of {row['as_of']!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    if not row["unit"]:
+        raise CodebookError(f"{line}: unit is blank; state it (e.g. 'services', 'percent', 'VND')")
 
 
-def load_codebook(path: Path = CODEBOOK, claims: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The codebook joined with the claims it cites (document, span, quoted sentence).
+def codebook_with_claims(book: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """The codebook (``sources.load_codebook()``) joined with the claims it cites.
 
-    Raises ``CodebookError`` naming the indicator, the claim and both values when a codebook
-    value or denominator differs from what the parser reads at the cited span, or when the
-    cited claim does not exist.
+    Raises ``CodebookError`` naming the file, row and indicator when a row breaks the
+    codebook's rules, when its claim does not exist, or when a codebook value or
+    denominator differs from what the parser reads at the cited span.
     """
-    book = read_codebook(path)
-    claims = build_claims() if claims is None else claims
+    where = book.attrs.get("source", "codebook")
+    if book["indicator_id"].duplicated().any():
+        duplicated = book.loc[book["indicator_id"].duplicated(), "indicator_id"].tolist()
+        raise CodebookError(f"{where}: duplicate indicator_id {duplicated}; keep one row per indicator")
     by_id = claims.set_index("claim_id")
-    for _, row in book.iterrows():
+    for i, row in book.iterrows():
+        line = f"{where} row {i + 1} (line {i + 2}, {row['indicator_id']})"
+        _check_codebook_row(row, line)
         cid = row["claim_id"]
         if cid not in by_id.index:
-            raise CodebookError(f"indicator {row['indicator_id']}: claim {cid!r} is not in the claims table")
+            raise CodebookError(f"{line}: claim {cid!r} is not in the claims table")
         parsed = by_id.loc[cid]
         for col in ("value", "denominator"):
             if _decimal(row[col]) != _decimal(parsed[col]):
                 raise CodebookError(
-                    f"indicator {row['indicator_id']}: {col} {row[col]!r} in the codebook differs from "
-                    f"{parsed[col]!r} parsed at claim {cid} ({parsed['text']!r} in {parsed['doc_id']})"
+                    f"{line}: {col} {row[col]!r} differs from {parsed[col]!r} parsed at claim {cid} "
+                    f"({parsed['text']!r} in {parsed['doc_id']}); correct the codebook or the parser"
                 )
-    joined = book.merge(
+    return book.merge(
         claims[["claim_id", "doc_id", "start", "end", "text", "kind", "qualifier", "sentence"]],
         on="claim_id", how="left", validate="many_to_one",
     )
-    return joined
 
 
 # ---------------------------------------------------------------------------------------
@@ -183,83 +168,68 @@ def judge(stated: Decimal, stated_text: str, qualifier: str, recomputed: Decimal
     return ("consistent" if ok else "inconsistent"), rule
 
 
-def read_audit_checks(path: Path = AUDIT_CHECKS) -> pd.DataFrame:
-    needed = ["check_id", "check", "stated_claim", "numerator_claims", "denominator_claim",
-              "population", "note"]
-    return files.read_string_table(path, needed, CodebookError, "audit check file")
-
-
-def _population(province: str, year: int) -> tuple[Decimal, str]:
-    path = paths.RAW / "provinces" / "area_population_2011_2025.csv"
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    row = table[(table["name_vi"] == province) & (table["year"] == str(year))]
+def _population(table: pd.DataFrame, province: str, year: int) -> tuple[Decimal, str]:
+    """Average population of ``province`` in ``year`` (``sources.load_area_population()``)."""
+    row = table[(table["name_vi"] == province) & (table["year"] == year)]
+    where = table.attrs.get("source", "area and population table")
     if len(row) != 1:
-        raise CodebookError(f"{paths.relative(path)}: no single row for {province} {year}")
-    thousands = Decimal(row["avg_population_thousand"].iloc[0])
-    return thousands * 1000, f"{paths.relative(path)}: {province} {year} average population {row['avg_population_thousand'].iloc[0]} thousand"
+        raise CodebookError(f"{where}: no single row for {province} {year}")
+    thousands = Decimal(str(row["avg_population_thousand"].iloc[0]))
+    return thousands * 1000, f"{where}: {province} {year} average population {thousands} thousand"
 
 
-def _fmt(x: Decimal, places: int = 2) -> str:
+def _rounded(x: Decimal, places: int = 2) -> str:
+    """``x`` rounded to ``places`` decimals, written canonically."""
     return vnnum.canonical(round(x, places))
 
 
-def build_consistency_audit() -> pd.DataFrame:
-    """Builder of ``data/processed/consistency_audit.csv``.
-
-    Rows: (1) each check listed in ``data/codebook/audit_checks.csv`` (a stated share
-    against the counts given, a total against its parts, a rate against official
-    population); (2) every pair of articles that state the same indicator for the same
-    province in the codebook; (3) every other percent or ratio claim, as ``unverifiable``
-    (the article gives nothing to recompute it from).
-    """
-    claims = build_claims()
-    by_id = claims.set_index("claim_id")
-    checks = read_audit_checks()
-    rows = []
-    covered: set[str] = set()
-
-    def get(cid: str, check_id: str) -> pd.Series:
-        if cid not in by_id.index:
-            raise CodebookError(f"{paths.relative(AUDIT_CHECKS)} check {check_id}: claim {cid!r} is not in the claims table")
-        return by_id.loc[cid]
-
-    for _, chk in checks.iterrows():
-        stated = get(chk["stated_claim"], chk["check_id"])
-        parts = [get(c, chk["check_id"]) for c in chk["numerator_claims"].split(";") if c]
-        covered.add(chk["stated_claim"])
-        covered.update(c for c in chk["numerator_claims"].split(";") if c)
+def _recompute(chk: pd.Series, stated: pd.Series, parts: list[pd.Series], get, population: pd.DataFrame,
+               where: str):
+    """(recomputed value, stated digits, evidence to add, what an inconsistency implies)."""
+    stated_value = Decimal(stated["value"])
+    num = Decimal(parts[0]["value"])
+    if chk["check"] == "share":
+        # numerator / denominator × 100, where a ratio claim a/b gives both
+        extra = ""
         if chk["denominator_claim"]:
-            covered.add(chk["denominator_claim"])
-        evidence = "; ".join(f"{p.name} {p['text']!r}" for p in parts)
-        stated_value = Decimal(stated["value"])
-        if chk["check"] == "share":
-            # numerator / denominator × 100, where a ratio claim a/b gives both
-            num = parts[0]
-            if chk["denominator_claim"]:
-                den_claim = get(chk["denominator_claim"], chk["check_id"])
-                den = Decimal(den_claim["value"])
-                evidence += f"; {den_claim.name} {den_claim['text']!r}"
-            else:
-                den = Decimal(num["denominator"])
-            recomputed = Decimal(num["value"]) / den * 100
-            stated_text = stated["text"].rstrip("%").strip()
-            implied = f"the stated share implies a base of {_fmt(Decimal(num['value']) * 100 / stated_value, 0)} where the article gives {_fmt(den, 0)}"
-        elif chk["check"] == "sum":
-            recomputed = sum(Decimal(p["value"]) for p in parts)
-            stated_text = stated["text"]
-            implied = "the parts do not add up to the stated total"
-        elif chk["check"] == "rate_vs_population":
-            province, year = chk["population"].split("|")
-            pop, source = _population(province, int(year))
-            recomputed = Decimal(parts[0]["value"]) / pop * Decimal(stated["denominator"])
-            stated_text = stated["text"].split()[0]
-            evidence += f"; {source}"
-            implied = (f"the stated rate implies a population of {_fmt(Decimal(parts[0]['value']) * Decimal(stated['denominator']) / stated_value, 0)} "
-                       f"where the statistics office gives {_fmt(pop, 0)}")
+            den_claim = get(chk["denominator_claim"])
+            den, extra = Decimal(den_claim["value"]), f"; {den_claim.name} {den_claim['text']!r}"
         else:
-            raise CodebookError(f"{paths.relative(AUDIT_CHECKS)} check {chk['check_id']}: unknown check {chk['check']!r}")
-        status, rule = judge(stated_value, stated_text, stated["qualifier"], recomputed)
-        explanation = f"{chk['note']} Recomputed {_fmt(recomputed)} vs stated {stated['text']!r} ({stated['qualifier']}); rule: {rule}."
+            den = Decimal(parts[0]["denominator"])
+        implied = (f"the stated share implies a base of {_rounded(num * 100 / stated_value, 0)} where the "
+                   f"article gives {_rounded(den, 0)}")
+        return num / den * 100, stated["text"].rstrip("%").strip(), extra, implied
+    if chk["check"] == "sum":
+        total = sum(Decimal(p["value"]) for p in parts)
+        return total, stated["text"], "", "the parts do not add up to the stated total"
+    if chk["check"] == "rate_vs_population":
+        province, year = chk["population"].split("|")
+        pop, source = _population(population, province, int(year))
+        per = Decimal(stated["denominator"])
+        implied = (f"the stated rate implies a population of {_rounded(num * per / stated_value, 0)} "
+                   f"where the statistics office gives {_rounded(pop, 0)}")
+        return num / pop * per, stated["text"].split()[0], f"; {source}", implied
+    raise CodebookError(f"{where} check {chk['check_id']}: unknown check {chk['check']!r}; "
+                        "use share, sum or rate_vs_population")
+
+
+def _listed_check_rows(claims: pd.DataFrame, checks: pd.DataFrame, population: pd.DataFrame) -> list[dict]:
+    """One audit row per check of ``codebook/audit_checks.csv``."""
+    by_id = claims.set_index("claim_id")
+    where = checks.attrs.get("source", "audit checks")
+    rows = []
+    for _, chk in checks.iterrows():
+        def get(cid: str, check_id: str = chk["check_id"]) -> pd.Series:
+            if cid not in by_id.index:
+                raise CodebookError(f"{where} check {check_id}: claim {cid!r} is not in the claims table")
+            return by_id.loc[cid]
+
+        stated = get(chk["stated_claim"])
+        parts = [get(c) for c in chk["numerator_claims"].split(";") if c]
+        recomputed, stated_text, extra, implied = _recompute(chk, stated, parts, get, population, where)
+        status, rule = judge(Decimal(stated["value"]), stated_text, stated["qualifier"], recomputed)
+        explanation = (f"{chk['note']} Recomputed {_rounded(recomputed)} vs stated {stated['text']!r} "
+                       f"({stated['qualifier']}); rule: {rule}.")
         if status == "inconsistent":
             explanation += f" Inconsistent: {implied}."
             if chk.get("if_inconsistent", ""):
@@ -268,12 +238,25 @@ def build_consistency_audit() -> pd.DataFrame:
             "check_id": chk["check_id"], "check": chk["check"], "doc_id": stated["doc_id"],
             "start": int(stated["start"]), "end": int(stated["end"]), "claim_id": stated.name,
             "stated": stated["value"], "qualifier": stated["qualifier"],
-            "recomputed": _fmt(recomputed, 4), "status": status, "explanation": explanation,
-            "evidence": evidence,
+            "recomputed": _rounded(recomputed, 4), "status": status, "explanation": explanation,
+            "evidence": "; ".join(f"{p.name} {p['text']!r}" for p in parts) + extra,
         })
+    return rows
 
-    # Same indicator, same province, two articles.
-    book = load_codebook(claims=claims)
+
+def _covered_claims(checks: pd.DataFrame) -> set[str]:
+    covered: set[str] = set()
+    for _, chk in checks.iterrows():
+        covered.add(chk["stated_claim"])
+        covered.update(c for c in chk["numerator_claims"].split(";") if c)
+        if chk["denominator_claim"]:
+            covered.add(chk["denominator_claim"])
+    return covered
+
+
+def _cross_document_rows(book: pd.DataFrame) -> list[dict]:
+    """Same indicator, same province, two articles: one row per later article."""
+    rows = []
     for (province, indicator), group in book.groupby(["province", "indicator"], sort=True):
         group = group.sort_values("claim_id")
         if group["doc_id"].nunique() < 2:
@@ -284,8 +267,8 @@ def build_consistency_audit() -> pd.DataFrame:
                 continue
             same = (_decimal(first["value"]) == _decimal(other["value"])
                     and _decimal(first["denominator"]) == _decimal(other["denominator"]))
-            status = "consistent" if same else "inconsistent"
-            dates = f"as of {first['as_of'] or 'unknown'} ({first['as_of_basis']}) and {other['as_of'] or 'unknown'} ({other['as_of_basis']})"
+            dates = (f"as of {first['as_of'] or 'unknown'} ({first['as_of_basis']}) and "
+                     f"{other['as_of'] or 'unknown'} ({other['as_of_basis']})")
             explanation = (
                 f"{province} {indicator}: {first['doc_id'][:3]} states {first['text']!r}, "
                 f"{other['doc_id'][:3]} states {other['text']!r}, {dates}; "
@@ -295,22 +278,48 @@ def build_consistency_audit() -> pd.DataFrame:
                 "check_id": f"cross-{indicator}-{first['doc_id'][:3]}-{other['doc_id'][:3]}",
                 "check": "cross_document", "doc_id": other["doc_id"], "start": int(other["start"]),
                 "end": int(other["end"]), "claim_id": other["claim_id"], "stated": other["value"],
-                "qualifier": other["qualifier"], "recomputed": first["value"], "status": status,
-                "explanation": explanation,
+                "qualifier": other["qualifier"], "recomputed": first["value"],
+                "status": "consistent" if same else "inconsistent", "explanation": explanation,
                 "evidence": f"{first['claim_id']} {first['text']!r}; {other['claim_id']} {other['text']!r}",
             })
+    return rows
 
-    # Every other percent or ratio: nothing in the article to recompute it from.
-    for cid, c in by_id.iterrows():
-        if c["kind"] not in ("percent", "ratio") or cid in covered:
+
+def _unverifiable_rows(claims: pd.DataFrame, covered: set[str]) -> list[dict]:
+    """Every other percent or ratio: nothing in the article to recompute it from."""
+    rows = []
+    for c in claims.itertuples(index=False):
+        if c.kind not in ("percent", "ratio") or c.claim_id in covered:
             continue
         rows.append({
-            "check_id": f"none-{cid}", "check": "none", "doc_id": c["doc_id"], "start": int(c["start"]),
-            "end": int(c["end"]), "claim_id": cid, "stated": c["value"], "qualifier": c["qualifier"],
+            "check_id": f"none-{c.claim_id}", "check": "none", "doc_id": c.doc_id, "start": int(c.start),
+            "end": int(c.end), "claim_id": c.claim_id, "stated": c.value, "qualifier": c.qualifier,
             "recomputed": "", "status": "unverifiable",
-            "explanation": "The article gives no counts from which this " + c["kind"] + " could be recomputed.",
+            "explanation": f"The article gives no counts from which this {c.kind} could be recomputed.",
             "evidence": "",
         })
+    return rows
+
+
+def build_consistency_audit(claims: pd.DataFrame) -> pd.DataFrame:
+    """Builder of the ``consistency_audit`` table, from the claims of the same build."""
+    return consistency_audit(claims, sources.load_codebook(), sources.load_audit_checks(),
+                             sources.load_area_population())
+
+
+def consistency_audit(claims: pd.DataFrame, codebook: pd.DataFrame, checks: pd.DataFrame,
+                      population: pd.DataFrame) -> pd.DataFrame:
+    """The consistency audit of ``claims`` against the codebook and the listed checks.
+
+    Rows: (1) each check listed in ``data/codebook/audit_checks.csv`` (a stated share
+    against the counts given, a total against its parts, a rate against official
+    population); (2) every pair of articles that state the same indicator for the same
+    province in the codebook; (3) every other percent or ratio claim, as ``unverifiable``
+    (the article gives nothing to recompute it from).
+    """
+    rows = _listed_check_rows(claims, checks, population)
+    rows += _cross_document_rows(codebook_with_claims(codebook, claims))
+    rows += _unverifiable_rows(claims, _covered_claims(checks))
     audit = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
     return audit.sort_values(["doc_id", "start", "check_id"], kind="stable").reset_index(drop=True)
 
@@ -318,28 +327,20 @@ def build_consistency_audit() -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 # Recall against a hand-checked list
 
-def recall_check(doc_prefix: str = "004") -> pd.DataFrame:
-    """Compare the claims of one document with ``data/codebook/recall_check_<doc>.csv``.
+def recall_check(doc: corpus.Document, listed: pd.DataFrame) -> pd.DataFrame:
+    """Compare the claims of one document with its hand-checked list (``sources.load_recall_check``).
 
-    The hand-checked file lists every digit-bearing expression of the article with a
-    context string that occurs once in the raw text. One row per listed expression, with
-    ``found`` (a claim starts at the same raw offset) and ``kind_ok`` (same kind).
+    The list holds every digit-bearing expression of the article with a context string that
+    occurs once in the raw text. One row per listed expression, with ``found`` (a claim
+    starts at the same raw offset) and ``kind_ok`` (same kind).
     """
-    matches = sorted(CODEBOOK_DIR.glob(f"recall_check_{doc_prefix}*.csv"))
-    if len(matches) != 1:
-        raise CodebookError(f"expected one data/codebook/recall_check_{doc_prefix}*.csv, found {len(matches)}")
-    path = matches[0]
-    doc_id = path.stem.removeprefix("recall_check_")
-    doc = next((d for d in corpus.load_documents() if d.doc_id == doc_id), None)
-    if doc is None:
-        raise CodebookError(f"{paths.relative(path)}: document {doc_id!r} is not in the corpus")
-    listed = pd.read_csv(path, dtype=str, keep_default_na=False)
+    where = listed.attrs.get("source", "recall check")
     found = extract(doc).set_index("start")
     rows = []
     for i, row in listed.iterrows():
         n = doc.raw.count(row["context"])
         if n != 1 or row["text"] not in row["context"]:
-            raise CodebookError(f"{paths.relative(path)} row {i + 2}: context {row['context']!r} occurs {n} times "
+            raise CodebookError(f"{where} row {i + 1} (line {i + 2}): context {row['context']!r} occurs {n} times "
                                 "(must occur once and contain the expression)")
         start = doc.raw.index(row["context"]) + row["context"].index(row["text"])
         hit = found.loc[start] if start in found.index else None

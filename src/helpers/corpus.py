@@ -9,80 +9,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
-
-from . import files, paths
-
-METADATA_COLUMNS = [
-    "doc_id", "file", "outlet", "url", "published", "date_precision",
-    "province", "title_vi", "notes",
-]
-DATE_PRECISIONS = {"day", "month", "year", "unknown"}
-
-
-class CorpusError(ValueError):
-    """A corpus file or its metadata cannot be used as it is."""
 
 
 @dataclass(frozen=True)
 class Document:
+    """One article: its id (the file name without ``.txt``) and its raw text as stored."""
+
     doc_id: str
-    path: Path
     raw: str
-
-
-def read_metadata(corpus_dir: Path = paths.CORPUS) -> pd.DataFrame:
-    """Read ``metadata.csv`` (all columns as strings, blanks kept as empty strings)."""
-    path = corpus_dir / "metadata.csv"
-    meta = files.read_string_table(path, METADATA_COLUMNS, CorpusError, "metadata file")
-    for i, row in meta.iterrows():
-        if row["date_precision"] not in DATE_PRECISIONS:
-            raise CorpusError(
-                f"{paths.relative(path)} row {i + 2}: date_precision {row['date_precision']!r} "
-                f"is not one of {sorted(DATE_PRECISIONS)}"
-            )
-    if meta["doc_id"].duplicated().any():
-        dup = meta.loc[meta["doc_id"].duplicated(), "doc_id"].tolist()
-        raise CorpusError(f"{paths.relative(path)}: duplicate doc_id {dup}")
-    return meta
-
-
-def read_document(path: Path) -> str:
-    """Read one article as UTF-8, failing with the file name if it is unreadable or empty."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise CorpusError(f"{paths.relative(path)}: cannot be read ({exc.strerror})") from exc
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(
-            f"{paths.relative(path)}: not valid UTF-8 at byte {exc.start}; "
-            "re-save the article as UTF-8"
-        ) from exc
-    if not text.strip():
-        raise CorpusError(f"{paths.relative(path)}: the document is empty")
-    return text
-
-
-def load_documents(corpus_dir: Path = paths.CORPUS) -> list[Document]:
-    """Every ``*.txt`` in the corpus, checked against the metadata, in doc_id order."""
-    meta = read_metadata(corpus_dir)
-    known = set(meta["doc_id"])
-    docs = []
-    for path in sorted(corpus_dir.glob("*.txt")):
-        if path.stem not in known:
-            raise CorpusError(
-                f"{paths.relative(path)}: document id {path.stem!r} is not in metadata.csv; "
-                "add a metadata row for it or remove the file"
-            )
-        docs.append(Document(path.stem, path, read_document(path)))
-    listed_only = known - {d.doc_id for d in docs}
-    if listed_only:
-        raise CorpusError(f"metadata.csv lists document(s) with no text file: {sorted(listed_only)}")
-    return docs
 
 
 def normalise(text: str) -> str:

@@ -13,14 +13,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def default_mode() -> int:
+    """Mode of a newly created file under the current umask (0644 under the usual 022)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(target: Path, write: Callable[[str], None]) -> Path:
-    """Call ``write(tmp_path)`` and move the result onto ``target``; return ``target``."""
+    """Call ``write(tmp_path)`` and move the result onto ``target``; return ``target``.
+
+    The file gets the usual mode for the umask, not the 0600 of a temporary file.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, default_mode())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -31,23 +42,3 @@ def write_atomic(target: Path, write: Callable[[str], None]) -> Path:
 def write_text(target: Path, text: str) -> Path:
     """Write UTF-8 ``text`` to ``target`` atomically."""
     return write_atomic(target, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-
-
-def read_string_table(path: Path, required: list[str], error: type[Exception] = ValueError,
-                      what: str = "file") -> "pandas.DataFrame":
-    """Read a hand-made CSV with every cell as a string (blanks kept as ``""``).
-
-    Raises ``error`` naming the file when it is missing or lacks any ``required`` column.
-    """
-    import pandas
-
-    from .paths import relative
-
-    path = Path(path)
-    if not path.is_file():
-        raise error(f"{relative(path)}: {what} not found")
-    table = pandas.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in required if c not in table.columns]
-    if missing:
-        raise error(f"{relative(path)}: missing column(s) {missing}")
-    return table

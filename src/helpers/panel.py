@@ -11,12 +11,10 @@ the same (year, unit, measure) disagree, ``disagreements()`` lists the pair.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from . import paths, provinces, sources
+from . import provinces, sources, stats
 
 PANEL_COLUMNS = ["year", "gso_code", "province", "measure", "rank", "score", "source_kind",
                  "rank_method", "source", "n_units", "note"]
@@ -33,17 +31,10 @@ DERIVED_FIELD_MEASURE = {"rank": ("dti", "rank"), "dti_score": ("dti", "score"),
                          "gov_rank": ("gov", "rank"), "gov_score": ("gov", "score"),
                          "econ_rank": ("econ", "rank"), "econ_score": ("econ", "score"),
                          "soc_rank": ("soc", "rank"), "soc_score": ("soc", "score")}
-CODEBOOK = paths.DATA / "codebook" / "indicators.csv"
-CLAIMS = paths.PROCESSED / "claims.csv"
 
 
 class PartialDataError(ValueError):
     """A statistic needs the full cross-section but the year is only partly observed."""
-
-
-def competition_rank(scores: pd.Series) -> pd.Series:
-    """Competition ranks ("1224"): the highest score ranks 1, ties share the best rank."""
-    return scores.rank(method="min", ascending=False).astype("Int64")
 
 
 def _names() -> pd.Series:
@@ -66,7 +57,7 @@ def backbone_rows() -> pd.DataFrame:
     names = _names()
     rows = []
     for year, part in scores.groupby("year"):
-        ranks = competition_rank(part["dti_score"])
+        ranks = stats.competition_rank(part["dti_score"]).astype("Int64")
         for i, row in part.iterrows():
             rows.append({"year": year, "gso_code": row["gso_code"], "province": names[row["gso_code"]],
                          "measure": "dti", "rank": ranks[i], "score": row["dti_score"],
@@ -173,12 +164,6 @@ def corpus_ranks(codebook: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     return table.drop_duplicates(["year", "gso_code", "measure", "rank", "source"], ignore_index=True)
 
 
-def _corpus_rows() -> pd.DataFrame:
-    codebook = pd.read_csv(CODEBOOK, dtype=str, keep_default_na=False)
-    claims = pd.read_csv(CLAIMS, dtype={"claim_id": str, "doc_id": str})
-    return corpus_ranks(codebook, claims)
-
-
 def _order(table: pd.DataFrame) -> pd.DataFrame:
     table = table.copy()
     table["_m"] = table["measure"].map({m: i for i, m in enumerate(MEASURES)})
@@ -210,21 +195,11 @@ def validate_panel(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def build_panel() -> pd.DataFrame:
-    """``data/processed/dti_panel.csv``."""
-    parts = [backbone_rows(), year_file_rows(), _corpus_rows(), derived_rows()]
+def build_panel(claims: pd.DataFrame) -> pd.DataFrame:
+    """Builder of the ``dti_panel`` table: backbone, year files, corpus ranks, derived values."""
+    parts = [backbone_rows(), year_file_rows(), corpus_ranks(sources.load_codebook(), claims), derived_rows()]
     table = _order(pd.concat([p for p in parts if len(p)], ignore_index=True))
     return validate_panel(table)[PANEL_COLUMNS]
-
-
-def load_panel(path: Path = paths.PROCESSED / "dti_panel.csv") -> pd.DataFrame:
-    """The committed panel with its types (gso_code as 2-digit strings)."""
-    table = pd.read_csv(path, dtype={"gso_code": str, "source": str, "note": str,
-                                     "rank_method": str, "province": str},
-                        keep_default_na=False, na_values={"rank": [""], "score": [""]})
-    table["rank"] = table["rank"].astype("Int64")
-    table["score"] = table["score"].astype(float)
-    return validate_panel(table)
 
 
 # --- disagreements -----------------------------------------------------------------------
@@ -273,9 +248,9 @@ def disagreements(panel: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def build_disagreements() -> pd.DataFrame:
-    """``data/processed/panel_disagreements.csv`` (from the built panel, not the file)."""
-    return disagreements(build_panel())
+def build_disagreements(dti_panel: pd.DataFrame) -> pd.DataFrame:
+    """Builder of the ``panel_disagreements`` table, from the panel of the same build."""
+    return disagreements(dti_panel)
 
 
 # --- coverage and cross-sections ------------------------------------------------------
@@ -290,8 +265,8 @@ def coverage(panel: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def cross_section(year: int, measure: str = "dti", value: str = "rank", *, allow_partial: bool = False,
-                  include_derived: bool = False, panel: pd.DataFrame | None = None) -> pd.Series:
+def cross_section(panel: pd.DataFrame, year: int, measure: str = "dti", value: str = "rank", *,
+                  allow_partial: bool = False, include_derived: bool = False) -> pd.Series:
     """One value per unit (index gso_code) for a year and measure, preferred source first.
 
     Raises ``PartialDataError`` when fewer than 63 units are observed, unless
@@ -303,7 +278,6 @@ def cross_section(year: int, measure: str = "dti", value: str = "rank", *, allow
         raise ValueError(f"value={value!r}: expected 'rank' or 'score'")
     if measure not in MEASURES:
         raise ValueError(f"measure={measure!r}: expected one of {MEASURES}")
-    panel = load_panel() if panel is None else panel
     years = sorted(panel["year"].unique())
     if year not in years:
         raise ValueError(f"year={year!r}: the panel covers {years}")
@@ -349,13 +323,6 @@ def build_other_indices() -> pd.DataFrame:
     return table.sort_values(["index", "year", "gso_code"], ignore_index=True)
 
 
-def load_other_indices(path: Path = paths.PROCESSED / "other_indices.csv") -> pd.DataFrame:
-    table = pd.read_csv(path, dtype={"gso_code": str, "flag": str, "source": str},
-                        keep_default_na=False, na_values={"value": [""], "rank": [""]})
-    table["rank"] = table["rank"].astype("Int64")
-    return table
-
-
 def build_crosswalk() -> pd.DataFrame:
     """``data/processed/crosswalk_2025.csv``: each old unit → its 2025 unit."""
     return provinces.crosswalk()
@@ -370,7 +337,7 @@ def build_34units() -> pd.DataFrame:
     """
     scores = sources.load_dti_34units_scores()
     published = sources.load_dti_34units().set_index("new_unit_code_2025")
-    scores["rank"] = competition_rank(scores["dti_score"])
+    scores["rank"] = stats.competition_rank(scores["dti_score"]).astype("Int64")
     out = pd.DataFrame({
         "year": scores["year"].astype(int),
         "new_unit_code_2025": scores["new_unit_code_2025"],
@@ -397,9 +364,9 @@ def coverage_matrix(panel: pd.DataFrame, source_kind: str) -> pd.DataFrame:
     return matrix.reindex(index=sorted(panel["year"].unique()), columns=MEASURES).fillna(0.0)
 
 
-def ranking_by_region(year: int, panel: pd.DataFrame | None = None) -> pd.DataFrame:
+def ranking_by_region(panel: pd.DataFrame, year: int) -> pd.DataFrame:
     """Overall DTI rank of every unit in a complete year, with its GSO region."""
-    ranks = cross_section(year, "dti", "rank", panel=panel)
+    ranks = cross_section(panel, year, "dti", "rank")
     ref = provinces.load_reference().set_index("gso_code")
     table = pd.DataFrame({"gso_code": ranks.index, "province": ref.loc[ranks.index, "name_vi"].values,
                           "region": ref.loc[ranks.index, "region"].values, "rank": ranks.values})
@@ -414,7 +381,7 @@ def bottom_known(panel: pd.DataFrame, worst_from: int = 59) -> pd.DataFrame:
     """
     rows = []
     for year in sorted(panel["year"].unique()):
-        ranks = cross_section(year, "dti", "rank", allow_partial=True, panel=panel)
+        ranks = cross_section(panel, year, "dti", "rank", allow_partial=True)
         chosen = _order(panel[(panel["year"] == year) & (panel["measure"] == "dti") & panel["rank"].notna()
                               & (panel["source_kind"] != "derived")]).drop_duplicates("gso_code")
         chosen = chosen.set_index("gso_code")

@@ -10,6 +10,7 @@ DATA = ROOT / "data"
 RAW = DATA / "raw"
 PROCESSED = DATA / "processed"
 CORPUS = RAW / "corpus"
+CODEBOOK = DATA / "codebook"
 NOTEBOOKS = ROOT / "notebooks"
 BUILD = ROOT / "build"
 
@@ -21,14 +22,19 @@ FIGURE_DIR_ENV = "HELPERS_FIGURE_DIR"
 NOTEBOOK_ENV = "HELPERS_NOTEBOOK"
 
 
-def figure_dir() -> Path:
-    """Directory that figures are saved to: ``$HELPERS_FIGURE_DIR`` or ``figures/``.
+#: Where figures go when a notebook runs outside the runner (JupyterLab, nbconvert): never
+#: the committed ``figures/``, which only ``make report`` writes.
+INTERACTIVE_FIGURES = BUILD / "interactive" / "figures"
 
-    A relative ``$HELPERS_FIGURE_DIR`` is taken relative to the project root, whatever the
-    working directory of the kernel.
+
+def figure_dir() -> Path:
+    """Directory that figures are saved to: ``$HELPERS_FIGURE_DIR``, else ``build/interactive/figures``.
+
+    The runner sets ``$HELPERS_FIGURE_DIR`` to its staging folder; a relative value is taken
+    relative to the project root, whatever the working directory of the kernel.
     """
     override = os.environ.get(FIGURE_DIR_ENV)
-    return ROOT / override if override else ROOT / "figures"
+    return ROOT / override if override else INTERACTIVE_FIGURES
 
 
 def relative(path: Path | str) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import files, paths
+from . import paths
 
 REFERENCE = paths.RAW / "provinces" / "provinces.csv"
 MERGER = paths.RAW / "provinces" / "merger_2025.csv"
@@ -69,22 +69,9 @@ def key(name: str) -> str:
 
 @functools.lru_cache(maxsize=None)
 def _reference(path: str) -> pd.DataFrame:
-    table = files.read_string_table(
-        path, ["gso_code", "name_vi", "name_ascii", "aliases", "type", "region"], what="reference table")
-    for i, code in enumerate(table["gso_code"]):
-        if not re.fullmatch(r"\d{2}", code):
-            raise ValueError(
-                f"{paths.relative(path)} row {i + 2}, column gso_code: {code!r} is not a "
-                "2-digit zero-padded code; write it as e.g. '01'"
-            )
-    if table["gso_code"].duplicated().any():
-        dup = table.loc[table["gso_code"].duplicated(), "gso_code"].tolist()
-        raise ValueError(f"{paths.relative(path)}: duplicate gso_code {dup}")
-    if len(table) != N_UNITS:
-        raise ValueError(f"{paths.relative(path)}: {len(table)} rows, expected {N_UNITS} units")
-    for column in ("population_2019_census", "population_latest", "area_km2"):
-        if column in table.columns:
-            table[column] = pd.to_numeric(table[column])
+    from . import sources  # sources resolves names through this module
+
+    table = sources.load_provinces(Path(path))
     table["slug"] = table["name_vi"].map(slugify)
     return table
 
@@ -170,28 +157,15 @@ def slugs(path: Path = REFERENCE) -> list[str]:
 
 @functools.lru_cache(maxsize=None)
 def _merger(path: str, reference: str) -> pd.DataFrame:
-    table = files.read_string_table(
-        path, ["gso_code", "name_vi", "new_unit_2025", "new_unit_short", "new_unit_code_2025",
-               "constituents", "unchanged"], what="merger table")
-    ref = _reference(reference).set_index("gso_code")["name_vi"]
-    for i, row in table.iterrows():
-        if row["gso_code"] not in ref.index:
-            raise ValueError(
-                f"{paths.relative(path)} row {i + 2}, column gso_code: {row['gso_code']!r} is not "
-                "a pre-2025 GSO code in provinces.csv"
-            )
-        if row["unchanged"] not in {"yes", "no"}:
-            raise ValueError(
-                f"{paths.relative(path)} row {i + 2}, column unchanged: {row['unchanged']!r}; "
-                "expected 'yes' or 'no'"
-            )
-    if sorted(table["gso_code"]) != sorted(ref.index):
-        raise ValueError(f"{paths.relative(path)}: does not list each of the 63 units exactly once")
+    from . import sources
+
+    table = sources.load_merger(Path(path))
+    ref = _reference(reference)
+    if sorted(table["gso_code"]) != sorted(ref["gso_code"]):
+        raise sources.SourceError(f"{paths.relative(path)}: does not list each of the 63 units exactly once")
     per_unit = table.groupby("new_unit_code_2025")["new_unit_short"].nunique()
-    if (per_unit > 1).any() or table["new_unit_short"].nunique() != N_UNITS_2025:
-        raise ValueError(
-            f"{paths.relative(path)}: expected {N_UNITS_2025} new units, each with one name and code"
-        )
+    if (per_unit > 1).any():
+        raise sources.SourceError(f"{paths.relative(path)}: a 2025 code names more than one new unit")
     return table
 
 

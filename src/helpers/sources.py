@@ -10,8 +10,11 @@ year, competition-rank ties, a higher score never with a worse rank). Anything w
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
+import io
 import re
+import unicodedata
 from pathlib import Path
 from typing import Callable
 
@@ -19,7 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from . import paths, provinces
+from . import corpus, paths, provinces
 
 MANIFEST = paths.RAW / "MANIFEST.csv"
 DTI = paths.RAW / "dti"
@@ -53,6 +56,12 @@ class SourceError(ValueError):
     """A raw table does not match its schema (the message names file, row and column)."""
 
 
+def restore(path: Path) -> str:
+    """What to do about a missing or altered input: take the committed copy back."""
+    return (f"restore it with `git checkout -- {paths.relative(path)}` (the source of every raw file "
+            "is named in data/raw/MANIFEST.csv)")
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -83,7 +92,7 @@ def verify_raw(raw_dir: Path = paths.RAW, manifest: Path = MANIFEST) -> pd.DataF
     for missing in sorted(listed - present):
         raise ChecksumError(
             f"{missing}: listed in {manifest.name} but not found under {paths.relative(raw_dir)}; "
-            "restore it from ../shared (raw inputs are never edited)."
+            f"{restore(raw_dir / missing)}."
         )
     for extra in sorted(present - listed):
         raise ChecksumError(
@@ -95,7 +104,8 @@ def verify_raw(raw_dir: Path = paths.RAW, manifest: Path = MANIFEST) -> pd.DataF
         if actual != row.sha256:
             raise ChecksumError(
                 f"{row.path}: sha256 {actual} does not match {row.sha256} in {manifest.name}; "
-                "the raw file was changed. Restore the original from ../shared."
+                f"the raw file was changed: {restore(raw_dir / row.path)}, or, for a new version of the "
+                "source, record its checksum with `python -m helpers.run.manifest`."
             )
     return table
 
@@ -116,13 +126,25 @@ def _where(path: Path, index: int | None = None, column: str | None = None) -> s
     return text
 
 
+def _decoded(path: Path) -> str:
+    """The file's text: UTF-8, not empty, with a header line (each failure named)."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceError(f"{paths.relative(path)}: the file is empty; {restore(path)}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{paths.relative(path)}: not valid UTF-8 at byte {exc.start} (another encoding?); "
+                          f"re-save it as UTF-8 or {restore(path)}") from None
+
+
 def _read(path: Path, columns: dict[str, str]) -> pd.DataFrame:
     """Read ``path`` as text and parse ``columns`` (kind ``str``, ``int`` or ``float``)."""
     path = Path(path)
     if not path.is_file():
-        raise SourceError(f"{paths.relative(path)}: file not found; restore it from ../shared")
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
+        raise SourceError(f"{paths.relative(path)}: file not found; {restore(path)}")
+    text = _decoded(path)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     width = len(rows[0]) if rows else 0
     for line, fields in enumerate(rows[1:], start=2):
         if len(fields) != width:
@@ -130,7 +152,10 @@ def _read(path: Path, columns: dict[str, str]) -> pd.DataFrame:
                 f"{paths.relative(path)} row {line - 1} (line {line}): {len(fields)} fields, the header "
                 f"has {width}; quote cells that contain a comma (e.g. a decimal comma) or remove the stray one"
             )
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", index_col=False)
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
+    table = table.apply(lambda col: col.map(lambda v: unicodedata.normalize("NFC", v)))
+    if "line" in table.columns:
+        raise SourceError(f"{paths.relative(path)}: a column may not be called 'line' (it is the CSV line number)")
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise SourceError(
@@ -154,12 +179,15 @@ def _read(path: Path, columns: dict[str, str]) -> pd.DataFrame:
                 "source states the value"
             )
         table[column] = number.astype("Int64") if kind == "int" else number.astype(float)
+    table["line"] = table.index + 2  # the CSV line of each row (the header is line 1)
     return table
 
 
 def _validate(table: pd.DataFrame, schema: pa.DataFrameSchema, path: Path) -> pd.DataFrame:
     try:
-        return schema.validate(table, lazy=True)
+        valid = schema.validate(table, lazy=True)
+        valid.attrs["source"] = paths.relative(path)
+        return valid
     except SchemaErrors as exc:
         cases = exc.failure_cases
         lines = []
@@ -176,7 +204,8 @@ def _validate(table: pd.DataFrame, schema: pa.DataFrameSchema, path: Path) -> pd
 
 
 def _resolve_column(table: pd.DataFrame, path: Path, column: str, target: str = "gso_code",
-                    resolver: Callable[[str], str] = provinces.resolve) -> pd.DataFrame:
+                    resolver: Callable[[str], str] | None = None) -> pd.DataFrame:
+    resolver = resolver or provinces.resolve
     codes = []
     for i, name in table[column].items():
         try:
@@ -508,13 +537,127 @@ def load_area_population(path: Path = PROV / "area_population_2011_2025.csv") ->
     return table
 
 
-def load_corpus_metadata(path: Path = paths.CORPUS / "metadata.csv") -> pd.DataFrame:
-    from . import corpus
+# --- corpus ------------------------------------------------------------------------------
 
+CORPUS_METADATA_COLUMNS = ["doc_id", "file", "outlet", "url", "published", "date_precision",
+                           "province", "title_vi", "notes"]
+DATE_PRECISIONS = ("day", "month", "year", "unknown")
+
+
+def _string_table(path: Path, required: list[str], what: str) -> pd.DataFrame:
+    """A hand-made CSV with every cell as text (blanks kept as ``""``), ``attrs["source"]`` set."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(f"{paths.relative(path)}: {what} not found; {restore(path)}")
+    if path.stat().st_size == 0:
+        raise SourceError(f"{paths.relative(path)}: {what} is empty; {restore(path)}")
     try:
-        return corpus.read_metadata(Path(path).parent)
-    except corpus.CorpusError as exc:
-        raise SourceError(str(exc)) from None
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{paths.relative(path)}: not valid UTF-8 at byte {exc.start}; re-save it as UTF-8") from None
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        raise SourceError(f"{paths.relative(path)}: missing column(s) {missing}; the header must contain {required}")
+    table = table.apply(lambda col: col.map(lambda v: unicodedata.normalize("NFC", v)))
+    table.attrs["source"] = paths.relative(path)
+    return table
+
+
+def load_corpus_metadata(path: Path = paths.CORPUS / "metadata.csv") -> pd.DataFrame:
+    """``corpus/metadata.csv``: one row per article; ``published`` a real date of its precision."""
+    path = Path(path)
+    meta = _string_table(path, CORPUS_METADATA_COLUMNS, "corpus metadata file")
+    for i, row in meta.iterrows():
+        if row["date_precision"] not in DATE_PRECISIONS:
+            raise SourceError(f"{_where(path, i, 'date_precision')}: {row['date_precision']!r} is not one of "
+                              f"{list(DATE_PRECISIONS)}")
+        _check_published(path, i, row["published"], row["date_precision"])
+    _one_per(meta, path, ["doc_id"], "document")
+    return meta
+
+
+_PUBLISHED_FORMAT = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+
+
+def _check_published(path: Path, i: int, published: str, precision: str) -> None:
+    if precision == "unknown" and published == "":
+        return
+    fmt = _PUBLISHED_FORMAT.get(precision, "%Y-%m-%d")
+    try:
+        datetime.datetime.strptime(published, fmt)
+    except ValueError:
+        raise SourceError(f"{_where(path, i, 'published')}: {published!r} is not a real date written "
+                          f"{fmt.replace('%Y', 'YYYY').replace('%m', 'MM').replace('%d', 'DD')} "
+                          f"(date_precision {precision})") from None
+
+
+def read_corpus_text(path: Path) -> str:
+    """One article exactly as stored (offsets in later tables refer to it), as UTF-8."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"{paths.relative(path)}: cannot be read ({exc.strerror}); {restore(path)}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{paths.relative(path)}: not valid UTF-8 at byte {exc.start}; "
+                          "re-save the article as UTF-8") from None
+    if not text.strip():
+        raise SourceError(f"{paths.relative(path)}: the document is empty; {restore(path)}")
+    return text
+
+
+def load_corpus_documents(corpus_dir: Path = paths.CORPUS) -> list[corpus.Document]:
+    """Every article (id and raw text), checked against the metadata, in doc_id order."""
+    meta = load_corpus_metadata(corpus_dir / "metadata.csv")
+    known = set(meta["doc_id"])
+    texts = sorted(corpus_dir.glob("*.txt"))
+    for path in texts:
+        if path.stem not in known:
+            raise SourceError(f"{paths.relative(path)}: document id {path.stem!r} is not in metadata.csv; "
+                              "add a metadata row for it or remove the file")
+    listed_only = known - {p.stem for p in texts}
+    if listed_only:
+        raise SourceError(f"{paths.relative(corpus_dir / 'metadata.csv')} lists document(s) with no text file: "
+                          f"{sorted(listed_only)}; add the text or remove the row")
+    return [corpus.Document(p.stem, read_corpus_text(p)) for p in texts]
+
+
+# --- codebook (hand-curated, an input like raw) ----------------------------------------
+
+CODEBOOK_COLUMNS = ["indicator_id", "province", "indicator", "pillar", "unit", "as_of", "as_of_basis",
+                    "claim_id", "value", "denominator", "note"]
+AUDIT_CHECK_COLUMNS = ["check_id", "check", "stated_claim", "numerator_claims", "denominator_claim",
+                       "population", "note"]
+TIMELINE_REVIEW_COLUMNS = ["claim_id", "auto_type", "auto_role", "decision", "event_type", "role", "event_key",
+                           "document_claim", "year_from", "label", "note"]
+RECALL_CHECK_COLUMNS = ["context", "text", "kind", "note"]
+
+
+def load_codebook(path: Path = paths.CODEBOOK / "indicators.csv") -> pd.DataFrame:
+    """``codebook/indicators.csv``: indicators the articles state, each citing one claim."""
+    return _string_table(path, CODEBOOK_COLUMNS, "codebook file")
+
+
+def load_audit_checks(path: Path = paths.CODEBOOK / "audit_checks.csv") -> pd.DataFrame:
+    """``codebook/audit_checks.csv``: shares, sums and rates to recompute from the claims."""
+    return _string_table(path, AUDIT_CHECK_COLUMNS, "audit check file")
+
+
+def load_timeline_review(path: Path = paths.CODEBOOK / "timeline_events.csv") -> pd.DataFrame:
+    """``codebook/timeline_events.csv``: the reviewed reading of every date claim."""
+    return _string_table(path, TIMELINE_REVIEW_COLUMNS, "reviewed timeline file")
+
+
+def load_recall_check(doc_prefix: str, codebook_dir: Path = paths.CODEBOOK) -> tuple[str, pd.DataFrame]:
+    """``codebook/recall_check_<doc>.csv``: every digit-bearing expression of one article, by hand."""
+    matches = sorted(codebook_dir.glob(f"recall_check_{doc_prefix}*.csv"))
+    if len(matches) != 1:
+        raise SourceError(f"expected one {paths.relative(codebook_dir)}/recall_check_{doc_prefix}*.csv, "
+                          f"found {len(matches)}")
+    return matches[0].stem.removeprefix("recall_check_"), _string_table(matches[0], RECALL_CHECK_COLUMNS,
+                                                                       "recall check file")
 
 
 #: Every raw CSV (path under data/raw) and its loader.

@@ -10,11 +10,10 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
-from . import files, paths
+from .. import files, paths
 
 REPORT = paths.BUILD / "report"
 NOTEBOOK_HTML = REPORT / "notebooks"
@@ -40,12 +39,12 @@ figcaption { font-size: 0.9em; }
 </style>"""
 
 
-def render_notebook(nb, target: Path) -> Path:
-    """Render an executed notebook (a NotebookNode) to a standalone HTML file."""
+def render_notebook(nb, target: Path, title: str | None = None) -> Path:
+    """Render an executed notebook (a NotebookNode) to a standalone HTML file titled ``title``."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab")
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or Path(target).stem}})
     files.write_text(target, body)
     return target
 
@@ -55,20 +54,10 @@ def _rel(target: Path, start: Path) -> str:
 
 
 def processed_tables_used_by(notebook: Path) -> list[Path]:
-    """Derived tables a notebook reads: those named in it or in the helper modules it imports."""
-    from . import deps
+    """Derived tables a notebook declares that it reads (its ``reads`` metadata)."""
+    from .declared import reads
 
-    used = deps.closure(deps.direct_imports(deps.notebook_source(notebook), package_relative=False))
-    nb_text = notebook.read_text(encoding="utf-8")
-    modules = "".join((deps.HELPERS / f"{m}.py").read_text(encoding="utf-8") for m in sorted(used))
-    # in a module, only a path under PROCESSED counts (raw files can share a derived table's name)
-    # a notebook that calls a table's builder shows that table
-    built = {name for name, mod, func in re.findall(r"""\(\s*"([^"]+)"\s*,\s*"(\w+):(\w+)"\s*\)""",
-                                                   (deps.HELPERS / "build.py").read_text(encoding="utf-8"))
-             if f"{mod}.{func}(" in nb_text}
-    return [p for p in sorted(paths.PROCESSED.glob("*.csv"))
-            if p.name in built or f"processed/{p.name}" in nb_text
-            or re.search(rf"""PROCESSED\s*/\s*["']{re.escape(p.name)}""", modules)]
+    return [paths.ROOT / p for p in reads(notebook) if p.startswith("data/processed/")]
 
 
 def build_index(

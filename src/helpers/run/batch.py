@@ -18,8 +18,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .pipeline import KERNEL, _ipc_kernel_manager, strip_run_metadata  # first: see pipeline's imports
-
 import nbformat  # noqa: E402
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
@@ -27,7 +25,8 @@ from nbformat.v4 import new_code_cell
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
-from . import files, paths  # noqa: E402
+from .. import files, paths  # noqa: E402
+from .pipeline import KERNEL, _ipc_kernel_manager, strip_run_metadata  # first: see pipeline's imports
 
 RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
 

@@ -1,0 +1,67 @@
+"""Notebook parameters: one validator per kind of parameter, one error for all of them.
+
+Every notebook's second cell turns its parameters into what the helpers take (provinces
+become GSO codes here, at the edge) with the functions below. A bad value raises
+``ParameterError``, whose message names the parameter, the bad value and the allowed values
+(and the closest allowed ones for a misspelling).
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from . import provinces as _provinces
+
+
+class ParameterError(ValueError):
+    """A notebook parameter has a value the notebook cannot use."""
+
+    def __init__(self, name: str, value, allowed: str, hint: list[str] | None = None, problem: str = ""):
+        self.name, self.value = name, value
+        text = f"parameter {name}={value!r}: {problem + '; ' if problem else ''}allowed: {allowed}"
+        if hint:
+            text += f"; did you mean {', '.join(repr(h) for h in hint)}?"
+        super().__init__(text)
+
+
+def _closest(value, allowed: list[str]) -> list[str]:
+    return difflib.get_close_matches(str(value), [str(a) for a in allowed], n=3, cutoff=0.5)
+
+
+def province(name: str, value) -> str:
+    """GSO code of one province given as an ASCII slug (``bac-lieu``, ``tp-ho-chi-minh``)."""
+    allowed = "an ASCII slug of a pre-2025 province such as 'bac-lieu' or 'ben-tre'"
+    if not isinstance(value, str) or not value.strip():
+        raise ParameterError(name, value, allowed)
+    try:
+        return _provinces.from_slug(value.strip())
+    except _provinces.UnknownProvinceError:
+        raise ParameterError(name, value, allowed + " (all 63: see data/raw/provinces/provinces.csv)",
+                             _closest(value.strip(), _provinces.slugs()), "unknown province") from None
+
+
+def province_list(name: str, value, *, allow_all: bool = False) -> list[str]:
+    """GSO codes of a comma-separated list of slugs (``"all"`` gives every unit if allowed)."""
+    allowed = ("'all' or " if allow_all else "") + "comma-separated ASCII slugs such as 'bac-lieu,ben-tre'"
+    if not isinstance(value, str) or not value.strip(" ,"):
+        raise ParameterError(name, value, allowed)
+    if allow_all and value.strip() == "all":
+        return sorted(_provinces.load_reference()["gso_code"])
+    codes = [province(name, part) for part in value.split(",") if part.strip()]
+    if len(set(codes)) != len(codes):
+        raise ParameterError(name, value, allowed, problem="a province is listed twice")
+    return codes
+
+
+def choice(name: str, value, allowed: list) -> object:
+    """``value`` if it is one of ``allowed``."""
+    if value not in allowed:
+        raise ParameterError(name, value, ", ".join(repr(a) for a in allowed), _closest(value, allowed))
+    return value
+
+
+def whole_number(name: str, value, low: int, high: int) -> int:
+    """``value`` as an int within ``low..high``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ParameterError(name, value, f"a whole number from {low} to {high}")
+    return value
