@@ -5,7 +5,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from helpers import claims, corpus, paths, vnnum
+from helpers import claims, corpus, paths, sources, vnnum
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +15,7 @@ def table():
 
 @pytest.fixture(scope="module")
 def raws():
-    return {d.doc_id: d.raw for d in corpus.load_documents()}
+    return {d.doc_id: d.raw for d in sources.load_corpus_documents()}
 
 
 def test_every_claim_text_is_its_raw_span(table, raws):
@@ -60,7 +60,7 @@ def test_eth_spelling_is_found_in_raw_offsets(table, raws):
 
 
 def test_codebook_values_equal_parsed_values_at_their_spans(table, raws):
-    book = claims.load_codebook(claims=table)
+    book = claims.codebook_with_claims(sources.load_codebook(), table)
     by_id = table.set_index("claim_id")
     assert len(book) >= 40
     for _, row in book.iterrows():
@@ -72,7 +72,7 @@ def test_codebook_values_equal_parsed_values_at_their_spans(table, raws):
 
 
 def test_codebook_interface(table):
-    book = claims.load_codebook(claims=table)
+    book = claims.codebook_with_claims(sources.load_codebook(), table)
     assert set(book["province"]) == {"Bạc Liêu", "Bến Tre"}
     assert set(book["pillar"]) <= set(claims.PILLARS)
     ranks = book[book["pillar"] == "dti"]
@@ -84,25 +84,26 @@ def test_codebook_interface(table):
 
 
 def test_codebook_mismatch_names_indicator_claim_and_values(tmp_path, table):
-    book = pd.read_csv(claims.CODEBOOK, dtype=str, keep_default_na=False)
+    book = sources.load_codebook()
     i = book.index[book["indicator_id"] == "bt-004-mobile_subscribers"][0]
     book.loc[i, "value"] = "1482177"
     bad = tmp_path / "indicators.csv"
     book.to_csv(bad, index=False)
-    with pytest.raises(claims.CodebookError, match=r"bt-004-mobile_subscribers: value '1482177'.*'1482176' parsed at claim 004-\d{6}"):
-        claims.load_codebook(bad, claims=table)
+    with pytest.raises(claims.CodebookError,
+                       match=r"indicators.csv row \d+ \(line \d+, bt-004-mobile_subscribers\): value '1482177'.*'1482176' parsed at claim 004-\d{6}"):
+        claims.codebook_with_claims(sources.load_codebook(bad), table)
 
 
 def test_codebook_unknown_claim_and_bad_pillar(tmp_path, table):
-    book = pd.read_csv(claims.CODEBOOK, dtype=str, keep_default_na=False)
+    book = sources.load_codebook()
     b1 = book.copy(); b1.loc[0, "claim_id"] = "000-999999"
     b1.to_csv(tmp_path / "a.csv", index=False)
     with pytest.raises(claims.CodebookError, match="claim '000-999999' is not in the claims table"):
-        claims.load_codebook(tmp_path / "a.csv", claims=table)
+        claims.codebook_with_claims(sources.load_codebook(tmp_path / "a.csv"), table)
     b2 = book.copy(); b2.loc[0, "pillar"] = "economy"
     b2.to_csv(tmp_path / "b.csv", index=False)
-    with pytest.raises(claims.CodebookError, match=r"b.csv row 2 .*pillar 'economy'"):
-        claims.read_codebook(tmp_path / "b.csv")
+    with pytest.raises(claims.CodebookError, match=r"b.csv row 1 \(line 2, .*pillar 'economy'"):
+        claims.codebook_with_claims(sources.load_codebook(tmp_path / "b.csv"), table)
 
 
 def test_judge_respects_precision_and_qualifier():
@@ -115,7 +116,7 @@ def test_judge_respects_precision_and_qualifier():
 
 
 def test_audit_recomputes_from_the_articles_numbers(table):
-    audit = claims.build_consistency_audit()
+    audit = claims.build_consistency_audit(table)
     assert set(audit["status"]) <= set(claims.STATUSES)
     by = audit.set_index("check_id")
     # 1.542/1.823 = 84.586 %: consistent with the stated 84,59 %.
@@ -129,11 +130,12 @@ def test_audit_recomputes_from_the_articles_numbers(table):
     assert bad["explanation"].str.contains("Inconsistent: ").all()
     # every percent and ratio claim is audited once at least
     pr = set(table.loc[table["kind"].isin(["percent", "ratio"]), "claim_id"])
-    assert pr <= set(audit["claim_id"]) | set(pd.read_csv(claims.AUDIT_CHECKS, dtype=str)["numerator_claims"])
+    assert pr <= set(audit["claim_id"]) | set(sources.load_audit_checks()["numerator_claims"])
 
 
 def test_recall_against_hand_checked_list():
-    r = claims.recall_check("004")
+    doc_id, listed = sources.load_recall_check("004")
+    r = claims.recall_check(next(d for d in sources.load_corpus_documents() if d.doc_id == doc_id), listed)
     assert len(r) >= 50
     assert r["found"].mean() >= 0.95
     assert (r.loc[r["found"], "extracted_text"] == r.loc[r["found"], "text"]).all()

@@ -2,7 +2,7 @@ import shutil
 
 import pytest
 
-from helpers import corpus, paths
+from helpers import corpus, sources, paths
 
 
 @pytest.fixture
@@ -13,13 +13,13 @@ def corpus_copy(tmp_path):
 
 
 def test_loads_five_documents_in_order():
-    docs = corpus.load_documents()
+    docs = sources.load_corpus_documents()
     assert [d.doc_id[:3] for d in docs] == ["000", "001", "002", "003", "004"]
 
 
 def test_describe_counts_characters_of_normalised_text():
-    docs = corpus.load_documents()
-    table = corpus.describe(docs, corpus.read_metadata())
+    docs = sources.load_corpus_documents()
+    table = corpus.describe(docs, sources.load_corpus_metadata())
     first = table.iloc[0]
     assert first["characters"] == len(corpus.normalise(docs[0].raw))
     assert (table["sentences"] > 10).all()
@@ -44,24 +44,24 @@ def test_sentence_split_keeps_decimals_and_dates():
 def test_non_utf8_file_is_named(corpus_copy):
     bad = corpus_copy / "002_1c5b429307902cc1.txt"
     bad.write_bytes("Bạc Liêu".encode("utf-16"))
-    with pytest.raises(corpus.CorpusError, match=r"002_1c5b429307902cc1.txt: not valid UTF-8"):
-        corpus.load_documents(corpus_copy)
+    with pytest.raises(sources.SourceError, match=r"002_1c5b429307902cc1.txt: not valid UTF-8"):
+        sources.load_corpus_documents(corpus_copy)
 
 
 def test_empty_document_is_named(corpus_copy):
     (corpus_copy / "003_0f03bd98b1c07f1c.txt").write_text(" \n", encoding="utf-8")
-    with pytest.raises(corpus.CorpusError, match=r"003_0f03bd98b1c07f1c.txt: the document is empty"):
-        corpus.load_documents(corpus_copy)
+    with pytest.raises(sources.SourceError, match=r"003_0f03bd98b1c07f1c.txt: the document is empty"):
+        sources.load_corpus_documents(corpus_copy)
 
 
 def test_document_missing_from_metadata_is_named(corpus_copy):
     (corpus_copy / "999_unknown.txt").write_text("Văn bản", encoding="utf-8")
-    with pytest.raises(corpus.CorpusError, match=r"999_unknown.txt: document id '999_unknown' is not in metadata"):
-        corpus.load_documents(corpus_copy)
+    with pytest.raises(sources.SourceError, match=r"999_unknown.txt: document id '999_unknown' is not in metadata"):
+        sources.load_corpus_documents(corpus_copy)
 
 
 def test_select_provinces_by_slug_and_suggestion():
-    meta = corpus.read_metadata()
+    meta = sources.load_corpus_metadata()
     assert set(corpus.select_provinces(meta, "ben-tre")["province"]) == {"Bến Tre"}
     assert len(corpus.select_provinces(meta, "all")) == 5
     with pytest.raises(ValueError, match=r"did you mean \['bac-lieu'\]"):
@@ -93,7 +93,7 @@ def test_sentence_split_keeps_abbreviations():
 
 
 def test_real_corpus_boilerplate_removed():
-    docs = {d.doc_id[:3]: d for d in corpus.load_documents()}
+    docs = {d.doc_id[:3]: d for d in sources.load_corpus_documents()}
     p1 = corpus.prepare(docs["001"].raw)
     assert "Trao chứng chỉ bồi dưỡng tiếng Khmer" not in p1.text and p1.text.rstrip().endswith("HOÀNG LAM")
     p3 = corpus.prepare(docs["003"].raw)

@@ -1,12 +1,12 @@
 import pandas as pd
 import pytest
 
-from helpers import panel, paths, sources
+from helpers import claims, panel, paths, sources, stats, tables
 
 
 @pytest.fixture(scope="module")
 def built():
-    return panel.build_panel()
+    return panel.build_panel(claims.build_claims())
 
 
 def test_backbone_ranks_reproduce_the_official_2022_list(built):
@@ -28,7 +28,7 @@ def test_backbone_means_reproduce_published_means(built):
 
 
 def test_competition_rank_ties():
-    ranks = panel.competition_rank(pd.Series([0.9, 0.8, 0.8, 0.7]))
+    ranks = stats.competition_rank(pd.Series([0.9, 0.8, 0.8, 0.7]))
     assert ranks.tolist() == [1, 2, 2, 4]
 
 
@@ -116,14 +116,14 @@ def test_corpus_ranks_from_codebook_fixture():
 
 
 def test_cross_section_complete_and_partial(built):
-    s = panel.cross_section(2022, "dti", "rank", panel=built)
+    s = panel.cross_section(built, 2022, "dti", "rank")
     assert len(s) == 63 and not s.attrs["partial"] and s.index.is_unique
     with pytest.raises(panel.PartialDataError, match=r"gov rank 2023: only \d+/63 units"):
-        panel.cross_section(2023, "gov", "rank", panel=built)
-    part = panel.cross_section(2021, "dti", "rank", allow_partial=True, panel=built)
+        panel.cross_section(built, 2023, "gov", "rank")
+    part = panel.cross_section(built, 2021, "dti", "rank", allow_partial=True)
     assert part.attrs["partial"] and "partial" in part.name and len(part) < 63
     with pytest.raises(ValueError, match="measure='xyz'"):
-        panel.cross_section(2022, "xyz", panel=built)
+        panel.cross_section(built, 2022, "xyz")
 
 
 def test_coverage_shares(built):
@@ -157,6 +157,6 @@ def test_other_indices_flags():
 
 
 def test_load_panel_round_trip(built):
-    loaded = panel.load_panel()
+    loaded = tables.load_dti_panel()
     assert loaded["gso_code"].str.len().eq(2).all()
     assert len(loaded) == len(built)

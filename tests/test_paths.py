@@ -11,7 +11,7 @@ def test_root_is_the_repository(monkeypatch, tmp_path):
 
 def test_figure_dir_default_and_override(monkeypatch, tmp_path):
     monkeypatch.delenv(paths.FIGURE_DIR_ENV, raising=False)
-    assert paths.figure_dir() == paths.ROOT / "figures"
+    assert paths.figure_dir() == paths.ROOT / "build" / "interactive" / "figures"  # never the committed figures/
     monkeypatch.setenv(paths.FIGURE_DIR_ENV, str(tmp_path))
     assert paths.figure_dir() == tmp_path
 

@@ -3,6 +3,7 @@
 import pandas as pd
 
 from helpers import paths, profiles, provinces
+from helpers.run import profiles as run_profiles
 
 BAC_LIEU = provinces.from_slug("bac-lieu")
 
@@ -41,5 +42,5 @@ def test_corpus_evidence_is_empty_for_a_province_without_articles():
 def test_profile_index_links_every_written_page():
     units = provinces.load_reference().sort_values("gso_code").head(3)
     written = {units["slug"].iloc[0]: paths.BUILD / "x.ipynb"}
-    page = profiles._index_page(units, written)
+    page = run_profiles._index_page(units, written)
     assert page.count("<a href=") == 1 and page.count("(failed)") == 2

@@ -81,5 +81,5 @@ def test_bad_reference_code_is_named(tmp_path):
     text = (paths.RAW / "provinces" / "provinces.csv").read_text(encoding="utf-8")
     bad = tmp_path / "provinces.csv"
     bad.write_text(text.replace("\n01,Hà Nội", "\n1,Hà Nội", 1), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"provinces.csv row 2, column gso_code: '1'"):
+    with pytest.raises(ValueError, match=r"provinces.csv row 1 \(line 2\), column gso_code: value '1' fails"):
         provinces.load_reference(bad)

@@ -4,7 +4,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from helpers import paths, pipeline
+from helpers import params, paths
+from helpers.run import errors, pipeline
 
 
 def _notebook(path, *sources, params="value = 1  # a number"):
@@ -39,7 +40,7 @@ def test_success_writes_notebook_and_figure_without_run_metadata(tmp_path):
 def test_failure_leaves_previous_outputs_and_names_the_cell(tmp_path):
     nb = _notebook(tmp_path / "bad.ipynb", FIGURE, "raise ValueError('broken input')")
     before = nb.read_bytes()
-    with pytest.raises(pipeline.NotebookFailed, match=r"bad.ipynb: cell 2 .*ValueError: broken input"):
+    with pytest.raises(errors.NotebookFailed, match=r"bad.ipynb: cell 2 .*ValueError: broken input"):
         pipeline.run_notebook(nb, figure_dir=tmp_path / "fig", progress_bar=False)
     assert nb.read_bytes() == before
     assert not (tmp_path / "fig").exists()
@@ -48,13 +49,13 @@ def test_failure_leaves_previous_outputs_and_names_the_cell(tmp_path):
 
 def test_stderr_output_fails_the_run(tmp_path):
     nb = _notebook(tmp_path / "warn.ipynb", "import warnings; warnings.warn('careful')")
-    with pytest.raises(pipeline.NotebookFailed, match="wrote to stderr"):
+    with pytest.raises(errors.NotebookFailed, match="wrote to stderr"):
         pipeline.run_notebook(nb, figure_dir=tmp_path / "fig", progress_bar=False)
 
 
 def test_unknown_parameter_stops_before_running(tmp_path):
     nb = _notebook(tmp_path / "p.ipynb", "print(value)")
-    with pytest.raises(pipeline.ParameterError, match=r"unknown parameter\(s\) \['valeu'\]; allowed: value \(default 1\)"):
+    with pytest.raises(params.ParameterError, match=r"parameter valeu=3: .*has no such parameter; allowed: value \(default 1\)"):
         pipeline.run_notebook(nb, parameters={"valeu": 3}, progress_bar=False)
 
 
@@ -68,8 +69,31 @@ def test_strip_run_metadata():
 
 def test_bad_province_slug_stops_a_real_notebook_and_writes_nothing(tmp_path):
     out = tmp_path / "profile_out.ipynb"
-    with pytest.raises(pipeline.NotebookFailed, match=r"profile.ipynb: cell \d+ .*bac-lieu"):
+    with pytest.raises(errors.NotebookFailed, match=r"profile.ipynb: cell \d+ .*bac-lieu"):
         pipeline.run_notebook(paths.NOTEBOOKS / "profile.ipynb", parameters={"province": "bac-lieux"},
                               output=out, figure_dir=tmp_path / "fig", html_dir=tmp_path / "html",
                               progress_bar=False)
     assert not out.exists() and not (tmp_path / "fig").exists() and not (tmp_path / "html").exists()
+
+
+def test_a_parameter_run_writes_under_build_runs_never_the_committed_copy(tmp_path, monkeypatch):
+    nb = _notebook(tmp_path / "nb.ipynb", FIGURE)
+    before = nb.read_bytes()
+    monkeypatch.setattr(pipeline, "RUNS", tmp_path / "runs")
+    assert pipeline.main(["run", str(nb), "-p", "value", "3"]) == 0
+    folder = tmp_path / "runs" / "nb--value=3"
+    assert (folder / "nb.ipynb").is_file() and (folder / "figures" / "probe.png").is_file()
+    assert nb.read_bytes() == before
+
+
+@pytest.mark.parametrize("text,value", [("2022", 2022), ("bac-lieu", "bac-lieu"), ("", ""), (",", ","),
+                                        ("[a, b]", "[a, b]")])
+def test_command_line_values_are_scalars_or_kept_as_text(text, value):
+    assert pipeline.parse_value("p", text) == value
+
+
+def test_outputs_are_readable_by_others(tmp_path):
+    nb = _notebook(tmp_path / "m.ipynb", FIGURE)
+    out = pipeline.run_notebook(nb, output=tmp_path / "o.ipynb", figure_dir=tmp_path / "fig", progress_bar=False)
+    assert out.stat().st_mode & 0o777 == 0o644 or out.stat().st_mode & 0o044
+    assert (tmp_path / "fig" / "probe.png").stat().st_mode & 0o044

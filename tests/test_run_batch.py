@@ -3,7 +3,7 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from helpers import batch
+from helpers.run import batch
 
 
 def _template(path):

@@ -9,7 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import paths, report
+from helpers import paths
+from helpers.run import report
 
 # How nbconvert marks an error or stderr output in a rendered page.
 STDERR_OUTPUT = "data-mime-type=\"application/vnd.jupyter.stderr\""

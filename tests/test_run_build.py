@@ -1,0 +1,59 @@
+"""The data build: committed tables equal a fresh build; checksums first; all tables or none."""
+
+import pytest
+
+from helpers import sources, tables
+from helpers.run import build, publish
+
+
+@pytest.fixture(scope="module")
+def built():
+    return build.build_all(log=lambda *_: None)
+
+
+@pytest.mark.parametrize("name", list(tables.TABLES))
+def test_committed_table_equals_fresh_build(built, name):
+    committed = tables.TABLES[name].file
+    assert committed.is_file(), f"{name} is missing: run `make data`"
+    assert build.csv_bytes(built[name]) == committed.read_bytes(), f"{name} is stale: run `make data`"
+
+
+@pytest.mark.parametrize("name", list(tables.TABLES))
+def test_each_table_has_one_loader_that_reads_what_was_built(built, name):
+    loaded = tables.LOADERS[name]()
+    assert len(loaded) == len(built[name])
+    assert list(loaded.columns) == list(built[name].columns)
+
+
+def test_builders_only_need_tables_built_before_them():
+    seen: set[str] = set()
+    for table in tables.TABLES.values():
+        assert set(table.needs) <= seen, f"{table.name} needs {set(table.needs) - seen} before it is built"
+        seen.add(table.name)
+
+
+def test_replace_together_writes_nothing_when_staging_fails(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "blocker" / "b.csv"
+    a.write_bytes(b"old\n")
+    (tmp_path / "blocker").write_text("a file where a folder should be")
+    with pytest.raises(OSError):
+        publish.replace_together({a: b"new\n", b: b"new\n"})
+    assert a.read_bytes() == b"old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "blocker"]
+
+
+def test_unchanged_tables_keep_their_files(tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_bytes(b"same\n")
+    before = a.stat().st_mtime_ns
+    assert publish.replace_together({a: b"same\n"}) == set()
+    assert a.stat().st_mtime_ns == before
+
+
+def test_a_changed_raw_file_stops_the_build_before_any_table_is_written(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(sources, "verify_raw", lambda: (_ for _ in ()).throw(sources.ChecksumError("x: changed")))
+    monkeypatch.setattr(build, "build_all", lambda **_: calls.append(1))
+    with pytest.raises(SystemExit) as stop:
+        build.main([])
+    assert stop.value.code == 1 and calls == []
