@@ -2,7 +2,7 @@ import shutil
 
 import pytest
 
-from helpers import corpus, sources, paths
+from helpers import corpus, paths, sources
 
 
 @pytest.fixture

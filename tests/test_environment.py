@@ -9,7 +9,7 @@ from helpers import paths
 
 
 def _pins(lines):
-    return {l.strip() for l in lines if l.strip() and not l.strip().startswith(("#", "-"))}
+    return {line.strip() for line in lines if line.strip() and not line.strip().startswith(("#", "-"))}
 
 
 def test_environment_yml_lists_exactly_the_requirements_pins():
@@ -27,13 +27,13 @@ def test_environment_yml_lists_exactly_the_requirements_pins():
 
 def test_every_requirement_is_pinned_exactly():
     lines = _pins((paths.ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines())
-    loose = [l for l in lines if not re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-]+", l)]
+    loose = [line for line in lines if not re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-]+", line)]
     assert loose == []
 
 
 def test_direct_requirements_are_all_pinned():
     direct = _pins((paths.ROOT / "requirements.in").read_text(encoding="utf-8").splitlines())
-    pinned = {l.split("==")[0].lower().replace("_", "-") for l in
+    pinned = {pin.split("==")[0].lower().replace("_", "-") for pin in
               _pins((paths.ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines())}
     missing = {d for d in direct if d.lower().replace("_", "-") not in pinned}
     assert missing == set()
@@ -46,5 +46,5 @@ def test_running_python_is_3_11():
 def test_no_registry_address_in_pins():
     for name in ("requirements.txt", "requirements.in", "environment.yml"):
         text = (paths.ROOT / name).read_text(encoding="utf-8")
-        options = [l for l in text.splitlines() if re.match(r"\s*(-\s+)?--", l)]
+        options = [line for line in text.splitlines() if re.match(r"\s*(-\s+)?--", line)]
         assert options == [] and "://" not in text, name  # no pip options (index, find-links), no URLs

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from helpers import claims, panel, paths, sources, stats, tables
+from helpers import claims, panel, sources, stats, tables
 
 
 @pytest.fixture(scope="module")

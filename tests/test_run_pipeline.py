@@ -55,14 +55,16 @@ def test_stderr_output_fails_the_run(tmp_path):
 
 def test_unknown_parameter_stops_before_running(tmp_path):
     nb = _notebook(tmp_path / "p.ipynb", "print(value)")
-    with pytest.raises(params.ParameterError, match=r"parameter valeu=3: .*has no such parameter; allowed: value \(default 1\)"):
+    expected = r"parameter valeu=3: .*has no such parameter; allowed: value \(default 1\)"
+    with pytest.raises(params.ParameterError, match=expected):
         pipeline.run_notebook(nb, parameters={"valeu": 3}, progress_bar=False)
 
 
 def test_strip_run_metadata():
     nb = new_notebook()
     nb.metadata["papermill"] = {"start_time": "x"}
-    nb.cells.append(new_code_cell("1", metadata={"execution": {"iopub.status.busy": "2026-01-01T00:00:00Z"}, "papermill": {"duration": 1}}))
+    run = {"execution": {"iopub.status.busy": "2026-01-01T00:00:00Z"}, "papermill": {"duration": 1}}
+    nb.cells.append(new_code_cell("1", metadata=run))
     stripped = pipeline.strip_run_metadata(nb)
     assert "papermill" not in stripped.metadata and stripped.cells[0].metadata == {}
 

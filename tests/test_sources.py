@@ -73,7 +73,7 @@ def _replace_line(index, old, new):
 
 def test_missing_column_is_named(tmp_path):
     def drop_rank(lines):
-        return [",".join(x for i, x in enumerate(l.split(",")) if i != 1) for l in lines]
+        return [",".join(x for i, x in enumerate(line.split(",")) if i != 1) for line in lines]
     bad = _broken(tmp_path, "dti_2022.csv", drop_rank)
     with pytest.raises(sources.SourceError, match=r"dti_2022.csv: missing column\(s\) \['rank'\]"):
         sources.load_dti_year(2022, bad)

@@ -88,7 +88,7 @@ def test_rtm_benchmark_agrees_with_analytic_approximation_and_is_monotone():
     expected = [stats.rtm_benchmark(rho, 63, draws=4000, seed=5).expected for rho in (0.5, 0.8, 0.95)]
     analytic = [stats.rtm_expected_rank(rho, 63) for rho in (0.5, 0.8, 0.95)]
     assert expected == sorted(expected)  # stronger persistence → stays nearer the bottom
-    for sim, ana in zip(expected, analytic):
+    for sim, ana in zip(expected, analytic, strict=True):
         assert sim == pytest.approx(ana, abs=1.5)
 
 

@@ -6,8 +6,8 @@
 * ``codebook_with_claims(book, claims)``: the hand-curated ``data/codebook/indicators.csv``
   joined with the claims it cites; it stops if a codebook value differs from the value
   parsed at its span.
-* ``build_consistency_audit(claims)``: shares recomputed
-  from the counts an article gives, sums of parts, rates against official population, and the same indicator across articles.
+* ``build_consistency_audit(claims)``: shares recomputed from the counts an article gives,
+  sums of parts, rates against official population, and the same indicator across articles.
 """
 
 from __future__ import annotations

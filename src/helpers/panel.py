@@ -167,7 +167,7 @@ def corpus_ranks(codebook: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
 def _order(table: pd.DataFrame) -> pd.DataFrame:
     table = table.copy()
     table["_m"] = table["measure"].map({m: i for i, m in enumerate(MEASURES)})
-    table["_p"] = [PRIORITY.get((k, r), 9) for k, r in zip(table["source_kind"], table["rank_method"])]
+    table["_p"] = [PRIORITY.get((k, r), 9) for k, r in zip(table["source_kind"], table["rank_method"], strict=True)]
     table = table.sort_values(["year", "gso_code", "_m", "_p", "source"], kind="stable", ignore_index=True)
     return table.drop(columns=["_m", "_p"])
 

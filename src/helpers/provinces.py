@@ -24,8 +24,10 @@ import pandas as pd
 
 from . import paths
 
-REFERENCE = paths.RAW / "provinces" / "provinces.csv"
-MERGER = paths.RAW / "provinces" / "merger_2025.csv"
+#: Where the reference table and the merger come from (``sources`` reads them; a ``path``
+#: argument below replaces them, e.g. a broken copy in a test).
+REFERENCE = "data/raw/provinces/provinces.csv"
+MERGER = "data/raw/provinces/merger_2025.csv"
 N_UNITS = 63
 N_UNITS_2025 = 34
 
@@ -67,21 +69,29 @@ def key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", slug)
 
 
-@functools.lru_cache(maxsize=None)
+def _key(path: Path | None) -> str:
+    return str(path) if path else ""
+
+
+def _shown(path: Path | str | None, default: str) -> str:
+    return paths.relative(path) if path else default
+
+
+@functools.cache
 def _reference(path: str) -> pd.DataFrame:
     from . import sources  # sources resolves names through this module
 
-    table = sources.load_provinces(Path(path))
+    table = sources.load_provinces(Path(path)) if path else sources.load_provinces()
     table["slug"] = table["name_vi"].map(slugify)
     return table
 
 
-def load_reference(path: Path = REFERENCE) -> pd.DataFrame:
+def load_reference(path: Path | None = None) -> pd.DataFrame:
     """The 63 pre-2025 units, one row each, ``gso_code`` as a 2-digit string, plus ``slug``."""
-    return _reference(str(path)).copy()
+    return _reference(_key(path)).copy()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _alias_index(path: str) -> dict[str, str]:
     table = _reference(path)
     index: dict[str, str] = {}
@@ -93,19 +103,19 @@ def _alias_index(path: str) -> dict[str, str]:
             k = key(name)
             if index.get(k, row.gso_code) != row.gso_code:
                 raise ValueError(
-                    f"{paths.relative(path)}: alias {name!r} of {row.name_vi} ({row.gso_code}) "
+                    f"{_shown(path, REFERENCE)}: alias {name!r} of {row.name_vi} ({row.gso_code}) "
                     f"also names unit {index[k]}; remove the ambiguous alias"
                 )
             index[k] = row.gso_code
     return index
 
 
-def resolve(name: str, path: Path = REFERENCE) -> str:
+def resolve(name: str, path: Path | None = None) -> str:
     """GSO code of a pre-2025 province from any spelling the sources use.
 
     Raises ``UnknownProvinceError`` with the closest names when nothing matches.
     """
-    index = _alias_index(str(path))
+    index = _alias_index(_key(path))
     k = key(name)
     if k in index:
         return index[k]
@@ -113,30 +123,30 @@ def resolve(name: str, path: Path = REFERENCE) -> str:
     hint = closest(re.sub(r"^(tp|tinh|thanh pho)\W+", "", slugify(name).replace("-", " ")), names)
     raise UnknownProvinceError(
         f"unknown province {name!r}: not one of the 63 pre-2025 units or their aliases in "
-        f"{paths.relative(path)}" + (f"; did you mean {hint}?" if hint else "; see the name_vi column")
+        f"{_shown(path, REFERENCE)}" + (f"; did you mean {hint}?" if hint else "; see the name_vi column")
     )
 
 
-def name_of(gso_code: str, path: Path = REFERENCE) -> str:
+def name_of(gso_code: str, path: Path | None = None) -> str:
     """Canonical Vietnamese name (``name_vi``) of a GSO code."""
-    table = _reference(str(path))
+    table = _reference(_key(path))
     hit = table.loc[table["gso_code"] == gso_code, "name_vi"]
     if hit.empty:
         raise UnknownProvinceError(
-            f"unknown GSO code {gso_code!r}: expected one of the 63 2-digit codes in {paths.relative(path)}"
+            f"unknown GSO code {gso_code!r}: expected one of the 63 2-digit codes in {_shown(path, REFERENCE)}"
         )
     return hit.iloc[0]
 
 
-def from_slug(slug: str, path: Path = REFERENCE) -> str:
+def from_slug(slug: str, path: Path | None = None) -> str:
     """GSO code of an ASCII slug such as ``bac-lieu`` (as used for notebook parameters)."""
-    table = _reference(str(path))
+    table = _reference(_key(path))
     if not isinstance(slug, str):
         raise UnknownProvinceError(f"province slug must be a string like 'bac-lieu', got {slug!r}")
     hit = table.loc[table["slug"] == slug, "gso_code"]
     if hit.empty and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
         # an ASCII alias in slug form ("ho-chi-minh", "hue", "brvt")
-        code = _alias_index(str(path)).get(key(slug))
+        code = _alias_index(_key(path)).get(key(slug))
         if code:
             return code
     if hit.empty:
@@ -148,35 +158,35 @@ def from_slug(slug: str, path: Path = REFERENCE) -> str:
     return hit.iloc[0]
 
 
-def slugs(path: Path = REFERENCE) -> list[str]:
+def slugs(path: Path | None = None) -> list[str]:
     """All 63 allowed slugs, in GSO-code order."""
-    return _reference(str(path))["slug"].tolist()
+    return _reference(_key(path))["slug"].tolist()
 
 
 # --- 2025 reorganisation --------------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _merger(path: str, reference: str) -> pd.DataFrame:
     from . import sources
 
-    table = sources.load_merger(Path(path))
+    table = sources.load_merger(Path(path)) if path else sources.load_merger()
     ref = _reference(reference)
     if sorted(table["gso_code"]) != sorted(ref["gso_code"]):
-        raise sources.SourceError(f"{paths.relative(path)}: does not list each of the 63 units exactly once")
+        raise sources.SourceError(f"{_shown(path, MERGER)}: does not list each of the 63 units exactly once")
     per_unit = table.groupby("new_unit_code_2025")["new_unit_short"].nunique()
     if (per_unit > 1).any():
-        raise sources.SourceError(f"{paths.relative(path)}: a 2025 code names more than one new unit")
+        raise sources.SourceError(f"{_shown(path, MERGER)}: a 2025 code names more than one new unit")
     return table
 
 
-def crosswalk(path: Path = MERGER, reference: Path = REFERENCE) -> pd.DataFrame:
+def crosswalk(path: Path | None = None, reference: Path | None = None) -> pd.DataFrame:
     """Old unit → 2025 unit: gso_code, province, new_unit, new_unit_code_2025, constituents, unchanged.
 
     ``new_unit_code_2025`` reuses an old code of one partner: join post-2025 data on it only
     together with ``new_unit`` and never to the old ``gso_code``.
     """
-    table = _merger(str(path), str(reference))
-    ref = _reference(str(reference)).set_index("gso_code")["name_vi"]
+    table = _merger(_key(path), _key(reference))
+    ref = _reference(_key(reference)).set_index("gso_code")["name_vi"]
     out = pd.DataFrame(
         {
             "gso_code": table["gso_code"],
@@ -190,7 +200,7 @@ def crosswalk(path: Path = MERGER, reference: Path = REFERENCE) -> pd.DataFrame:
     return out.sort_values("gso_code", ignore_index=True)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _new_unit_index(path: str, reference: str) -> dict[str, tuple[str, str]]:
     table = _merger(path, reference)
     index: dict[str, tuple[str, str]] = {}
@@ -200,13 +210,13 @@ def _new_unit_index(path: str, reference: str) -> dict[str, tuple[str, str]]:
     return index
 
 
-def resolve_new_unit(name: str, path: Path = MERGER, reference: Path = REFERENCE) -> str:
+def resolve_new_unit(name: str, path: Path | None = None, reference: Path | None = None) -> str:
     """2025 code of one of the 34 new units, from the names in ``merger_2025.csv`` only.
 
     ``"Cà Mau"`` here means the merged unit (code 96: Bạc Liêu + Cà Mau); an old name that is
     not also a new unit (``"Bạc Liêu"``) is an error, never silently mapped.
     """
-    index = _new_unit_index(str(path), str(reference))
+    index = _new_unit_index(_key(path), _key(reference))
     k = key(name)
     if k in index:
         return index[k][0]
@@ -214,14 +224,14 @@ def resolve_new_unit(name: str, path: Path = MERGER, reference: Path = REFERENCE
     hint = closest(name, units)
     raise UnknownProvinceError(
         f"unknown 2025 unit {name!r}: not one of the {N_UNITS_2025} new units in "
-        f"{paths.relative(path)} (old province names are not new units; follow them through "
+        f"{_shown(path, MERGER)} (old province names are not new units; follow them through "
         "crosswalk())" + (f"; did you mean {hint}?" if hint else "")
     )
 
 
-def new_unit_name(code_2025: str, path: Path = MERGER, reference: Path = REFERENCE) -> str:
+def new_unit_name(code_2025: str, path: Path | None = None, reference: Path | None = None) -> str:
     """Short name of the 2025 unit with that 2025 code."""
-    index = _new_unit_index(str(path), str(reference))
+    index = _new_unit_index(_key(path), _key(reference))
     for code, name in index.values():
         if code == code_2025:
             return name

@@ -15,8 +15,8 @@ import hashlib
 import io
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 import pandera.pandas as pa
@@ -251,7 +251,8 @@ def check_rank_rules(table: pd.DataFrame, path: Path, rank: str, score: str | No
         if problems:
             rows = part.index[part[rank].notna()].tolist()
             raise SourceError(
-                f"{paths.relative(path)}, column {rank}, {dict(zip(group, keys if isinstance(keys, tuple) else (keys,)))}: "
+                f"{paths.relative(path)}, column {rank}, "
+                f"{dict(zip(group, keys if isinstance(keys, tuple) else (keys,), strict=True))}: "
                 f"{problems[0]} (rows {[r + 1 for r in rows][:10]}...); ranks must be competition ranks"
             )
         if score is None:
@@ -281,7 +282,8 @@ def _dti_schema(year: int, n_units: int, unit_column: str = "province") -> pa.Da
     cols: dict[str, pa.Column] = {
         "year": pa.Column("Int64", pa.Check.isin([year], error=f"year {year} (the file's year)")),
         unit_column: pa.Column(object, pa.Check.str_length(min_value=1, error="a province name")),
-        "source_url": pa.Column(object, pa.Check(lambda s: (s == "") | s.str.match(r"^https?://"), error="blank or URL(s) separated by ' | '")),
+        "source_url": pa.Column(object, pa.Check(lambda s: (s == "") | s.str.match(r"^https?://"),
+                                                 error="blank or URL(s) separated by ' | '")),
     }
     for _, rank, score in DTI_MEASURES:
         if rank:
@@ -346,7 +348,8 @@ def load_dti_34units_scores(path: Path = DTI / "dti_2024_34units_scores.csv") ->
         "dti_score": pa.Column(float, _SCORE),
         "source_url": pa.Column(object, _URL),
     })
-    table = _validate(_read(path, {"year": "int", "new_unit": "str", "dti_score": "float", "source_url": "str"}), schema, path)
+    columns = {"year": "int", "new_unit": "str", "dti_score": "float", "source_url": "str"}
+    table = _validate(_read(path, columns), schema, path)
     table = _resolve_column(table, path, "new_unit", "new_unit_code_2025", provinces.resolve_new_unit)
     _one_per(table, path, ["year", "new_unit_code_2025"], "new unit and year")
     if len(table) != provinces.N_UNITS_2025:
@@ -363,12 +366,14 @@ def load_dti_scores(path: Path = DTI / "dti_scores_2022_2024.csv") -> pd.DataFra
         "dti_score": pa.Column(float, _SCORE),
         "source_url": pa.Column(object, _URL),
     })
-    table = _validate(_read(path, {"year": "int", "province": "str", "dti_score": "float", "source_url": "str"}), schema, path)
+    columns = {"year": "int", "province": "str", "dti_score": "float", "source_url": "str"}
+    table = _validate(_read(path, columns), schema, path)
     table = _resolve_column(table, path, "province")
     _one_per(table, path, ["year", "gso_code"], "unit and year")
     for year, part in table.groupby("year"):
         if len(part) != provinces.N_UNITS:
-            raise SourceError(f"{paths.relative(path)}: year {year} has {len(part)} units, expected all {provinces.N_UNITS}")
+            raise SourceError(f"{paths.relative(path)}: year {year} has {len(part)} units, "
+                              f"expected all {provinces.N_UNITS}")
     return table
 
 
@@ -394,7 +399,10 @@ def load_derived_candidates(path: Path = DTI / "dti_derived_candidates.csv") -> 
     table["number"] = pd.to_numeric(table["value"].where(plain), errors="coerce")
     for i, row in table[plain].iterrows():
         is_rank = row["field"].endswith("rank")
-        ok = (1 <= row["number"] <= provinces.N_UNITS and row["number"] == round(row["number"])) if is_rank else (0 <= row["number"] <= 1)
+        if is_rank:
+            ok = 1 <= row["number"] <= provinces.N_UNITS and row["number"] == round(row["number"])
+        else:
+            ok = 0 <= row["number"] <= 1
         if not ok:
             raise SourceError(f"{_where(path, i, 'value')}: {row['value']!r} is outside the range of {row['field']}")
     _one_per(table, path, ["year", "gso_code", "field"], "unit, year and field")
@@ -517,7 +525,8 @@ def load_merger(path: Path = PROV / "merger_2025.csv") -> pd.DataFrame:
     table = _validate(_read(path, columns), schema, path)
     _resolve_column(table.rename(columns={"name_vi": "province"}), path, "province")
     if table["new_unit_short"].nunique() != provinces.N_UNITS_2025:
-        raise SourceError(f"{paths.relative(path)}: {table['new_unit_short'].nunique()} new units, expected {provinces.N_UNITS_2025}")
+        raise SourceError(f"{paths.relative(path)}: {table['new_unit_short'].nunique()} new units, "
+                          f"expected {provinces.N_UNITS_2025}")
     return table
 
 

@@ -18,14 +18,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat  # noqa: E402
+import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbformat.v4 import new_code_cell
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
-from .. import files, paths  # noqa: E402
+from .. import files, paths
 from .pipeline import KERNEL, _ipc_kernel_manager, strip_run_metadata  # first: see pipeline's imports
 
 RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
@@ -77,7 +77,7 @@ async def _worker(template, jobs: asyncio.Queue, out_dir: Path, result: BatchRes
             strip_run_metadata(nb)
             _renumber(nb)
             target = out_dir / f"{key}.ipynb"
-            files.write_atomic(target, lambda tmp: nbformat.write(nb, tmp))
+            files.write_atomic(target, lambda tmp, nb=nb: nbformat.write(nb, tmp))
             result.written[key] = target
             on_done(key, True)
     finally:

@@ -12,13 +12,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import nbformat  # noqa: E402
-import pandas as pd  # noqa: E402
+import nbformat
+import pandas as pd
 
-from .. import files, params, paths, provinces  # noqa: E402
-from . import errors  # noqa: E402
+from .. import files, params, paths, provinces
+from . import errors
 from .batch import run_batch  # first: see helpers.run.pipeline's imports
-from .report import render_notebook  # noqa: E402
+from .report import render_notebook
 
 PROFILES = paths.BUILD / "profiles"
 TEMPLATE = paths.NOTEBOOKS / "profile.ipynb"
@@ -32,7 +32,8 @@ def _index_page(units: pd.DataFrame, written: dict[str, Path]) -> str:
         rows.append(f"<tr><td>{u.gso_code}</td><td>{link}</td><td>{html.escape(u.region)}</td>"
                     f"<td>{html.escape(u.merged_2025_into or '(unchanged)')}</td></tr>")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Province profiles</title>"
-            "<style>body{font-family:'DejaVu Sans',sans-serif;margin:2em}td,th{padding:2px 10px;text-align:left}</style>"
+            "<style>body{font-family:'DejaVu Sans',sans-serif;margin:2em}"
+            "td,th{padding:2px 10px;text-align:left}</style>"
             "</head><body><h1>Province profiles (63 pre-2025 units)</h1>"
             "<p>Ranks as known, population, region, the 2025 merger and corpus evidence where any. "
             "DTI method changed between rounds: compare ranks, not raw scores.</p>"

@@ -24,7 +24,8 @@ window.addEventListener("load", function () {
   var imgs = Array.prototype.slice.call(document.images);
   var broken = imgs.filter(function (i) { return !(i.complete && i.naturalWidth > 0); });
   document.body.setAttribute("data-images", String(imgs.length));
-  document.body.setAttribute("data-images-broken", broken.map(function (i) { return i.getAttribute("src"); }).join(" "));
+  document.body.setAttribute("data-images-broken",
+                             broken.map(function (i) { return i.getAttribute("src"); }).join(" "));
   document.body.setAttribute("data-checked", "yes");
 });
 </script>"""

@@ -1,0 +1,93 @@
+"""The layout stays as documented: one reader per file, the run/ wing apart, short functions,
+notebooks that load, call, show and explain, and declare what they read."""
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import papermill
+import pytest
+
+from helpers import paths, tables
+from helpers.run import declared
+
+HELPERS = paths.ROOT / "src" / "helpers"
+MODULES = sorted(HELPERS.rglob("*.py"))
+READERS = {HELPERS / "sources.py", HELPERS / "tables.py"}
+DATA_DIRS = {"DATA", "RAW", "PROCESSED", "CODEBOOK", "CORPUS"}
+READ_CALLS = {"read_csv", "read_excel", "read_json", "read_parquet", "read_table", "read_file"}
+NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
+MAX_FUNCTION_LINES = 60
+MAX_CELL_LINES = 15
+
+
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def _code_cells(notebook: Path) -> list[str]:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if m not in READERS], ids=lambda m: m.stem)
+def test_only_sources_and_tables_open_data_files(module):
+    for node in ast.walk(_tree(module)):
+        if isinstance(node, ast.Attribute) and node.attr in DATA_DIRS and getattr(node.value, "id", "") == "paths":
+            pytest.fail(f"{module.name}:{node.lineno} uses paths.{node.attr}: read data through sources or tables")
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            assert name not in READ_CALLS, f"{module.name}:{node.lineno} calls {name}: read through sources or tables"
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if "run" not in m.relative_to(HELPERS).parts],
+                         ids=lambda m: m.stem)
+def test_no_study_module_imports_the_run_wing(module):
+    for node in ast.walk(_tree(module)):
+        if isinstance(node, ast.ImportFrom):
+            target = "." * node.level + (node.module or "")
+            assert not re.match(r"^(helpers\.run|\.run)\b", target), f"{module.name}:{node.lineno} imports {target}"
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: str(m.relative_to(HELPERS)))
+def test_functions_are_short(module):
+    for node in ast.walk(_tree(module)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            length = node.end_lineno - node.lineno + 1
+            assert length <= MAX_FUNCTION_LINES, f"{module.name}:{node.lineno} {node.name} has {length} lines"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_load_call_show_and_explain(notebook):
+    for i, source in enumerate(_code_cells(notebook)):
+        lines = [line for line in source.splitlines() if line.strip()]
+        assert len(lines) <= MAX_CELL_LINES, f"{notebook.name} code cell {i}: {len(lines)} lines"
+        assert "helpers.run" not in source and "from helpers import run" not in source, f"{notebook.name}: imports run"
+        assert "read_csv" not in source and "open(" not in source, f"{notebook.name} cell {i} reads a file itself"
+        assert not re.search(r"\bplt\.subplots|\bax\.(plot|bar|scatter)", source), f"{notebook.name} cell {i} draws"
+
+
+def test_trajectories_notebook_stays_short():
+    cells = _code_cells(paths.NOTEBOOKS / "04_trajectories.ipynb")
+    lines = sum(len([x for x in s.splitlines() if x.strip()]) for s in cells)
+    assert lines <= 120
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_declare_the_tables_they_load(notebook):
+    reads = set(declared.reads(notebook))
+    code = "\n".join(_code_cells(notebook))
+    for name in re.findall(r"\btables\.load_(\w+)\(", code):
+        table = paths.relative(tables.TABLES[name].file)
+        assert table in reads, f"{notebook.name} loads {name} but does not declare it"
+    for path in reads:
+        assert (paths.ROOT / path).is_file() or path.startswith("data/processed/"), f"{notebook.name}: {path} missing"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_parameter_has_a_type(notebook):
+    declared_parameters = papermill.inspect_notebook(str(notebook))
+    assert declared_parameters
+    for name, info in declared_parameters.items():
+        assert info["inferred_type_name"] not in ("None", None), f"{notebook.name}: parameter {name} has no type"

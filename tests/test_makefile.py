@@ -1,0 +1,122 @@
+"""The Makefile's declared dependencies: touch each kind of input and see exactly what goes stale.
+
+Each test works on a copy of the project (every file dated 2020) whose outputs are marked up
+to date with ``make -t``; the data build runs for real there (a few seconds), notebooks never.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import paths
+from helpers.run import declared
+
+NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+OLD = "2020-01-01 00:00"
+
+
+def _files() -> list[str]:
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                            cwd=paths.ROOT, check=True, capture_output=True, text=True).stdout
+    return [f for f in listed.split("\0") if f and (paths.ROOT / f).is_file()]
+
+
+def _make(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(root / "src"), "CI": "1"}
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=root, env=env, check=check,
+                          capture_output=True, text=True)
+
+
+def _stale(root: Path) -> list[str]:
+    """What `make -n report` would run: 'data' and the notebooks' stems."""
+    lines = _make(root, "-n", "report").stdout.splitlines()
+    found = ["data" for line in lines if "helpers.run.build" in line]
+    found += [Path(line.split(" run ")[1].split()[0]).stem for line in lines if "helpers.run.pipeline run" in line]
+    return found
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = tmp_path / "project"
+    for name in _files():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(paths.ROOT / name, target)
+    (root / ".venv").mkdir()
+    (root / ".venv" / "bin").symlink_to(Path(sys.executable).parent)
+    subprocess.run(["find", ".", "-type", "f", "-not", "-path", "./.venv/*", "-exec", "touch", "-d", OLD, "{}", "+"],
+                   cwd=root, check=True)
+    (root / ".venv" / ".setup-complete").touch()
+    (root / "build" / "stamps").mkdir(parents=True)
+    (root / "build" / "report").mkdir()
+    _make(root, "-t", "report")
+    assert _stale(root) == [], "a complete build must leave nothing to run"
+    return root
+
+
+def _readers(path: str) -> list[str]:
+    return [nb.stem for nb in NOTEBOOKS if path in declared.reads(nb)]
+
+
+def test_touched_raw_file_rebuilds_data_and_nothing_else_when_tables_keep_their_bytes(project):
+    (project / "data/raw/dti/dti_2021.csv").touch()
+    assert _stale(project) == ["data"] + [nb.stem for nb in NOTEBOOKS if any(
+        p.startswith("data/processed/") or p == "data/raw/dti/dti_2021.csv" for p in declared.reads(nb))]
+    _make(project, "data")
+    assert _stale(project) == _readers("data/raw/dti/dti_2021.csv")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (paths.ROOT / "data" / "codebook").glob("*.csv")))
+def test_codebook_file_is_an_input_of_the_data_and_of_the_notebooks_that_read_it(project, name):
+    (project / "data/codebook" / name).touch()
+    assert "data" in _stale(project)
+    _make(project, "data")
+    assert _stale(project) == _readers(f"data/codebook/{name}")
+
+
+def test_changed_audit_check_reruns_the_data_and_the_notebooks_of_the_audit_table(project):
+    checks = project / "data/codebook/audit_checks.csv"
+    checks.write_text(checks.read_text(encoding="utf-8").replace("in the same sentence.", "in one sentence.", 1),
+                      encoding="utf-8")
+    _make(project, "data")
+    assert _stale(project) == _readers("data/processed/consistency_audit.csv")
+
+
+def test_notebook_change_reruns_that_notebook_only(project):
+    (project / NOTEBOOKS[-1].relative_to(paths.ROOT)).touch()
+    assert _stale(project) == [NOTEBOOKS[-1].stem]
+
+
+def test_helper_change_reruns_the_data_and_every_notebook(project):
+    (project / "src/helpers/stats.py").touch()
+    assert _stale(project) == ["data"] + [nb.stem for nb in NOTEBOOKS]
+
+
+def test_runner_change_reruns_every_notebook_not_the_data(project):
+    (project / "src/helpers/run/pipeline.py").touch()
+    assert _stale(project) == [nb.stem for nb in NOTEBOOKS]
+
+
+def test_missing_raw_file_stops_the_build_with_a_message(project):
+    (project / "data/raw/dti/dti_2021.csv").unlink()
+    result = _make(project, "report", check=False)
+    assert result.returncode != 0
+    assert "data/raw/dti/dti_2021.csv: listed in data/raw/MANIFEST.csv but missing" in result.stderr
+    assert "git checkout -- data/raw/dti/dti_2021.csv" in result.stderr
+
+
+def test_unlisted_raw_file_stops_the_build_with_a_message(project):
+    (project / "data/raw/dti/extra.csv").write_text("year\n2024\n", encoding="utf-8")
+    result = _make(project, "data", check=False)
+    assert result.returncode != 0
+    assert "dti/extra.csv: present under data/raw but not listed in MANIFEST.csv" in result.stderr
+
+
+def test_clean_never_deletes_a_tracked_file(project):
+    before = {p for p in _files()}
+    _make(project, "clean")
+    assert all((project / p).is_file() for p in before if not p.startswith("build/"))
