@@ -9,3 +9,25 @@ def figure_dir(tmp_path, monkeypatch):
     target = tmp_path / "figures"
     monkeypatch.setenv(paths.FIGURE_DIR_ENV, str(target))
     return target
+
+
+def project_files() -> list[str]:
+    """Every file of the project as a fresh clone would have it (tracked or new, not ignored)."""
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                            cwd=paths.ROOT, check=True, capture_output=True, text=True).stdout
+    return [f for f in listed.split("\0") if f and (paths.ROOT / f).is_file()]
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    """A copy of the project (its own data, notebooks, figures and sources) to break things in."""
+    import shutil
+
+    root = tmp_path / "project"
+    for name in project_files():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(paths.ROOT / name, target)
+    return root

@@ -5,7 +5,6 @@ to date with ``make -t``; the data build runs for real there (a few seconds), no
 """
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,14 +14,10 @@ import pytest
 from helpers import paths
 from helpers.run import declared
 
+from conftest import project_files
+
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 OLD = "2020-01-01 00:00"
-
-
-def _files() -> list[str]:
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-                            cwd=paths.ROOT, check=True, capture_output=True, text=True).stdout
-    return [f for f in listed.split("\0") if f and (paths.ROOT / f).is_file()]
 
 
 def _make(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -40,12 +35,8 @@ def _stale(root: Path) -> list[str]:
 
 
 @pytest.fixture
-def project(tmp_path):
-    root = tmp_path / "project"
-    for name in _files():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(paths.ROOT / name, target)
+def project(project_copy):
+    root = project_copy
     (root / ".venv").mkdir()
     (root / ".venv" / "bin").symlink_to(Path(sys.executable).parent)
     subprocess.run(["find", ".", "-type", "f", "-not", "-path", "./.venv/*", "-exec", "touch", "-d", OLD, "{}", "+"],
@@ -117,6 +108,6 @@ def test_unlisted_raw_file_stops_the_build_with_a_message(project):
 
 
 def test_clean_never_deletes_a_tracked_file(project):
-    before = {p for p in _files()}
+    before = set(project_files())
     _make(project, "clean")
     assert all((project / p).is_file() for p in before if not p.startswith("build/"))

@@ -97,7 +97,8 @@ def verify_raw(raw_dir: Path = paths.RAW, manifest: Path = MANIFEST) -> pd.DataF
     for extra in sorted(present - listed):
         raise ChecksumError(
             f"{extra}: present under {paths.relative(raw_dir)} but not listed in {manifest.name}; "
-            "add a row with its sha256, size and source."
+            f"add a row with `python -m helpers.run.manifest add {paths.relative(raw_dir / extra)} "
+            "--source '...'` or remove the file."
         )
     for row in table.itertuples(index=False):
         actual = sha256(raw_dir / row.path)
@@ -131,6 +132,9 @@ def _decoded(path: Path) -> str:
     data = path.read_bytes()
     if not data.strip():
         raise SourceError(f"{paths.relative(path)}: the file is empty; {restore(path)}")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise SourceError(f"{paths.relative(path)}: starts with a byte-order mark; save it as UTF-8 without one "
+                          f"or {restore(path)}")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

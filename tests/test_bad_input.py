@@ -1,0 +1,173 @@
+"""Broken raw data stops the data build with one clear message, and every output keeps its bytes.
+
+Each case breaks one raw file of a copy of the project (recording its new checksum where the
+case is about content, not about the manifest), runs the data build there and checks the
+message (file, row, column, what to do) and that data/processed/, figures/ and notebooks/
+are byte for byte as before. Cases that are not errors (CRLF line ends, an extra column,
+NFD text) must give the same derived tables as the committed ones.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from helpers import paths
+
+OUTPUTS = ("data/processed", "figures", "notebooks")
+SCORES = "data/raw/dti/dti_scores_2022_2024.csv"
+YEAR_2022 = "data/raw/dti/dti_2022.csv"
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for d in OUTPUTS for p in sorted((root / d).rglob("*")) if p.is_file()}
+
+
+def _record_checksum(root: Path, relative: str) -> None:
+    """Write the file's new sha256 and size into the copy's manifest (a deliberate new version)."""
+    manifest = root / "data/raw/MANIFEST.csv"
+    name = relative.removeprefix("data/raw/")
+    data = (root / relative).read_bytes()
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(name + ","):
+            path, _, _, source = line.split(",", 3)
+            lines[i] = f"{path},{hashlib.sha256(data).hexdigest()},{len(data)},{source}"
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _edit_text(relative: str, change, *, record: bool = True):
+    def apply(root: Path) -> None:
+        path = root / relative
+        path.write_bytes(change(path.read_bytes().decode("utf-8")).encode("utf-8"))
+        if record:
+            _record_checksum(root, relative)
+    return apply
+
+
+def _edit_bytes(relative: str, change, *, record: bool = True):
+    def apply(root: Path) -> None:
+        path = root / relative
+        path.write_bytes(change(path.read_bytes()))
+        if record:
+            _record_checksum(root, relative)
+    return apply
+
+
+def _line(n: int, old: str, new: str):
+    def change(text: str) -> str:
+        lines = text.split("\n")
+        assert old in lines[n - 1], (n, lines[n - 1])
+        lines[n - 1] = lines[n - 1].replace(old, new, 1)
+        return "\n".join(lines)
+    return change
+
+
+def _delete(relative: str):
+    return lambda root: (root / relative).unlink()
+
+
+def _unlisted(root: Path) -> None:
+    (root / "data/raw/dti/notes.csv").write_text("year,note\n2024,x\n", encoding="utf-8")
+
+
+def _drop_column(index: int):
+    return lambda text: "\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != index) if line else line
+                                  for line in text.split("\n"))
+
+
+ERRORS = {
+    "truncated": (_edit_text(SCORES, lambda t: "\n".join(t.split("\n")[:100]) + "\n"),
+                  r"dti_scores_2022_2024.csv: year 2023 has \d+ units, expected all 63"),
+    "byte-order mark": (_edit_bytes(YEAR_2022, lambda b: b"\xef\xbb\xbf" + b),
+                        r"dti_2022.csv: starts with a byte-order mark; save it as UTF-8 without one"),
+    "duplicated row": (_edit_text(YEAR_2022, lambda t: t.replace("\n", "\n" + t.split("\n")[1] + "\n", 1)),
+                       r"dti_2022.csv rows \[1, 2\] \(lines \[2, 3\]\).*duplicate unit and year"),
+    "comma decimal": (_edit_text(SCORES, _line(2, ",0.", ",0,")),
+                      r"dti_scores_2022_2024.csv row 1 \(line 2\): 5 fields, the header has 4; quote cells"),
+    "non-number": (_edit_text(SCORES, _line(2, ",0.", ",n/a 0.")),
+                   r"dti_scores_2022_2024.csv row 1 \(line 2\), column dti_score: 'n/a 0\.\d+' is not a number"),
+    "rank 0": (_edit_text(YEAR_2022, _line(2, "2022,1,", "2022,0,")),
+               r"dti_2022.csv row 1 \(line 2\), column rank: value 0 fails rank within 1..63"),
+    "rank 64": (_edit_text(YEAR_2022, _line(64, "2022,63,", "2022,64,")),
+                r"dti_2022.csv row 63 \(line 64\), column rank: value 64 fails rank within 1..63"),
+    "unknown name": (_edit_text(SCORES, _line(2, "Đà Nẵng", "Đà Nẵng Mới")),
+                     r"dti_scores_2022_2024.csv row 1 \(line 2\), column province: unknown province "
+                     r"'Đà Nẵng Mới'.*did you mean"),
+    "missing column": (_edit_text(SCORES, _drop_column(2)),
+                       r"dti_scores_2022_2024.csv: missing column\(s\) \['dti_score'\]"),
+    "other encoding": (_edit_bytes(YEAR_2022, lambda b: b.decode("utf-8").encode("utf-16")),
+                       r"dti_2022.csv: not valid UTF-8 at byte 0 \(another encoding\?\); re-save it as UTF-8"),
+    "empty file": (_edit_bytes(YEAR_2022, lambda b: b""), r"dti_2022.csv: the file is empty; restore it with "
+                   r"`git checkout -- data/raw/dti/dti_2022.csv`"),
+    "checksum mismatch": (_edit_text(SCORES, _line(2, "0.", "0.0"), record=False),
+                          r"dti/dti_scores_2022_2024.csv: sha256 [0-9a-f]+ does not match .*restore it with "
+                          r"`git checkout -- data/raw/dti/dti_scores_2022_2024.csv`"),
+    "deleted file": (_delete("data/raw/dti/dti_2021.csv"),
+                     r"dti/dti_2021.csv: listed in MANIFEST.csv but not found under data/raw; restore it with "
+                     r"`git checkout -- data/raw/dti/dti_2021.csv`"),
+    "unlisted file": (_unlisted, r"dti/notes.csv: present under data/raw but not listed in MANIFEST.csv; add a row "
+                      r"with `python -m helpers.run.manifest add data/raw/dti/notes.csv"),
+    "truncated article": (_edit_text("data/raw/corpus/004_98bd25edb4421de0.txt", lambda t: t[:2000]),
+                          r"indicators.csv row \d+ \(line \d+, bt-004-\w+\): claim '004-\d+' is not in the claims "
+                          r"table"),
+    "impossible publication date": (_edit_text("data/raw/corpus/metadata.csv", lambda t: t.replace(
+        ",2024-10-08,", ",2024-13-08,", 1)), r"metadata.csv row \d+ \(line \d+\), column published: '2024-13-08' is not "
+                                       r"a real date written YYYY-MM-DD"),
+}
+
+NOT_ERRORS = {
+    "other line ends": _edit_text(YEAR_2022, lambda t: t.replace("\r\n", "\n") if "\r\n" in t
+                                  else t.replace("\n", "\r\n")),
+    "extra column": _edit_text(SCORES, lambda t: "\r\n".join(line + (",note" if i == 0 else ",") if line else line
+                                                             for i, line in enumerate(t.split("\r\n")))),
+    "NFD names": _edit_text("data/raw/provinces/provinces.csv", lambda t: unicodedata.normalize("NFD", t)),
+}
+
+
+def _build(root: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    env.pop("VERBOSE", None)
+    return subprocess.run([sys.executable, "-m", "helpers.run.build"], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.mark.parametrize("case", list(ERRORS))
+def test_broken_raw_file_gives_one_clear_message_and_leaves_outputs_intact(project_copy, case):
+    breaks, message = ERRORS[case]
+    before = _snapshot(project_copy)
+    breaks(project_copy)
+    result = _build(project_copy)
+    assert result.returncode == 1, result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    import re
+    assert re.search(message, errors[0]), errors[0]
+    assert _snapshot(project_copy) == before
+
+
+@pytest.mark.parametrize("case", list(NOT_ERRORS))
+def test_harmless_variants_give_the_same_tables(project_copy, case):
+    before = _snapshot(project_copy)
+    NOT_ERRORS[case](project_copy)
+    result = _build(project_copy)
+    assert result.returncode == 0, result.stderr
+    assert _snapshot(project_copy) == before
+
+
+def test_verbose_shows_the_traceback(project_copy):
+    _delete("data/raw/dti/dti_2021.csv")(project_copy)
+    env = {**os.environ, "PYTHONPATH": str(project_copy / "src"), "VERBOSE": "1"}
+    result = subprocess.run([sys.executable, "-m", "helpers.run.build"], cwd=project_copy, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "Traceback" in result.stderr
+
+
+def test_the_committed_tree_is_its_own_snapshot():
+    assert _snapshot(paths.ROOT)  # the snapshot covers real files
