@@ -45,7 +45,9 @@ def test_dates(text, iso, precision):
     assert (e.kind, e.date_iso, e.date_precision) == ("date", iso, precision)
 
 
-@pytest.mark.parametrize("text,month,day", [("hội thảo ngày 23/10", 10, 23), ("Chiều 15/9, Đoàn", 9, 15), ("(8/10)", 10, 8)])
+@pytest.mark.parametrize("text,month,day", [
+    ("hội thảo ngày 23/10", 10, 23), ("Chiều 15/9, Đoàn", 9, 15), ("(8/10)", 10, 8),
+])
 def test_day_month_without_year_keeps_year_blank(text, month, day):
     e = vnnum.find_expressions(text)[0]
     assert e.kind == "date" and e.date_precision == "day"
