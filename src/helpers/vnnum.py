@@ -474,7 +474,10 @@ def _quantity(f: _Found) -> Expression:
     kind, unit, factor, note = _tail(f)
     if not kind:
         return _plain_number(f)
-    reading = read_number(f.m.group("n1"), _context(kind, factor))
+    try:
+        reading = read_number(f.m.group("n1"), _context(kind, factor))
+    except ValueError:
+        return f.other("not a vi-locale number")
     return f.make(kind, value=reading.value * factor, unit=unit, note=_join(reading.note, note, reading.ambiguity),
                   ambiguity=reading.ambiguity)
 
@@ -488,7 +491,10 @@ def _range(f: _Found) -> Expression:
         if _valid_day_month(day, month):
             return f.make("date", qualifier="exact", **_date(day, month, None))
     kind = kind or "count"
-    low, high = (read_number(n, _context(kind, factor)) for n in (n1, n2))
+    try:
+        low, high = (read_number(n, _context(kind, factor)) for n in (n1, n2))
+    except ValueError:
+        return f.other("not a vi-locale number at one end of the range", unit="unparsed range")
     if low.value > high.value:
         return f.other("not a range: the first end exceeds the second", unit="unparsed range")
     if kind == "count" and factor == 1:
