@@ -34,19 +34,29 @@ merger) or 34 (after it) and a <= b; a day/month date when it is a valid one and
 follows ("5/7 huyện", "1/3 dân số", "10/10 điểm" are ratios); else a ratio. Dates are checked
 against the calendar (29/2 only in leap years).
 
-Ambiguity policy. A token that is a well-formed ``vi`` number is read the ``vi`` way. Two cases
-depart from that, and both are recorded:
+Scale words multiply ("1,5 triệu" = 1 500 000). With a currency the result is ``money``; without
+one it is ``money`` in VND only when a money word (doanh thu, vốn, kinh phí, ngân sách, ...) comes
+before it in the clause, and ``note`` says the currency was assumed; otherwise it is a ``count``
+("1,2 triệu người"). "top 10" is a rank with qualifier ``at_most``. A number after "điện thoại",
+"hotline", "đường dây nóng" or "tổng đài", and any 0xxx xxx xxx or 1800/1900 xxxx number, is a phone
+number (``other``).
+
+Ambiguity policy. A well-formed ``vi`` number is read the ``vi`` way; where the context decides
+otherwise or leaves a second reading open, the expression records it (``read_number``):
 
 * a "." followed by other than three digits ("1.5%", "2.75%", "3.2 tỷ USD") cannot group thousands;
   where a fractional value makes sense (before %, a scale word, a currency or a unit of measure)
   it is read as a decimal point and ``note`` says so; elsewhere ("Chợ 4.0") the token is a label;
 * a single "." followed by exactly three digits ("1.500 tỷ", "1.200%", "5.000ha") reads both ways
-  where a fractional value makes sense; the ``vi`` reading (thousands) is kept and ``ambiguity``
-  (also copied to ``note``) gives the other reading. Counts of things and sums without a scale
-  word ("1.412 trạm", "1.200 USD") are not ambiguous: their decimal reading is not plausible.
+  where a fractional value makes sense: the ``vi`` reading (thousands) is kept and ``ambiguity``
+  (copied to ``note``) gives the decimal reading. Counts of things and sums without a scale word
+  ("1.412 trạm", "1.200 USD") are not ambiguous: their decimal reading is not plausible;
+* a single "," followed by exactly three digits in a count ("1,500 người") is kept as the ``vi``
+  decimal (1.5) and ``ambiguity`` gives the English thousands reading (1500).
 
-A document that writes decimal points the English way throughout should be read with that in
-mind: every such reading is marked in ``note``.
+``ambiguity`` is empty for every other expression, so a reader can list exactly the readings that
+rest on the convention; a document that writes decimal points the English way throughout shows
+up as a run of "decimal point" notes.
 
 Only expressions written with digits are found; numbers written as words ("ba", "Bốn năm") are
 not. ``find_expressions`` never raises: an expression that cannot be read becomes ``other`` with
@@ -457,7 +467,7 @@ def _tail(f: _Found) -> tuple[str, str, int, str]:
     return "count", unit_after(f.text, f.end), factor, ""
 
 
-def _context(kind: str, factor: int) -> str:
+def _reading_context(kind: str, factor: int) -> str:
     """The ``read_number`` context of a quantity of this kind and scale."""
     if kind in ("percent", "measure") or factor != 1:
         return "measure"
@@ -475,7 +485,7 @@ def _quantity(f: _Found) -> Expression:
     if not kind:
         return _plain_number(f)
     try:
-        reading = read_number(f.m.group("n1"), _context(kind, factor))
+        reading = read_number(f.m.group("n1"), _reading_context(kind, factor))
     except ValueError:
         return f.other("not a vi-locale number")
     return f.make(kind, value=reading.value * factor, unit=unit, note=_join(reading.note, note, reading.ambiguity),
@@ -492,7 +502,7 @@ def _range(f: _Found) -> Expression:
             return f.make("date", qualifier="exact", **_date(day, month, None))
     kind = kind or "count"
     try:
-        low, high = (read_number(n, _context(kind, factor)) for n in (n1, n2))
+        low, high = (read_number(n, _reading_context(kind, factor)) for n in (n1, n2))
     except ValueError:
         return f.other("not a vi-locale number at one end of the range", unit="unparsed range")
     if low.value > high.value:
