@@ -45,7 +45,9 @@ def test_dates(text, iso, precision):
     assert (e.kind, e.date_iso, e.date_precision) == ("date", iso, precision)
 
 
-@pytest.mark.parametrize("text,month,day", [("hội thảo ngày 23/10", 10, 23), ("Chiều 15/9, Đoàn", 9, 15), ("(8/10)", 10, 8)])
+@pytest.mark.parametrize("text,month,day", [
+    ("hội thảo ngày 23/10", 10, 23), ("Chiều 15/9, Đoàn", 9, 15), ("(8/10)", 10, 8),
+])
 def test_day_month_without_year_keeps_year_blank(text, month, day):
     e = vnnum.find_expressions(text)[0]
     assert e.kind == "date" and e.date_precision == "day"
@@ -142,3 +144,59 @@ def test_canonical_strings():
     assert vnnum.canonical(Decimal("333000000000")) == "333000000000"
     assert vnnum.canonical(Decimal("84.590")) == "84.59"
     assert vnnum.canonical(None) == ""
+
+
+def test_a_decimal_point_does_not_stop_the_extraction():
+    found = vnnum.find_expressions("GRDP tăng 1.5%, toàn tỉnh có 1.412 trạm; ngày 15/9/2022 khai trương.")
+    assert [(e.text, e.kind) for e in found] == [("1.5%", "percent"), ("1.412", "count"), ("15/9/2022", "date")]
+    assert found[0].value == Decimal("1.5") and "decimal point" in found[0].note
+    assert found[1].note == "" and found[1].ambiguity == ""
+
+
+@pytest.mark.parametrize("text,value,other_reading", [
+    ("tổng vốn 1.500 tỷ đồng", 1_500 * 10**9, "1.5"),
+    ("tăng 1.200%", 1200, "1.2"),
+    ("chuyển đổi 5.000ha đất lúa", 5000, "5"),
+])
+def test_a_dot_that_reads_two_ways_keeps_vi_and_records_the_other(text, value, other_reading):
+    e = one(text)
+    assert e.value == Decimal(value)
+    assert f"would be {other_reading}" in e.ambiguity and e.note == e.ambiguity
+
+
+@pytest.mark.parametrize("token,context,value,ambiguous", [
+    ("1.412", "count", "1412", False), ("1.500", "sum", "1500", False), ("1.500", "measure", "1500", True),
+    ("1.5", "measure", "1.5", False), ("1,500", "count", "1.5", True), ("1 234 567", "count", "1234567", False),
+])
+def test_read_number_contexts(token, context, value, ambiguous):
+    reading = vnnum.read_number(token, context)
+    assert reading.value == Decimal(value) and bool(reading.ambiguity) == ambiguous
+
+
+def test_a_decimal_point_is_not_read_in_a_count():
+    with pytest.raises(ValueError, match="not a number in the vi locale"):
+        vnnum.read_number("4.0", "count")
+
+
+def test_range_has_low_and_high_and_no_value():
+    e = one("khoảng 30 - 40%")
+    assert (e.kind, e.value, e.low, e.high, e.qualifier) == ("percent", None, 30, 40, "approx")
+    assert e.note == "range 30 to 40"
+
+
+def test_rank_change_is_its_own_kind_with_a_sign():
+    assert "rank_change" in vnnum.KINDS and "measure" in vnnum.KINDS
+    assert [e.value for e in vnnum.find_expressions("tăng 5 bậc, sau đó giảm 3 bậc")] == [5, -3]
+
+
+def test_quarter_is_a_date_with_quarter_precision():
+    e = one("trong quý III/2023")
+    assert (e.date_iso, e.date_precision, e.extra["quarter"], e.extra["year"]) == ("2023-Q3", "quarter", 3, 2023)
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("ngày 31/4/2024", "impossible date"), ("gọi 1900 1234", "phone number"), ("hotline 1022", "phone number"),
+])
+def test_what_is_not_a_figure_is_other_with_a_reason(text, reason):
+    e = one(text)
+    assert e.kind == "other" and reason in e.note
