@@ -114,8 +114,8 @@ ERRORS = {
     "unlisted file": (_unlisted, r"dti/notes.csv: present under data/raw but not listed in MANIFEST.csv; add a row "
                       r"with `python -m helpers.run.manifest add data/raw/dti/notes.csv"),
     "truncated article": (_edit_text("data/raw/corpus/004_98bd25edb4421de0.txt", lambda t: t[:2000]),
-                          r"indicators.csv row \d+ \(line \d+, bt-004-\w+\): claim '004-\d+' is not in the claims "
-                          r"table"),
+                          r"data/codebook/\w+.csv .*claim '004-\d+' is not in the claims table; correct the "
+                          r".*restore the article if it changed"),
     "impossible publication date": (_edit_text("data/raw/corpus/metadata.csv", lambda t: t.replace(
         ",2024-10-08,", ",2024-13-08,", 1)), r"metadata.csv row \d+ \(line \d+\), column published: '2024-13-08' is not "
                                        r"a real date written YYYY-MM-DD"),

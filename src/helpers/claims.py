@@ -120,7 +120,8 @@ def codebook_with_claims(book: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFra
         _check_codebook_row(row, line)
         cid = row["claim_id"]
         if cid not in by_id.index:
-            raise CodebookError(f"{line}: claim {cid!r} is not in the claims table")
+            raise CodebookError(f"{line}: claim {cid!r} is not in the claims table; correct the row, or "
+                                "restore the article if it changed")
         parsed = by_id.loc[cid]
         for col in ("value", "denominator"):
             if _decimal(row[col]) != _decimal(parsed[col]):
@@ -221,7 +222,8 @@ def _listed_check_rows(claims: pd.DataFrame, checks: pd.DataFrame, population: p
     for _, chk in checks.iterrows():
         def get(cid: str, check_id: str = chk["check_id"]) -> pd.Series:
             if cid not in by_id.index:
-                raise CodebookError(f"{where} check {check_id}: claim {cid!r} is not in the claims table")
+                raise CodebookError(f"{where} check {check_id}: claim {cid!r} is not in the claims table; "
+                                    "correct the check, or restore the article if it changed")
             return by_id.loc[cid]
 
         stated = get(chk["stated_claim"])
