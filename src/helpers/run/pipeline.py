@@ -160,7 +160,7 @@ def run_notebook(notebook: Path, *, parameters: dict | None = None, output: Path
         moves = [(f, figure_dir / f.name) for f in sorted(staged_figures.iterdir())]
         moves.append((work / "out.ipynb", output))
         if html_dir is not None:
-            from .report import render_notebook
+            from .render import render_notebook
 
             moves.append((render_notebook(nb, work / "page.html"), Path(html_dir) / f"{output.stem}.html"))
         publish.move_files(moves)

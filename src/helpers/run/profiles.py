@@ -18,7 +18,7 @@ import pandas as pd
 from .. import files, params, paths, provinces
 from . import errors
 from .batch import run_batch  # first: see helpers.run.pipeline's imports
-from .report import render_notebook
+from .render import render_notebook
 
 PROFILES = paths.BUILD / "profiles"
 TEMPLATE = paths.NOTEBOOKS / "profile.ipynb"

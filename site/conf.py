@@ -1,0 +1,58 @@
+"""Sphinx configuration of the study's site (built by ``python -m helpers.run.site``, ``make report``).
+
+The build driver stages this folder, the numbered notebooks, the figures and the derived tables
+into ``build/site-src/`` and runs Sphinx there; see ``src/helpers/run/site.py``.
+"""
+
+import re
+from pathlib import Path
+
+project = "From last place to later progress"
+author = "The DTI Vietnam study contributors"
+copyright = "the study contributors; code under the MIT licence"
+language = "en"
+
+extensions = ["myst_nb", "sphinxcontrib.bibtex"]
+
+# Render the outputs stored in the committed notebooks; never execute a notebook here.
+nb_execution_mode = "off"
+nb_merge_streams = True
+myst_heading_anchors = 3
+
+root_doc = "index"
+exclude_patterns = ["glue_cells.md", "_generated/*", "_extra/*", "**/.ipynb_checkpoints", "conf.py"]
+suppress_warnings = ["myst.header"]  # notebooks start at a level-one title and use level-two sections
+
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+html_theme = "sphinx_book_theme"
+html_title = "From last place to later progress"
+html_static_path = ["_static"]
+html_css_files = ["site.css"]
+html_extra_path = ["_extra"]
+html_show_sourcelink = False
+html_copy_source = False
+html_last_updated_fmt = None  # no build date: two builds give the same pages
+html_theme_options = {
+    "home_page_in_toc": True,
+    "show_navbar_depth": 1,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+}
+
+# A page that glues values from another document (`{glue:text}`notebooks/x.ipynb::key``) must be
+# rebuilt when that notebook changes: record the notebook as a dependency of the page.
+_CROSS_GLUE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+\.ipynb)::")
+
+
+def _note_glue_sources(app, docname, source):
+    for target in sorted(set(_CROSS_GLUE.findall(source[0]))):
+        app.env.note_dependency(str(Path(app.srcdir, Path(docname).parent, target)))
+
+
+def setup(app):
+    app.connect("source-read", _note_glue_sources)

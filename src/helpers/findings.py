@@ -1,0 +1,107 @@
+"""The values the site's findings page cites, each computed in a notebook and recorded there.
+
+A notebook's last cell passes what it has computed to one of ``data``, ``trajectories`` or
+``cases`` and records the result with ``record`` (``myst_nb.glue``, nothing displayed). The
+site's pages cite each value by name (``{glue:text}`notebooks/04_trajectories.ipynb::rho_first:.2f```),
+so no number on the findings page is typed by hand. Values are plain ``int``/``float``/``str``,
+rounded as the page shows them, so that the stored output is deterministic (nbval compares it).
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pandas as pd
+
+from . import stats
+
+
+def _r(value, digits: int) -> float:
+    return round(float(value), digits)
+
+
+def record(values: dict[str, int | float | str]) -> None:
+    """Glue every value under its name, without displaying it."""
+    from myst_nb import glue
+
+    for name, value in values.items():
+        glue(name, value, display=False)
+
+
+def data(manifest: pd.DataFrame, loaded: dict, dti: pd.DataFrame) -> dict[str, int]:
+    """Notebook 03: raw files checked, tables passing their schemas, overall ranks known per partial year."""
+    stated = dti[(dti["measure"] == "dti") & (dti["source_kind"] != "derived") & dti["rank"].notna()]
+    known = stated.groupby("year")["gso_code"].nunique()
+    return {"n_raw_files": len(manifest), "n_schemas": len(loaded),
+            "ranks_known_2020": int(known.get(2020, 0)), "ranks_known_2021": int(known.get(2021, 0)),
+            "corpus_rank_rows": int((dti["source_kind"] == "corpus").sum())}
+
+
+def _persistence(consecutive: pd.DataFrame, dti_ranks: pd.DataFrame) -> dict[str, int | float]:
+    first, last = consecutive.iloc[0], consecutive.iloc[-1]
+    return {"n_units": int(dti_ranks[int(first["from"])].notna().sum()),
+            "rho_first": _r(first["rho_s"], 2), "rho_first_low": _r(first["ci_low"], 2),
+            "rho_first_high": _r(first["ci_high"], 2), "rho_last": _r(last["rho_s"], 2),
+            "rho_last_low": _r(last["ci_low"], 2), "rho_last_high": _r(last["ci_high"], 2),
+            "rho_n": int(last["n"])}
+
+
+def _benchmark(benchmarks: pd.DataFrame, moves: pd.DataFrame) -> dict[str, int | float]:
+    lp = benchmarks.iloc[0]
+    from_last = moves[moves["rank_from"] == moves["rank_from"].max()]
+    level = inspect.signature(stats.rtm_benchmark).parameters["level"].default
+    return {"rtm_expected": _r(lp["expected_next_rank"], 1), "rtm_low": int(lp["low"]), "rtm_high": int(lp["high"]),
+            "rtm_level": round(100 * level), "rtm_draws": int(lp["draws"]),
+            "ci_level": round(100 * stats.DEFAULT_LEVEL),
+            "moves_n": len(moves), "moves_beating": int(moves["beats_benchmark"].sum()),
+            "moves_from_last": len(from_last), "moves_from_last_beating": int(from_last["beats_benchmark"].sum())}
+
+
+def _catch_up(beta: pd.DataFrame, cohort_effects: pd.DataFrame, cohort: list) -> dict[str, int | float]:
+    b, fe = beta.iloc[0], cohort_effects.iloc[-1]
+    return {"beta_slope": _r(b["slope"], 2), "beta_low": _r(b["ci_low"], 2), "beta_high": _r(b["ci_high"], 2),
+            "beta_rtm_slope": _r(b["rtm_slope"], 2), "beta_excess": _r(b["excess"], 2),
+            "beta_excess_low": _r(b["excess_ci_low"], 2), "beta_excess_high": _r(b["excess_ci_high"], 2),
+            "beta_n": int(b["n"]), "cohort_n": len(cohort), "cohort_gain": _r(fe["estimate"], 2),
+            "cohort_gain_low": _r(fe["ci_low"], 2), "cohort_gain_high": _r(fe["ci_high"], 2),
+            "cohort_rtm": _r(fe["rtm_expected"], 2), "cohort_excess": _r(fe["excess"], 2)}
+
+
+def trajectories(*, consecutive: pd.DataFrame, benchmarks: pd.DataFrame, moves: pd.DataFrame, beta: pd.DataFrame,
+                 cohort_effects: pd.DataFrame, cohort: list, transitions: pd.DataFrame, shorrocks: float,
+                 triangulation: pd.DataFrame, dti_ranks: pd.DataFrame) -> dict[str, int | float]:
+    """Notebook 04: persistence, the regression-to-the-mean benchmark, catch-up, mobility, triangulation."""
+    k = transitions.index.max()
+    tri = triangulation.loc["spearman"]
+    return {**_persistence(consecutive, dti_ranks), **_benchmark(benchmarks, moves),
+            **_catch_up(beta, cohort_effects, cohort),
+            "shorrocks": _r(shorrocks, 2), "bottom_stayed": int(transitions.loc[k, k]),
+            "bottom_total": int(transitions.loc[k].sum()),
+            "tri_rho": _r(tri["estimate"], 2), "tri_low": _r(tri["ci_low"], 2), "tri_high": _r(tri["ci_high"], 2),
+            "tri_n": int(tri["n"])}
+
+
+def _rank_by_year(rows: pd.DataFrame) -> pd.Series:
+    """One overall rank per year: the official row where there is one, else the first stated row."""
+    order = {"official": 0, "news": 1, "corpus": 2, "derived": 3}
+    stated = rows.dropna(subset=["rank"]).assign(order=rows["source_kind"].map(order))
+    return stated.sort_values(["year", "order"], kind="stable").groupby("year")["rank"].first().astype(int)
+
+
+def cases(*, ranks: dict[str, pd.DataFrame], merger: pd.DataFrame, units: pd.DataFrame,
+          prefixes: dict[str, str]) -> dict[str, int | float | str]:
+    """Notebook 05: each case's overall ranks by year, its 2024 rank of 63, its 2025 unit and that
+    unit's 2024 rank of 34, and the partners' 2024 ranks. ``prefixes`` maps case names to key prefixes."""
+    values: dict[str, int | float | str] = {"n_units_2025": int(units["new_unit"].nunique())}
+    for name, prefix in prefixes.items():
+        for year, rank in _rank_by_year(ranks[name]).items():
+            values[f"{prefix}_rank_{year}"] = int(rank)
+        rows = merger[merger["case"] == name]
+        case = rows[rows["role"] == "case"].iloc[0]
+        values |= {f"{prefix}_new_unit": str(case["new_unit"]),
+                   f"{prefix}_new_rank": int(case["new_unit_rank_of_34"]),
+                   f"{prefix}_new_score": _r(case["new_unit_score"], 4),
+                   f"{prefix}_score_2024": _r(case["dti_2024_score"], 4),
+                   f"{prefix}_partners": len(rows) - 1,
+                   f"{prefix}_partner_best_rank": int(rows[rows["role"] == "partner"]["dti_2024_rank_of_63"].min())}
+    return values

@@ -1,0 +1,26 @@
+"""One executed notebook as a standalone HTML page that needs no network (profiles, runs).
+
+nbconvert's lab template, minus the scripts it would load from a CDN (require.js, MathJax,
+Mermaid: ``templates/offline_lab.html.j2``); the page works from ``file://``. The study's pages
+are built by Sphinx (``helpers.run.site``); this renderer serves the per-province profiles and
+``--html-dir`` of the runner.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import files
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def render_notebook(nb, target: Path, title: str | None = None) -> Path:
+    """Render an executed notebook (a NotebookNode) to a standalone HTML file titled ``title``."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab", extra_template_basedirs=[str(TEMPLATES)],
+                            template_file="offline_lab.html.j2")
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or Path(target).stem}})
+    files.write_text(target, body)
+    return target

@@ -1,0 +1,193 @@
+"""The study as a site: ``build/site/`` from the committed, executed notebooks (``make report``).
+
+Sphinx with myst-nb renders the notebooks' stored outputs (``nb_execution_mode = "off"``: no
+notebook runs a second time) beside the pages in ``site/`` (findings, methods, data, references,
+how to cite, province profiles). The build is incremental, the way Sphinx is:
+
+1. *Stage.* ``build/site-src/`` receives ``site/*``, the numbered notebooks and the derived tables,
+   each copied only when its size or date differs and with its date kept, so Sphinx sees a
+   changed date exactly when the source changed. Two pages are generated there (the table of raw
+   files and the table of the 63 units), rewritten only when their text changes. Profiles made
+   by ``make profiles`` (``build/profiles/<slug>.html``) are copied beside the pages.
+2. *Build.* ``sphinx-build`` with its environment kept in ``build/site-doctrees/`` re-reads only
+   the changed sources and the pages that glue values from a changed notebook (``site/conf.py``
+   records those dependencies), and writes only what changed.
+
+Command line: ``python -m helpers.run.site [--out DIR] [--notebooks DIR] [--profiles DIR] [--fresh]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from .. import files, paths, provinces, sources, tables
+from . import errors
+
+SITE_SOURCES = paths.ROOT / "site"
+OUT = paths.BUILD / "site"
+PROFILES = paths.BUILD / "profiles"
+FIGURES = paths.ROOT / "figures"
+CITATION = paths.ROOT / "CITATION.cff"
+#: Files of site/ that are notes for maintainers, not pages (listed in conf.py's exclude_patterns too).
+NOT_STAGED = {"__pycache__"}
+
+
+class SiteFailed(RuntimeError):
+    """Sphinx stopped; its own messages say why."""
+
+
+def staging(out: Path) -> Path:
+    """Where the sources of the site in ``out`` are staged (beside it, under build/)."""
+    return out.parent / f"{out.name}-src"
+
+
+def doctrees(out: Path) -> Path:
+    return out.parent / f"{out.name}-doctrees"
+
+
+def copy_if_changed(source: Path, target: Path) -> bool:
+    """Copy ``source`` to ``target`` with its date, unless both already agree in size and date."""
+    if target.is_file():
+        a, b = source.stat(), target.stat()
+        if a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns:
+            return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+    return True
+
+
+def write_if_changed(target: Path, text: str) -> bool:
+    """Write ``text`` to ``target`` only when it differs, so an unchanged page keeps its date."""
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        return False
+    files.write_text(target, text)
+    return True
+
+
+def mirror(pairs: dict[Path, Path], folder: Path, keep: set[Path] = frozenset()) -> int:
+    """Copy each source to its target; remove other files under ``folder`` (but ``keep``). Return copies."""
+    copied = sum(copy_if_changed(s, t) for s, t in pairs.items())
+    wanted = {t.resolve() for t in pairs.values()} | {k.resolve() for k in keep}
+    for stale in [p for p in folder.rglob("*") if p.is_file() and p.resolve() not in wanted]:
+        stale.unlink()
+    return copied
+
+
+def raw_files_page() -> str:
+    """A Markdown table of every raw file of the manifest: path, source, size and SHA-256."""
+    manifest = sources.read_manifest()
+    rows = ["| file | source | bytes | SHA-256 |", "|---|---|---:|---|"]
+    for r in manifest.itertuples():
+        source = str(r.source).replace("|", "\\|")
+        rows.append(f"| `data/raw/{r.path}` | {source} | {int(r.bytes):,} | `{r.sha256}` |")
+    return "\n".join(rows) + "\n"
+
+
+def units_page(profiles: set[str]) -> str:
+    """An HTML table of the 63 pre-2025 units, each linked to its profile page when there is one."""
+    units = provinces.load_reference().sort_values("gso_code")
+    rows = []
+    for u in units.itertuples():
+        name = html.escape(u.name_vi)
+        link = f'<a href="profiles/{u.slug}.html">{name}</a>' if u.slug in profiles else name
+        merged = html.escape(u.merged_2025_into) if u.merged_2025_into else "(unchanged)"
+        rows.append(f"<tr><td>{u.gso_code}</td><td>{link}</td><td>{html.escape(u.region)}</td>"
+                    f"<td>{merged}</td></tr>")
+    head = "<tr><th>GSO code</th><th>province</th><th>region</th><th>2025 unit</th></tr>"
+    return ('<table class="table units">\n<thead>' + head + "</thead>\n<tbody>\n" + "\n".join(rows)
+            + "\n</tbody>\n</table>\n")
+
+
+def _figure(entry: dict) -> str:
+    name = entry["name"]
+    caption = entry.get("caption") or name
+    note = " The DTI method changed between rounds." if entry.get("method_note") else ""
+    formats = entry.get("formats", ["png"])
+    downloads = ", ".join(f"{{download}}`{fmt.upper()} <figures/{name}.{fmt}>`" for fmt in formats)
+    return (f"(fig-{name})=\n```{{figure}} figures/{name}.png\n:alt: {caption}\n:width: 100%\n\n"
+            f"**{caption}.** Source: {entry.get('source') or 'not recorded'}{note} Files: {downloads}.\n```\n")
+
+
+def figures_page(entries: list[dict], notebooks: list[Path]) -> str:
+    """A page with every saved figure, its caption and source line, grouped by the notebook that drew it."""
+    parts = ["# Figures\n", "Every figure of the study with its caption and the source of its data, by notebook. "
+             "Figures that span DTI rounds compare ranks or within-year standardised scores, because the DTI "
+             "method changed between rounds.\n"]
+    for nb in notebooks:
+        mine = [e for e in entries if Path(e.get("notebook", "")).name == nb.name]
+        if mine:
+            parts.append(f"## {{doc}}`notebooks/{nb.stem}`\n")
+            parts += [_figure(e) for e in mine]
+    return "\n".join(parts)
+
+
+def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
+    """Fill ``src`` with everything the site is built from; return the number of files copied."""
+    pairs = {p: src / p.relative_to(SITE_SOURCES) for p in SITE_SOURCES.rglob("*")
+             if p.is_file() and not NOT_STAGED & set(p.relative_to(SITE_SOURCES).parts)}
+    pairs |= {nb: src / "notebooks" / nb.name for nb in notebooks}
+    pairs |= {t.file: src / "data" / t.file.name for t in tables.TABLES.values() if t.file.is_file()}
+    entries = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(FIGURES.glob("*.json"))]
+    pairs |= {f: src / "figures" / f.name for e in entries for fmt in e.get("formats", ["png"])
+              if (f := FIGURES / f"{e['name']}.{fmt}").is_file()}
+    pairs[CITATION] = src / CITATION.name
+    profiles = {p.stem: p for p in sorted(profiles_dir.glob("*.html")) if p.stem != "index"}
+    pairs |= {p: src / "_extra" / "profiles" / p.name for p in profiles.values()}
+    generated = {src / "figures.md": figures_page(entries, notebooks),
+                 src / "_generated" / "raw_files.md": raw_files_page(),
+                 src / "_generated" / "units.html": units_page(set(profiles))}
+    written = sum(write_if_changed(target, text) for target, text in generated.items())
+    (src / "_extra").mkdir(parents=True, exist_ok=True)
+    return written + mirror(pairs, src, keep=set(generated))
+
+
+def sphinx(src: Path, out: Path, *, quiet: bool = True) -> int:
+    """Run sphinx-build (incremental: environment kept in the doctree folder); return its exit code."""
+    from sphinx.cmd.build import build_main
+
+    args = ["-b", "html", "-d", str(doctrees(out)), "-c", str(src)]
+    return build_main([*args, *(["-q"] if quiet else []), str(src), str(out)])
+
+
+def build(out: Path = OUT, notebooks: list[Path] | None = None, profiles_dir: Path = PROFILES,
+          *, fresh: bool = False, quiet: bool = True) -> Path:
+    """Stage and build the site in ``out``; return its front page."""
+    notebooks = notebooks if notebooks is not None else sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if fresh:
+        for folder in (out, staging(out), doctrees(out)):
+            shutil.rmtree(folder, ignore_errors=True)
+    stage(staging(out), [Path(n) for n in notebooks], profiles_dir)
+    code = sphinx(staging(out), out, quiet=quiet)
+    if code != 0:
+        raise SiteFailed(f"sphinx-build stopped with exit code {code}; its messages are above")
+    return out / "index.html"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.run.site", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT, help="where the site goes (default build/site)")
+    parser.add_argument("--notebooks", type=Path, help="take the numbered notebooks from this folder")
+    parser.add_argument("--profiles", type=Path, default=PROFILES, help="folder of rendered profile pages")
+    parser.add_argument("--fresh", action="store_true", help="forget the previous build and start over")
+    args = parser.parse_args(argv)
+    notebooks = sorted(args.notebooks.glob("[0-9][0-9]_*.ipynb")) if args.notebooks else None
+    with errors.reported("the site build"):
+        started = time.perf_counter()
+        try:
+            front = build(args.out.resolve(), notebooks, args.profiles.resolve(), fresh=args.fresh)
+        except SiteFailed as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"site: built in {time.perf_counter() - started:.1f} s", flush=True)
+    print(f"report: open {paths.relative(front)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
