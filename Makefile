@@ -4,7 +4,12 @@
 # Dependencies are declared, not guessed:
 #   data/processed/*  <- every raw file listed in data/raw/MANIFEST.csv, data/codebook/*, the helpers
 #   a notebook        <- the files its metadata `study.reads` lists (build/deps.mk), the notebook,
-#                        the helpers (coarsely: any module) and the runner (src/helpers/run/)
+#                        the helpers (coarsely: any module) and the runner (src/helpers/run/, but
+#                        the site driver and the HTML renderer)
+#   the profiles      <- notebooks/profile.ipynb, the helpers, the derived tables, their runner
+#   the site          <- the notebooks (after their runs), the profiles, site/*, the figures' index,
+#                        CITATION.cff, the manifest, the helpers and the run wing; Sphinx then
+#                        rebuilds only the pages whose sources changed (build/site-doctrees/)
 # A derived table keeps its file date when a build leaves its bytes unchanged, so only the
 # notebooks that read a table that really changed re-run. Safe with -j2.
 
@@ -17,20 +22,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 SETUP_STAMP := $(VENV)/.setup-complete
 STAMPS := build/stamps
-REPORT := build/report
+SITE := build/site
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NOTEBOOK_STAMPS := $(patsubst notebooks/%.ipynb,$(STAMPS)/%.done,$(NOTEBOOKS))
 HELPERS := $(sort $(shell find src/helpers -name '*.py' -not -path 'src/helpers/run/*'))
 RUNNER := $(sort $(wildcard src/helpers/run/*.py))
+# What runs a notebook: the run wing except the parts that only publish (the site, HTML rendering).
+NOTEBOOK_RUNNER := $(filter-out src/helpers/run/site.py src/helpers/run/render.py,$(RUNNER))
 # Raw inputs: what the manifest lists (a listed file that is missing stops the build with a
 # message) and whatever else is present (an unlisted file makes the checksum step fail).
 RAW_LISTED := $(addprefix data/raw/,$(shell tail -n +2 data/raw/MANIFEST.csv | cut -d, -f1))
 RAW := $(sort data/raw/MANIFEST.csv $(RAW_LISTED) $(shell find data/raw -type f))
 CODEBOOK := $(sort $(wildcard data/codebook/*.csv))
+SITE_SOURCES := $(sort $(shell find site -type f -not -path '*/__pycache__/*'))
+PROFILE_RUNNER := $(addprefix src/helpers/run/,profiles.py batch.py pipeline.py render.py publish.py errors.py)
 TABLES := $(sort $(wildcard data/processed/*.csv))
 
-.PHONY: help setup data report profiles test lint unit nbval bench lab clean
+.PHONY: help setup data report profiles pdf test lint unit nbval bench lab clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -65,16 +74,25 @@ $(STAMPS)/data.done: $(RAW) $(CODEBOOK) $(HELPERS) src/helpers/run/build.py $(SE
 # The derived tables are products of the data build; their dates change only when their bytes do.
 $(TABLES): $(STAMPS)/data.done ;
 
-report: $(REPORT)/index.html ## run the notebooks whose inputs changed, regenerate figures/ and the HTML report
-	@echo "report: open $(REPORT)/index.html in a browser"
+report: $(STAMPS)/site.done ## run the notebooks whose inputs changed, regenerate figures/, the profiles and the site
+	@echo "report: open $(SITE)/index.html"
 
-$(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(RUNNER) | $(STAMPS)/data.done
+$(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(NOTEBOOK_RUNNER) | $(STAMPS)/data.done
 	@mkdir -p $(STAMPS)
-	@$(BIN)/python -m helpers.run.pipeline run $< --in-place --html-dir $(REPORT)/notebooks
+	@$(BIN)/python -m helpers.run.pipeline run $< --in-place
 	@touch $@
 
-$(REPORT)/index.html: $(NOTEBOOK_STAMPS) $(RUNNER)
-	@$(BIN)/python -m helpers.run.report index $(NOTEBOOKS) >/dev/null
+$(STAMPS)/profiles.done: notebooks/profile.ipynb $(HELPERS) $(PROFILE_RUNNER) $(TABLES) | $(STAMPS)/data.done
+	@$(BIN)/python -m helpers.run.profiles
+	@touch $@
+
+$(STAMPS)/site.done: $(NOTEBOOK_STAMPS) $(STAMPS)/profiles.done $(SITE_SOURCES) $(wildcard figures/*.json) \
+		CITATION.cff data/raw/MANIFEST.csv $(HELPERS) $(RUNNER)
+	@$(BIN)/python -m helpers.run.site
+	@touch $@
+
+pdf: $(STAMPS)/site.done ## print the findings page to build/findings.pdf (headless Chromium)
+	@$(BIN)/python -m helpers.run.site --pdf build/findings.pdf
 
 test: lint unit nbval ## static checks, unit tests, then every notebook re-run against its stored outputs (nbval)
 
@@ -92,6 +110,7 @@ nbval: $(STAMPS)/data.done ## notebooks only: fresh run compared with the commit
 
 profiles: $(STAMPS)/data.done ## a page per province (63 runs of notebooks/profile.ipynb on 2 warm kernels) in build/profiles/
 	@$(BIN)/python -m helpers.run.profiles
+	@touch $(STAMPS)/profiles.done
 
 bench: $(SETUP_STAMP) ## measure cold and no-op report, its floor, make test and make profiles (build/bench.md)
 	$(BIN)/python scripts/bench.py
@@ -102,5 +121,5 @@ LAB_ARGS ?=
 lab: $(SETUP_STAMP) ## open JupyterLab on the project environment (options in LAB_ARGS)
 	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-clean: ## remove build/ (stamps, runs, report); never a tracked file
+clean: ## remove build/ (stamps, runs, profiles, site); never a tracked file
 	rm -rf build

@@ -19,7 +19,7 @@ def render_notebook(nb, target: Path, title: str | None = None) -> Path:
     """Render an executed notebook (a NotebookNode) to a standalone HTML file titled ``title``."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab", extra_template_basedirs=[str(TEMPLATES)],
+    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
                             template_file="offline_lab.html.j2")
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or Path(target).stem}})
     files.write_text(target, body)

@@ -21,8 +21,11 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import re
 import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,6 +39,10 @@ FIGURES = paths.ROOT / "figures"
 CITATION = paths.ROOT / "CITATION.cff"
 #: Files of site/ that are notes for maintainers, not pages (listed in conf.py's exclude_patterns too).
 NOT_STAGED = {"__pycache__"}
+
+
+#: A value cited from a notebook: {glue:text}`notebooks/04_trajectories.ipynb::rho_first:.2f`.
+GLUE_REF = re.compile(r"\{glue(?::\w+)?\}`([^`:]+\.ipynb)::(\w+)")
 
 
 class SiteFailed(RuntimeError):
@@ -114,6 +121,15 @@ def _figure(entry: dict) -> str:
             f"**{caption}.** Source: {entry.get('source') or 'not recorded'}{note} Files: {downloads}.\n```\n")
 
 
+def notebook_title(notebook: Path) -> str:
+    """The text of a notebook's first heading (its title on the site), else its file stem."""
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "markdown":
+            first = "".join(cell["source"]).lstrip().splitlines()[0]
+            return first.lstrip("#").strip() if first.startswith("#") else notebook.stem
+    return notebook.stem
+
+
 def figures_page(entries: list[dict], notebooks: list[Path]) -> str:
     """A page with every saved figure, its caption and source line, grouped by the notebook that drew it."""
     parts = ["# Figures\n", "Every figure of the study with its caption and the source of its data, by notebook. "
@@ -122,9 +138,37 @@ def figures_page(entries: list[dict], notebooks: list[Path]) -> str:
     for nb in notebooks:
         mine = [e for e in entries if Path(e.get("notebook", "")).name == nb.name]
         if mine:
-            parts.append(f"## {{doc}}`notebooks/{nb.stem}`\n")
+            parts.append(f"## {notebook_title(nb)}\n\nDrawn in {{doc}}`this notebook <notebooks/{nb.stem}>`.\n")
             parts += [_figure(e) for e in mine]
     return "\n".join(parts)
+
+
+def recorded(notebook: Path) -> set[str]:
+    """The names of the values a notebook records with ``myst_nb.glue`` (in its stored outputs)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    return {out["metadata"]["scrapbook"]["name"] for cell in nb["cells"] for out in cell.get("outputs", [])
+            if "scrapbook" in out.get("metadata", {})}
+
+
+def missing_values(pages: list[Path], notebooks: list[Path]) -> dict[str, list[str]]:
+    """For each notebook that pages cite, the cited names it does not record (empty: all there)."""
+    by_name = {f"notebooks/{nb.name}": nb for nb in notebooks}
+    cited: dict[str, set[str]] = {}
+    for page in pages:
+        for notebook, key in GLUE_REF.findall(page.read_text(encoding="utf-8")):
+            cited.setdefault(notebook, set()).add(key)
+    return {nb: sorted(keys - (recorded(by_name[nb]) if nb in by_name else set()))
+            for nb, keys in sorted(cited.items()) if keys - (recorded(by_name[nb]) if nb in by_name else set())}
+
+
+def status_page(missing: dict[str, list[str]]) -> str:
+    """A warning shown on the findings page while cited values are missing from the notebooks."""
+    if not missing:
+        return "\n"
+    lines = [f"- `{nb}`: {', '.join(keys)}" for nb, keys in missing.items()]
+    return ("```{admonition} Values missing from this build\n:class: warning\n"
+            "Some values this page cites are not recorded by the notebooks yet and show as gaps: the notebooks "
+            "need the final cells listed in `site/glue_cells.md`.\n\n" + "\n".join(lines) + "\n```\n")
 
 
 def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
@@ -139,11 +183,16 @@ def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
     pairs[CITATION] = src / CITATION.name
     profiles = {p.stem: p for p in sorted(profiles_dir.glob("*.html")) if p.stem != "index"}
     pairs |= {p: src / "_extra" / "profiles" / p.name for p in profiles.values()}
+    missing = missing_values(sorted(SITE_SOURCES.glob("*.md")), notebooks)
     generated = {src / "figures.md": figures_page(entries, notebooks),
+                 src / "_generated" / "status.md": status_page(missing),
                  src / "_generated" / "raw_files.md": raw_files_page(),
                  src / "_generated" / "units.html": units_page(set(profiles))}
     written = sum(write_if_changed(target, text) for target, text in generated.items())
     (src / "_extra").mkdir(parents=True, exist_ok=True)
+    for notebook, keys in missing.items():
+        print(f"site: {notebook} lacks {len(keys)} cited values ({', '.join(keys[:4])}, ...): "
+              "add the cell listed in site/glue_cells.md", file=sys.stderr)
     return written + mirror(pairs, src, keep=set(generated))
 
 
@@ -169,18 +218,38 @@ def build(out: Path = OUT, notebooks: list[Path] | None = None, profiles_dir: Pa
     return out / "index.html"
 
 
+def print_pdf(page: Path, target: Path) -> Path:
+    """Print ``page`` to ``target`` with headless Chromium (Debian's ``chromium`` package)."""
+    browser = next((b for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
+    if browser is None:
+        raise SiteFailed("printing needs Chromium: install Debian's chromium package")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="pdf-profile-") as profile:
+        done = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                               f"--user-data-dir={profile}", "--no-pdf-header-footer",
+                               f"--print-to-pdf={target}", page.as_uri()],
+                              capture_output=True, text=True, timeout=120, check=False)
+    if done.returncode != 0 or not target.is_file():
+        raise SiteFailed(f"Chromium could not print {paths.relative(page)}: {done.stderr.strip()[-300:]}")
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.run.site", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help="where the site goes (default build/site)")
     parser.add_argument("--notebooks", type=Path, help="take the numbered notebooks from this folder")
     parser.add_argument("--profiles", type=Path, default=PROFILES, help="folder of rendered profile pages")
     parser.add_argument("--fresh", action="store_true", help="forget the previous build and start over")
+    parser.add_argument("--pdf", type=Path, help="also print the findings page to this PDF file")
     args = parser.parse_args(argv)
     notebooks = sorted(args.notebooks.glob("[0-9][0-9]_*.ipynb")) if args.notebooks else None
     with errors.reported("the site build"):
         started = time.perf_counter()
         try:
             front = build(args.out.resolve(), notebooks, args.profiles.resolve(), fresh=args.fresh)
+            if args.pdf:
+                print(f"pdf: {paths.relative(print_pdf(front, args.pdf.resolve()))}")
         except SiteFailed as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
