@@ -32,11 +32,17 @@ bibtex_reference_style = "author_year"
 html_theme = "sphinx_book_theme"
 html_title = "From last place to later progress"
 html_static_path = ["_static"]
-html_css_files = ["site.css"]
+# The values below are written as the theme completes them, so that the configuration Sphinx keeps
+# between builds equals the next one read from here: otherwise every page is rewritten after a
+# fresh build ("the configuration has changed").
+html_css_files = [("site.css", {"priority": 800})]
+html_permalinks_icon = "#"
+html_sourcelink_suffix = ""
 html_extra_path = ["_extra"]
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None  # no build date: two builds give the same pages
+html_context = {"default_mode": "light"}  # a fixed mode: no theme switch from an empty local store
 html_theme_options = {
     "home_page_in_toc": True,
     "show_navbar_depth": 1,
@@ -44,6 +50,9 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "show_toc_level": 2,
     "navigation_with_keys": False,
+    "navbar_persistent": ["search-button-field"],
+    "icon_links": [],
+    "logo": {},
 }
 
 # A page that glues values from another document (`{glue:text}`notebooks/x.ipynb::key``) must be
@@ -56,5 +65,25 @@ def _note_glue_sources(app, docname, source):
         app.env.note_dependency(str(Path(app.srcdir, Path(docname).parent, target)))
 
 
+def _theme_components() -> list[str]:
+    """The template folders the two themes add to ``templates_path`` (book theme first, as they end up)."""
+    import pydata_sphinx_theme
+    import sphinx_book_theme
+
+    return [str(Path(sphinx_book_theme.get_html_theme_path()) / "components"),
+            str(Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "components")]
+
+
+# The themes append their folders at every start; written here in full and deduplicated after them,
+# the value equals the one kept from the previous build.
+templates_path = _theme_components()
+
+
+def _dedupe_templates_path(app, *_):
+    app.config.templates_path = list(dict.fromkeys(app.config.templates_path))
+
+
 def setup(app):
     app.connect("source-read", _note_glue_sources)
+    app.connect("config-inited", _dedupe_templates_path, priority=900)
+    app.connect("env-updated", _dedupe_templates_path)  # before the environment is kept for the next build

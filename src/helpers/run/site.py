@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 from .. import files, paths, provinces, sources, tables
@@ -199,9 +200,13 @@ def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
 def sphinx(src: Path, out: Path, *, quiet: bool = True) -> int:
     """Run sphinx-build (incremental: environment kept in the doctree folder); return its exit code."""
     from sphinx.cmd.build import build_main
+    from sphinx.deprecation import RemovedInSphinx11Warning
 
     args = ["-b", "html", "-d", str(doctrees(out)), "-c", str(src)]
-    return build_main([*args, *(["-q"] if quiet else []), str(src), str(out)])
+    with warnings.catch_warnings():
+        # myst-nb, myst-parser and sphinx-book-theme still use APIs that Sphinx 9 deprecates (for Sphinx 11).
+        warnings.filterwarnings("ignore", category=RemovedInSphinx11Warning)
+        return build_main([*args, *(["-q"] if quiet else []), str(src), str(out)])
 
 
 def build(out: Path = OUT, notebooks: list[Path] | None = None, profiles_dir: Path = PROFILES,
