@@ -111,3 +111,34 @@ def test_clean_never_deletes_a_tracked_file(project):
     before = set(project_files())
     _make(project, "clean")
     assert all((project / p).is_file() for p in before if not p.startswith("build/"))
+
+
+def _publishing(root: Path) -> list[str]:
+    """Which publishing steps `make -n report` would run: 'profiles' and 'site'."""
+    lines = _make(root, "-n", "report").stdout.splitlines()
+    return [name for name, marker in (("profiles", "helpers.run.profiles"), ("site", "helpers.run.site"))
+            if any(marker in line for line in lines)]
+
+
+def test_complete_build_publishes_nothing_again(project):
+    assert _publishing(project) == []
+
+
+@pytest.mark.parametrize("path", ["site/index.md", "site/conf.py", "src/helpers/run/site.py", "CITATION.cff"])
+def test_site_input_change_rebuilds_the_site_only(project, path):
+    (project / path).touch()
+    assert _stale(project) == []
+    assert _publishing(project) == ["site"]
+
+
+def test_notebook_change_reruns_it_then_rebuilds_the_site(project):
+    notebook = NOTEBOOKS[-1]
+    (project / "notebooks" / notebook.name).touch()
+    assert _stale(project) == [notebook.stem]
+    assert _publishing(project) == ["site"]
+
+
+def test_profile_notebook_change_reruns_the_profiles_and_the_site(project):
+    (project / "notebooks/profile.ipynb").touch()
+    assert _stale(project) == []
+    assert _publishing(project) == ["profiles", "site"]
