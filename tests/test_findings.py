@@ -1,0 +1,82 @@
+"""The values the findings page cites: names, plain types, rounding as shown."""
+
+import pandas as pd
+
+from helpers import findings
+
+
+def _plain(values: dict) -> None:
+    for name, value in values.items():
+        assert type(value) in (int, float, str), f"{name}: {type(value).__name__} (glue shows its repr)"
+
+
+def _trajectory_inputs() -> dict:
+    consecutive = pd.DataFrame({"from": [2022, 2023], "to": [2023, 2024], "rho_s": [0.8612, 0.7749],
+                                "se_fisher_z": [0.1, 0.1], "ci_low": [0.7649, 0.6251], "ci_high": [0.9151, 0.8651],
+                                "n": [63, 63]})
+    benchmarks = pd.DataFrame({"spearman": [0.86, 0.77], "expected_next_rank": [60.8712, 59.12],
+                               "low": [54.0, 47.0], "high": [63.0, 63.0], "draws": [4000, 4000]},
+                              index=["2022->2023", "2023->2024"])
+    moves = pd.DataFrame({"rank_from": [63, 63, 58, 60], "rank_to": [58, 60, 32, 63],
+                          "beats_benchmark": [False, False, True, False]})
+    beta = pd.DataFrame({"slope": [-0.3281], "ci_low": [-0.549], "ci_high": [-0.107], "rtm_slope": [-0.3281],
+                         "excess": [0.0], "excess_ci_low": [-0.12], "excess_ci_high": [0.143], "n": [63]})
+    fe = pd.DataFrame({"round": [2023, 2024], "estimate": [0.044, 0.5744], "ci_low": [-0.9, -0.567],
+                       "ci_high": [1.0, 1.715], "rtm_expected": [0.3, 0.696], "excess": [-0.256, -0.122]})
+    counts = pd.DataFrame([[7, 6, 0, 0, 0], [4, 2, 4, 3, 0], [3, 2, 3, 2, 2], [0, 0, 2, 7, 4], [0, 2, 3, 1, 6]],
+                          index=range(1, 6), columns=range(1, 6))
+    tri = pd.DataFrame({"estimate": [0.389, 0.27], "ci_low": [0.14, 0.1], "ci_high": [0.594, 0.4], "n": [62, 62]},
+                       index=pd.Index(["spearman", "kendall"], name="method"))
+    ranks = pd.DataFrame({2022: range(1, 64), 2023: range(1, 64)})
+    return dict(consecutive=consecutive, benchmarks=benchmarks, moves=moves, beta=beta, cohort_effects=fe,
+                cohort=["a", "b", "c", "d", "e"], transitions=counts, shorrocks=0.7512, triangulation=tri,
+                dti_ranks=ranks)
+
+
+def test_trajectory_values_are_plain_and_rounded_as_shown():
+    values = findings.trajectories(**_trajectory_inputs())
+    _plain(values)
+    assert values["rho_first"] == 0.86 and values["rho_last_low"] == 0.63 and values["rho_n"] == 63
+    assert values["rtm_expected"] == 60.9 and (values["rtm_low"], values["rtm_high"]) == (54, 63)
+    assert (values["rtm_level"], values["ci_level"], values["rtm_draws"]) == (90, 95, 4000)
+    assert (values["moves_n"], values["moves_beating"], values["moves_from_last"]) == (4, 1, 2)
+    assert values["moves_from_last_beating"] == 0
+    assert values["beta_slope"] == values["beta_rtm_slope"] == -0.33
+    assert (values["cohort_n"], values["cohort_gain"], values["cohort_rtm"]) == (5, 0.57, 0.7)
+    assert (values["shorrocks"], values["bottom_stayed"], values["bottom_total"]) == (0.75, 6, 12)
+    assert (values["tri_rho"], values["tri_n"], values["n_units"]) == (0.39, 62, 63)
+
+
+def test_case_values_take_the_official_rank_and_the_merger_rows():
+    ranks = {"Bạc Liêu": pd.DataFrame({"year": [2021, 2022, 2022, 2024], "rank": [63, 61, 60, 58],
+                                       "source_kind": ["corpus", "derived", "official", "official"]})}
+    merger = pd.DataFrame({"case": ["Bạc Liêu", "Bạc Liêu"], "constituent": ["Bạc Liêu", "Cà Mau"],
+                           "role": ["case", "partner"], "dti_2024_rank_of_63": [58, 26],
+                           "dti_2024_score": [0.56289, 0.7277], "new_unit": ["Cà Mau", "Cà Mau"],
+                           "new_unit_rank_of_34": [28, 28], "new_unit_score": [0.64531, 0.64531]})
+    units = pd.DataFrame({"new_unit": [f"u{i}" for i in range(34)]})
+    values = findings.cases(ranks=ranks, merger=merger, units=units, prefixes={"Bạc Liêu": "case_a"})
+    _plain(values)
+    assert values["case_a_rank_2022"] == 60  # the official row, not the derived one
+    assert (values["case_a_rank_2021"], values["case_a_rank_2024"]) == (63, 58)
+    assert (values["case_a_new_unit"], values["case_a_new_rank"], values["n_units_2025"]) == ("Cà Mau", 28, 34)
+    assert (values["case_a_partners"], values["case_a_partner_best_rank"]) == (1, 26)
+    assert values["case_a_new_score"] == 0.6453
+
+
+def test_data_values_count_stated_overall_ranks_per_partial_year():
+    dti = pd.DataFrame({"year": [2020, 2020, 2021, 2021, 2021], "gso_code": ["01", "02", "01", "01", "95"],
+                        "measure": ["dti", "dti", "dti", "gov", "dti"], "rank": [1, None, 3, 4, 63],
+                        "source_kind": ["news", "news", "derived", "news", "corpus"]})
+    values = findings.data(pd.DataFrame({"path": ["a", "b"]}), {"x": 1}, dti)
+    _plain(values)
+    assert values == {"n_raw_files": 2, "n_schemas": 1, "ranks_known_2020": 1, "ranks_known_2021": 1,
+                      "corpus_rank_rows": 1}
+
+
+def test_record_glues_without_display(monkeypatch):
+    glued = []
+    monkeypatch.setattr("myst_nb.glue", lambda name, value, display=True: glued.append((name, value, display)))
+    findings.record({"a": 1, "b": 0.5})
+    assert glued == [("a", 1, False), ("b", 0.5, False)]
+
