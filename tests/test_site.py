@@ -274,3 +274,27 @@ def test_screenshots_of_the_front_page_notebooks_and_profiles(built, tmp_path):
         _run(browser, ["--window-size=1280,2000", "--hide-scrollbars", f"--screenshot={target}", page.as_uri()],
              tmp_path / "profile")
         assert target.stat().st_size > 10_000, target.name
+
+
+def test_changed_value_in_a_notebook_updates_the_findings_page(tmp_path):
+    """A notebook whose recorded value changes: the next (incremental) build shows the new value."""
+    cited = GLUE_TEXT.findall(FINDINGS.read_text(encoding="utf-8"))
+    stored = {f"notebooks/{nb.name}": _stored_values(nb) for nb in NOTEBOOKS}
+    found = next(((nb, key, fmt) for nb, key, fmt in cited if fmt.endswith("f") and key in stored.get(nb, {})), None)
+    if found is None:
+        pytest.skip("the notebooks record no glued values yet: add the cells of site/glue_cells.md")
+    notebook, key, fmt = found
+    copies = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOK_DIR, copies, ignore=shutil.ignore_patterns("*.ipynb_checkpoints"))
+    out = tmp_path / "site"
+    site.build(out, sorted(copies.glob("[0-9][0-9]_*.ipynb")), site.PROFILES)
+    target = copies / Path(notebook).name
+    nb = json.loads(target.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("scrapbook", {})
+            if meta.get("name") == key:
+                output["data"][meta.get("mime_prefix", "") + "text/plain"] = "-12.5"
+    target.write_text(json.dumps(nb), encoding="utf-8")
+    site.build(out, sorted(copies.glob("[0-9][0-9]_*.ipynb")), site.PROFILES)
+    assert f'<span class="pasted-text">{format(-12.5, fmt)}</span>' in (out / "index.html").read_text(encoding="utf-8")

@@ -199,9 +199,11 @@ def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
 
 def sphinx(src: Path, out: Path, *, quiet: bool = True) -> int:
     """Run sphinx-build (incremental: environment kept in the doctree folder); return its exit code."""
+    from myst_nb.ext.glue.crossref import read_glue_cache
     from sphinx.cmd.build import build_main
     from sphinx.deprecation import RemovedInSphinx11Warning
 
+    read_glue_cache.cache_clear()  # myst-nb caches cited values per process; a second build must re-read them
     args = ["-b", "html", "-d", str(doctrees(out)), "-c", str(src)]
     with warnings.catch_warnings():
         # myst-nb, myst-parser and sphinx-book-theme still use APIs that Sphinx 9 deprecates (for Sphinx 11).
