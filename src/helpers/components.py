@@ -146,7 +146,7 @@ def focus_beside_extremes(main: pd.DataFrame, year: int, code: str = "95") -> pd
     """The eight indices of province ``code`` beside the published top five and bottom five.
 
     The source prints ranks 1-5 and 59-63 only (the middle 53 units are not in it), so a
-    province outside those ranks raises ``ValueError``. Columns: ``gso_code``, ``unit_name``,
+    province outside those ranks raises ``ValueError``. Columns: ``year``, ``gso_code``, ``unit_name``,
     ``dti_rank``, ``group`` ("top five" / "bottom five"), ``is_focus``, the indices, ``dti``,
     ``line_dti``. Sorted by rank.
     """
@@ -156,7 +156,8 @@ def focus_beside_extremes(main: pd.DataFrame, year: int, code: str = "95") -> pd
                          "the middle 53 units are not in the source)")
     table["group"] = table["dti_rank"].map(lambda r: "top five" if r <= 5 else "bottom five")
     table["is_focus"] = table["gso_code"] == code
-    columns = ["gso_code", "unit_name", "dti_rank", "group", "is_focus", *INDICES, "dti", "line_dti"]
+    table["year"] = year
+    columns = ["year", "gso_code", "unit_name", "dti_rank", "group", "is_focus", *INDICES, "dti", "line_dti"]
     return table[columns].sort_values(["dti_rank", "gso_code"], ignore_index=True)
 
 
