@@ -194,3 +194,13 @@ def test_map_locator(figure_dir, g63, g34):
     fig = maps.locator_map(g63, g34, "95")
     assert "Cà Mau" in fig._suptitle.get_text()
     _save_twice(fig, "map_locator_bac_lieu")
+
+
+def test_map_shows_a_missing_rank_as_such(g63, ranks):
+    from helpers import figures
+    from helpers.plots import maps
+
+    partial = ranks[~((ranks["year"] == 2023) & (ranks["gso_code"] == "83"))]
+    fig = maps.rank_small_multiples(g63, partial)
+    assert "Bến Tre\nno rank" in [t.get_text() for t in fig.axes[1].texts]
+    figures.close(fig)

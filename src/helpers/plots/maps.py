@@ -74,8 +74,9 @@ def _label(ax, geometry, text: str, key: str, colour: str) -> None:
                 arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.9, "shrinkA": 0, "shrinkB": 0})
 
 
-def _choropleth(ax, gdf: gpd.GeoDataFrame, values: pd.Series, cmap, norm) -> None:
-    shown = gdf.assign(value=gdf.iloc[:, 0].map(values))
+def _choropleth(ax, gdf: gpd.GeoDataFrame, key: str, values: pd.Series, cmap, norm) -> None:
+    """Fill each feature by ``values`` (indexed by the ``key`` column); missing ones hatched grey."""
+    shown = gdf[[key, "geometry"]].assign(value=gdf[key].map(values))
     missing = shown["value"].isna()
     if missing.any():
         shown[missing].plot(ax=ax, color=NO_DATA, edgecolor="#bbbbbb", linewidth=0.3, hatch="///")
@@ -119,7 +120,7 @@ def rank_small_multiples(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame,
     fig.subplots_adjust(left=0.0, right=1.0, top=0.9, bottom=0.14, wspace=0.0)
     for ax, year in zip(np.atleast_1d(axes), years, strict=True):
         values = _ranks_of(ranks, year)
-        _choropleth(ax, provinces_gdf[["gso_code", "geometry"]], values, cmap, norm)
+        _choropleth(ax, provinces_gdf, "gso_code", values, cmap, norm)
         _focus_labels(ax, provinces_gdf, {c: f"{provinces.name_of(c)}\n{_rank_text(values, c)}" for c in FOCUS})
         _frame(ax)
         ax.set_title(str(year), fontsize=12, fontweight="bold")
@@ -148,7 +149,7 @@ def rank_change_map(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame, start:
     cmap, norm = plt.get_cmap(CHANGE_CMAP), mcolors.TwoSlopeNorm(0.0, -bound, bound)
     fig, ax = plt.subplots(figsize=SINGLE)
     fig.subplots_adjust(**SINGLE_LAYOUT)
-    _choropleth(ax, provinces_gdf[["gso_code", "geometry"]], change, cmap, norm)
+    _choropleth(ax, provinces_gdf, "gso_code", change, cmap, norm)
     texts = {c: f"{provinces.name_of(c)}\n{_signed(change.get(c))}" for c in FOCUS}
     _focus_labels(ax, provinces_gdf, texts)
     _frame(ax)
@@ -181,7 +182,7 @@ def dti_2024_units_map(units_gdf: gpd.GeoDataFrame, scores: pd.DataFrame,
     norm = mcolors.Normalize(np.floor(values.min() * 20) / 20, np.ceil(values.max() * 20) / 20)
     fig, ax = plt.subplots(figsize=SINGLE)
     fig.subplots_adjust(**SINGLE_LAYOUT)
-    _choropleth(ax, units_gdf[["new_unit_code_2025", "geometry"]], values, cmap, norm)
+    _choropleth(ax, units_gdf, "new_unit_code_2025", values, cmap, norm)
     colours = focus_colours(list(FOCUS))
     polys = units_gdf.set_index("new_unit_code_2025")
     for code, old in FOCUS_2025.items():
