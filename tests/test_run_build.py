@@ -15,7 +15,7 @@ def built():
 def test_committed_table_equals_fresh_build(built, name):
     committed = tables.TABLES[name].file
     assert committed.is_file(), f"{name} is missing: run `make data`"
-    assert build.csv_bytes(built[name]) == committed.read_bytes(), f"{name} is stale: run `make data`"
+    assert build.file_bytes(tables.TABLES[name], built[name]) == committed.read_bytes(), f"{name} is stale"
 
 
 @pytest.mark.parametrize("name", list(tables.TABLES))

@@ -28,7 +28,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
-from . import provinces
+from . import provinces, sources
 
 CRS = "EPSG:4326"
 #: Albers equal-area conic fitted to Vietnam (standard parallels 10°N and 22°N), for areas.
@@ -277,3 +277,15 @@ def geometry_types(gdf: gpd.GeoDataFrame) -> pd.Series:
     """How many features of each geometry type (a quick look at a decoded layer)."""
     return gdf.geometry.geom_type.value_counts().sort_index()
 
+
+
+# --- builders of the derived geometry (helpers.tables) ------------------------------------
+
+def build_provinces_63() -> gpd.GeoDataFrame:
+    """Builder of ``provinces_63.geojson``: the decoded polygons, keyed and checked by point."""
+    return provinces_63(decode_echarts(sources.read_echarts_text()), sources.load_reference_points())
+
+
+def build_units_34(provinces_63: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Builder of ``units_34.geojson``: the 63 polygons dissolved through the 2025 merger."""
+    return units_34(provinces_63, provinces.crosswalk())
