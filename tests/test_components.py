@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from conftest import save_twice
 from helpers import components, provinces, sources
 
 
@@ -103,17 +104,6 @@ def test_thirds_leave_out_the_middle(table34):
 
 # --- component figures: smoke tests (draw, save twice, same bytes) ---------------------
 
-def _save_twice(fig, name):
-    from helpers import figures
-
-    figures.save(fig, name, show=False)
-    first = {p: p.read_bytes() for p in figures.saved_paths(name)}
-    assert all(p.is_file() and p.stat().st_size > 0 for p in first)
-    figures.save(fig, name, show=False)
-    assert all(p.read_bytes() == data for p, data in first.items()), name
-    assert fig._study_source
-    figures.close(fig)
-
 
 def test_component_figure_focus_beside_extremes(figure_dir, main):
     from helpers.plots import components as plots
@@ -121,11 +111,11 @@ def test_component_figure_focus_beside_extremes(figure_dir, main):
     table = pd.concat([components.focus_beside_extremes(main, y, "95") for y in (2022, 2023)], ignore_index=True)
     fig = plots.focus_beside_extremes(table)
     assert any("middle 53 units are not in the source" in t.get_text() for t in fig.texts)
-    _save_twice(fig, "component_bac_lieu_extremes")
+    save_twice(fig, "component_bac_lieu_extremes")
 
 
 def test_component_figure_correlations(figure_dir, table34):
     from helpers.plots import components as plots
 
     fig = plots.index_correlations(components.index_correlations(table34))
-    _save_twice(fig, "component_index_correlations")
+    save_twice(fig, "component_index_correlations")

