@@ -48,7 +48,9 @@ def check_parameters(focus_provinces: str, baseline, comparison, index: str, bot
     rounds = ROUNDS[index]
     params.choice("baseline", baseline, rounds[:-1])
     later = [r for r in rounds if r > baseline]
-    params.choice("comparison", comparison, later)
+    if isinstance(comparison, bool) or comparison not in later:
+        raise params.ParameterError("comparison", comparison, f"a round of {index!r} later than baseline={baseline}: "
+                                    + ", ".join(str(r) for r in later))
     params.whole_number("bottom_k", bottom_k, *BOTTOM_K)
     return params.province_list("focus_provinces", focus_provinces)
 

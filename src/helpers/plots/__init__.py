@@ -36,10 +36,14 @@ EXTENDED = ["#ff7f0e", "#2ca02c", "#8c564b", "#e377c2",
             "#5254a3", "#8ca252", "#bd9e39", "#ad494a", "#a55194", "#6b6ecf", "#b5cf6b",
             "#e7ba52", "#d6616b", "#ce6dbd", "#9c9ede", "#cedb9c", "#e7cb94", "#e7969c", "#de9ed6"]
 OTHER = "#a6a6a6"
+#: Lighter grey for bars of units that are only context (e.g. the other 2025 units).
+MUTED = "#c8c8c8"
 INK = "#444444"
 #: Background band (e.g. a benchmark interval) and the accent that flags a caveat in a figure.
 BAND = "#dddddd"
 ACCENT = "#d35400"
+#: Band that marks a round with a known measurement problem (PAPI 2019 off-scale).
+CAVEAT_BAND = "#f5b041"
 #: Sequential colour map for shares (coverage, transition shares).
 SEQUENTIAL = "Blues"
 #: Status of a consistency-audit row.
@@ -123,3 +127,15 @@ def spread_labels(positions: list[float], min_gap: float, low: float, high: floa
     for rank, i in enumerate(order):
         out[i] = placed[rank]
     return out
+
+
+def text_on(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour`` (relative luminance, WCAG)."""
+    from matplotlib.colors import to_rgb
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in to_rgb(colour))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "black" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "white"

@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import cases, figures, provinces
-from . import ACCENT, INK, OTHER, focus_colours, kind_handles, marker_kwargs
+from . import ACCENT, INK, MUTED, OTHER, focus_colours, kind_handles, marker_kwargs, text_on
 
 #: Horizontal offset of a DTI rank marker within its year, by source kind (so that two sources
 #: of one year stay visible side by side).
@@ -77,7 +77,7 @@ def indicators(cells: pd.DataFrame, codes: list[str]) -> Figure:
         if rows.empty:
             continue
         ax.text(0, y, cases.PILLAR_LABELS[pillar], fontsize=9.5, fontweight="bold", va="center")
-        ax.axhline(y + 0.5, color="#888888", lw=0.6)
+        ax.axhline(y + 0.5, color=OTHER, lw=0.6)
         y += 1
         for indicator in rows["indicator"]:
             ax.text(0.005, y, indicator.replace("_", " "), fontsize=7.5, va="center")
@@ -143,7 +143,7 @@ def _event_panel(ax, events: pd.DataFrame, placed: pd.DataFrame, keys: list[str]
     if len(unplaced):
         ax.text(1.0, -0.02, "not placed (year not stated): " + "; ".join(
             f"{r.label} ({r.date}, claim {r.claim_id})" for r in unplaced.itertuples()),
-            transform=ax.transAxes, ha="right", va="top", fontsize=6.5, color="#666666")
+            transform=ax.transAxes, ha="right", va="top", fontsize=6.5, color=INK)
 
 
 def _time_range(placed: pd.DataFrame, ranks: dict[str, pd.DataFrame]) -> tuple[float, float]:
@@ -181,23 +181,25 @@ def timeline(events: pd.DataFrame, ranks: dict[str, pd.DataFrame], codes: list[s
 
 def merger(units: pd.DataFrame, summaries: dict[str, pd.DataFrame], codes: list[str]) -> Figure:
     """The 34 units of 2024 by score (``tables.load_dti_2024_34units``), the cases' new units
-    marked and labelled with their constituents (``cases.merger_summary``, by province name)."""
+    marked, with their constituents written in the bar (``cases.merger_summary``, by province name)."""
     colours = _named_colours(codes)
     units = units.sort_values(["rank", "new_unit_code_2025"])
     marked = {}
     for name, summary in summaries.items():
         first = summary.iloc[0]
         marked[(first["new_unit_code_2025"], first["new_unit"])] = (name, " + ".join(summary["constituent"]))
-    bar_colours, labels = [], []
-    for r in units.itertuples():
+    bar_colours = []
+    fig, ax = plt.subplots(figsize=(9, 7.5))
+    for i, r in enumerate(units.itertuples()):
         hit = marked.get((r.new_unit_code_2025, r.new_unit))
-        bar_colours.append(colours[hit[0]] if hit else "#c8c8c8")
-        label = f"{r.rank}. {r.new_unit}"
-        labels.append(label + "\n" + textwrap.fill(f"({hit[1]})", 40) if hit else label)
-    fig, ax = plt.subplots(figsize=(9, 8))
-    ax.barh(range(len(units)), units["score"], color=bar_colours)
-    ax.set_yticks(range(len(units)), labels, fontsize=7)
-    ax.invert_yaxis()
+        bar_colours.append(colours[hit[0]] if hit else MUTED)
+        if hit:  # constituents inside the bar, so a long list never crowds the unit names
+            ax.text(0.01, i, hit[1], color=text_on(bar_colours[-1]), fontsize=7, fontweight="bold", va="center",
+                    ha="left", zorder=3)
+    ax.barh(range(len(units)), units["score"], color=bar_colours, zorder=2)
+    ax.grid(axis="y", visible=False)
+    ax.set_yticks(range(len(units)), [f"{r.rank}. {r.new_unit}" for r in units.itertuples()], fontsize=7)
+    ax.set_ylim(len(units) - 0.5, -0.5)
     ax.set_xlabel(f"DTI 2024 score of the {len(units)} units (0–1)")
     fig.suptitle(f"DTI 2024 of the {len(units)} units of 2025: the cases' new units", x=0.01, ha="left",
                  fontweight="bold")

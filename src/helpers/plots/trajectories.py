@@ -9,7 +9,18 @@ from matplotlib.figure import Figure
 
 from .. import figures, provinces, stats
 from .. import trajectories as tj
-from . import BAND, INK, OTHER, SEQUENTIAL, SOURCE_KIND_STYLE, focus_colours, kind_handles, spread_labels
+from . import (
+    BAND,
+    CAVEAT_BAND,
+    INK,
+    MUTED,
+    OTHER,
+    SEQUENTIAL,
+    SOURCE_KIND_STYLE,
+    focus_colours,
+    kind_handles,
+    spread_labels,
+)
 
 #: Source kinds in the trajectory figure's legend, in this order.
 TRAJECTORY_KINDS = ["official", "news", "corpus", "derived", "egov 2017", "computed", "off-scale 2019"]
@@ -49,9 +60,12 @@ def _end_labels(ax, ends: list[tuple[str, int, float, str]], n_units: int) -> No
     for end in ends:
         by_year.setdefault(end[1], []).append(end)
     for year, group in by_year.items():
-        placed = spread_labels([rank for _, _, rank, _ in group], LABEL_GAP, 1, n_units + 1)
+        # many labels in one round (a large cohort): a smaller gap and font, so all fit on the axis
+        gap = min(LABEL_GAP, (n_units + 1) / max(len(group) - 1, 1))
+        placed = spread_labels([rank for _, _, rank, _ in group], gap, 0, n_units + 1)
         for (name, _, rank, colour), y in zip(group, placed, strict=True):
-            ax.annotate(name, (year, rank), xytext=(year + 0.22, y), textcoords="data", va="center", fontsize=7,
+            ax.annotate(name, (year, rank), xytext=(year + 0.22, y), textcoords="data", va="center",
+                        fontsize=max(5.0, 7 * gap / LABEL_GAP),
                         color=colour, arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.5, "alpha": 0.6}
                         if abs(y - rank) > 0.5 else None)
 
@@ -113,7 +127,7 @@ def rtm_benchmark(bench: stats.RTMBenchmark, moves: pd.DataFrame, colours: dict[
     next ranks of the units that were last (``moves`` rows with ``rank_from == n_units``)."""
     fig, ax = plt.subplots(figsize=(8, 4.2))
     counts = pd.Series(bench.next_ranks).value_counts().sort_index()
-    ax.bar(counts.index, counts.values / counts.sum(), color="#bbbbbb", width=0.9, label="chance only (RTM benchmark)")
+    ax.bar(counts.index, counts.values / counts.sum(), color=MUTED, width=0.9, label="chance only (RTM benchmark)")
     low, high = bench.interval
     ax.axvspan(low - 0.5, high + 0.5, color=BAND, alpha=0.4, zorder=0, label=f"{bench.level:.0%} interval")
     from_last = moves[moves["rank_from"] == n_units]
@@ -146,7 +160,7 @@ def sigma(dispersion: pd.DataFrame, n_dti: int, n_papi: int) -> Figure:
         ax.set_title(f"{name}: {'coefficient of variation' if is_cv else 'standard deviation'}", fontsize=10)
         ax.set_xlabel("round")
         ax.set_xticks(sub["round"].tolist())
-    axes[1].axvspan(tj.PAPI_OFF_SCALE - 0.4, tj.PAPI_OFF_SCALE + 0.4, color="#f5b041", alpha=0.2,
+    axes[1].axvspan(tj.PAPI_OFF_SCALE - 0.4, tj.PAPI_OFF_SCALE + 0.4, color=CAVEAT_BAND, alpha=0.2,
                     label=f"{tj.PAPI_OFF_SCALE} off-scale")
     axes[1].legend(fontsize=8, frameon=False)
     fig.suptitle("Sigma-convergence: spread across units by round (95% bootstrap intervals)", fontsize=11)
