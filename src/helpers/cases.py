@@ -208,9 +208,10 @@ def side_by_side(cells: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     out = cells[["pillar", "indicator"]].drop_duplicates().set_index("indicator")
     for name in names:
         mine = cells[cells["province"] == name].set_index("indicator")
-        shown = mine.apply(lambda r: (f"{r['shown_value']} {r['shown_unit']}" if r["reported"] else "not reported"), axis=1)
-        out[f"{name}"] = shown
-        out[f"{name} as of"] = mine.apply(lambda r: (f"{r['as_of'] or 'unknown'} ({r['as_of_basis']})" if r["reported"] else ""), axis=1)
+        out[f"{name}"] = mine.apply(
+            lambda r: f"{r['shown_value']} {r['shown_unit']}" if r["reported"] else "not reported", axis=1)
+        out[f"{name} as of"] = mine.apply(
+            lambda r: f"{r['as_of'] or 'unknown'} ({r['as_of_basis']})" if r["reported"] else "", axis=1)
         out[f"{name} claim"] = mine.apply(lambda r: (f"{r['claim_id']} «{r['text']}»" if r["reported"] else ""), axis=1)
     out["dates differ"] = cells.groupby("indicator")["dates_differ"].first()
     return out.reset_index()
@@ -228,7 +229,8 @@ def source_of(cell: pd.Series, claims: pd.DataFrame) -> str:
         raise CaseError(f"{cell['indicator']} {cell['province']}: raw span {span!r} is not the quoted {cell['text']!r}")
     parsed = vnnum.parse(vnnum_context(doc.raw, int(claim["start"]), int(claim["end"])))
     if parsed.value != Decimal(cell["value"]):
-        raise CaseError(f"{cell['indicator']} {cell['province']}: span {span!r} parses to {parsed.value}, not {cell['value']}")
+        raise CaseError(f"{cell['indicator']} {cell['province']}: span {span!r} parses to {parsed.value}, "
+                        f"not {cell['value']}")
     where = f"claim {cell['claim_id']} ({claim['doc_id']}:{claim['start']}-{claim['end']} «{span}»)"
     if cell["population_source"]:
         where += f"; population {cell['population_source']}"
@@ -343,7 +345,8 @@ def check_timeline_review(review: pd.DataFrame) -> pd.DataFrame:
         if not r["note"]:
             raise CaseError(f"{line}: note is blank; say why the date is kept or dropped")
     if review["claim_id"].duplicated().any():
-        raise CaseError(f"{where}: duplicate claim_id {review.loc[review['claim_id'].duplicated(), 'claim_id'].tolist()}")
+        duplicated = review.loc[review["claim_id"].duplicated(), "claim_id"].tolist()
+        raise CaseError(f"{where}: duplicate claim_id {duplicated}")
     return review
 
 
@@ -402,7 +405,8 @@ def load_timeline(claims: pd.DataFrame, meta: pd.DataFrame | None = None,
     if stray:
         raise CaseError(f"{where}: claim(s) {stray} are not date claims of the corpus")
     merged = auto.merge(review, on="claim_id", suffixes=("", "_reviewed"), validate="one_to_one")
-    changed = merged[(merged["auto_type"] != merged["auto_type_reviewed"]) | (merged["auto_role"] != merged["auto_role_reviewed"])]
+    changed = merged[(merged["auto_type"] != merged["auto_type_reviewed"])
+                     | (merged["auto_role"] != merged["auto_role_reviewed"])]
     if len(changed):
         raise CaseError(f"{where}: the automatic type or role of {changed['claim_id'].tolist()} changed since "
                         "the review; review those rows again")
@@ -431,7 +435,8 @@ def review_summary(claims: pd.DataFrame, meta: pd.DataFrame | None = None,
     review = review.drop(columns=["auto_type", "auto_role"])
     m = auto.merge(review, on="claim_id", how="left")
     m["changed"] = (m["decision"] == "keep") & ((m["event_type"] != m["auto_type"]) | (m["role"] != m["auto_role"]))
-    return m.groupby("province").agg(date_claims=("claim_id", "size"), kept=("decision", lambda s: int((s == "keep").sum())),
+    return m.groupby("province").agg(date_claims=("claim_id", "size"),
+                                     kept=("decision", lambda s: int((s == "keep").sum())),
                                      dropped=("decision", lambda s: int((s == "drop").sum())),
                                      type_or_role_changed=("changed", "sum")).reset_index()
 
@@ -461,9 +466,11 @@ def merger_summary(code: str, panel: pd.DataFrame, units: pd.DataFrame) -> pd.Da
     if len(unit) != 1:
         raise CaseError(f"{where}: no single row for new unit {mine['new_unit']} ({mine['new_unit_code_2025']})")
     unit = unit.iloc[0]
-    members = cross[(cross["new_unit_code_2025"] == mine["new_unit_code_2025"]) & (cross["new_unit"] == mine["new_unit"])]
+    same_unit = (cross["new_unit_code_2025"] == mine["new_unit_code_2025"]) & (cross["new_unit"] == mine["new_unit"])
+    members = cross[same_unit]
     members = pd.concat([members[members["gso_code"] == code], members[members["gso_code"] != code]])
-    backbone = panel[(panel["year"] == 2024) & (panel["measure"] == "dti") & (panel["rank_method"] == "computed_from_scores")]
+    backbone = panel[(panel["year"] == 2024) & (panel["measure"] == "dti")
+                     & (panel["rank_method"] == "computed_from_scores")]
     backbone = backbone.set_index("gso_code")
     rows = []
     for m in members.itertuples():

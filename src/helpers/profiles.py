@@ -65,4 +65,5 @@ def corpus_evidence(gso_code: str) -> pd.DataFrame:
     name = provinces.name_of(gso_code)
     cb = claims.codebook_with_claims(sources.load_codebook(), tables.load_claims())
     rows = cb[cb["province"] == name]
-    return rows[["indicator", "pillar", "value", "denominator", "unit", "as_of", "claim_id", "text"]].reset_index(drop=True)
+    columns = ["indicator", "pillar", "value", "denominator", "unit", "as_of", "claim_id", "text"]
+    return rows[columns].reset_index(drop=True)
