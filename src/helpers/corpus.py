@@ -213,3 +213,28 @@ def select_provinces(meta: pd.DataFrame, provinces: str) -> pd.DataFrame:
             )
     keep = {slugs[s] for s in wanted}
     return meta[meta["province"].isin(keep)].copy()
+
+
+#: Articles with a hand-checked list of every digit-bearing expression
+#: (``data/codebook/recall_check_<doc>_*.csv``), by document prefix.
+RECALL_DOCUMENTS = ("004",)
+
+
+def articles_about(meta: pd.DataFrame, name: str, value) -> pd.DataFrame:
+    """Metadata rows of the articles about the provinces a notebook parameter lists.
+
+    ``value`` is ``"all"`` or comma-separated ASCII slugs, checked with ``helpers.params``; a
+    province without any article in the corpus is a ``params.ParameterError`` too, naming the
+    provinces that have one.
+    """
+    from . import params, provinces
+
+    codes = params.province_list(name, value, allow_all=True)
+    in_corpus = {provinces.resolve(p): p for p in meta["province"].unique()}
+    absent = [c for c in codes if c not in in_corpus]
+    if absent and value.strip() != "all":
+        allowed = "'all' or slugs of provinces with an article: " + ", ".join(
+            sorted(provinces.slugify(p) for p in in_corpus.values()))
+        raise params.ParameterError(name, value, allowed, problem="the corpus has no article about "
+                                    + ", ".join(provinces.name_of(c) for c in absent))
+    return meta[meta["province"].isin([in_corpus[c] for c in codes if c in in_corpus])].copy()
