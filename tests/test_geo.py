@@ -191,10 +191,11 @@ def test_map_locator(figure_dir, g63, g34):
 
 
 def test_map_shows_a_missing_rank_as_such(g63, ranks):
-    from helpers import figures
+    import matplotlib.pyplot as plt
+
     from helpers.plots import maps
 
     partial = ranks[~((ranks["year"] == 2023) & (ranks["gso_code"] == "83"))]
     fig = maps.rank_small_multiples(g63, partial)
     assert "Bến Tre\nno rank" in [t.get_text() for t in fig.axes[1].texts]
-    figures.close(fig)
+    plt.close(fig)

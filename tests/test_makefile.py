@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import project_files
 from helpers import paths
 from helpers.run import declared
-
-from conftest import project_files
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 OLD = "2020-01-01 00:00"

@@ -353,17 +353,6 @@ def recall_check(doc: corpus.Document, listed: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def check_kind(kind: str) -> str:
-    """Validate the notebook parameter ``kind``: ``"all"`` or one of ``vnnum.KINDS``."""
-    import difflib
-
-    if kind == "all" or kind in vnnum.KINDS:
-        return kind
-    hint = difflib.get_close_matches(str(kind), list(vnnum.KINDS), n=2, cutoff=0.5)
-    raise ValueError(f"parameter kind={kind!r}: allowed 'all' or {list(vnnum.KINDS)}"
-                     + (f"; did you mean {hint}?" if hint else ""))
-
-
 def select(table: pd.DataFrame, doc_ids, kind: str = "all") -> pd.DataFrame:
     """Rows of a claims-like table for the given documents and kind."""
     rows = table[table["doc_id"].isin(set(doc_ids))]

@@ -190,36 +190,6 @@ def describe(docs: list[Document], meta: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def select_provinces(meta: pd.DataFrame, provinces: str) -> pd.DataFrame:
-    """Metadata rows for ``provinces``: ``"all"`` or comma-separated ASCII slugs.
-
-    An unknown slug raises ``ValueError`` that lists the allowed slugs and suggests the
-    closest ones.
-    """
-    from .provinces import closest, slugify
-
-    if not isinstance(provinces, str) or not provinces.strip():
-        raise ValueError(f"parameter provinces={provinces!r}: expected 'all' or slugs such as 'bac-lieu,ben-tre'")
-    slugs = {slugify(p): p for p in meta["province"].unique()}
-    if provinces.strip() == "all":
-        return meta.copy()
-    wanted = [s.strip() for s in provinces.split(",") if s.strip()]
-    for slug in wanted:
-        if slug not in slugs:
-            hint = closest(slug, sorted(slugs))
-            raise ValueError(
-                f"parameter provinces: {slug!r} has no article in the corpus; allowed: "
-                f"'all' or {sorted(slugs)}" + (f"; did you mean {hint}?" if hint else "")
-            )
-    keep = {slugs[s] for s in wanted}
-    return meta[meta["province"].isin(keep)].copy()
-
-
-#: Articles with a hand-checked list of every digit-bearing expression
-#: (``data/codebook/recall_check_<doc>_*.csv``), by document prefix.
-RECALL_DOCUMENTS = ("004",)
-
-
 def articles_about(meta: pd.DataFrame, name: str, value) -> pd.DataFrame:
     """Metadata rows of the articles about the provinces a notebook parameter lists.
 

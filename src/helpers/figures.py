@@ -28,7 +28,13 @@ NOTEBOOK_ENV = paths.NOTEBOOK_ENV
 
 
 def use_style() -> None:
-    """Apply the project's seaborn theme (call once at the top of a notebook)."""
+    """Apply the project's seaborn theme and table display (call once at the top of a notebook).
+
+    Tables show every cell in full: provenance (a source URL, a file line) is never cut to "...".
+    """
+    import pandas as pd
+
+    pd.set_option("display.max_colwidth", None)
     sns.set_theme(context="notebook", style="whitegrid", font=FONT)
     matplotlib.rcParams.update(
         {
