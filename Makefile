@@ -6,7 +6,7 @@
 #   a notebook        <- the files its metadata `study.reads` lists (build/deps.mk), the notebook,
 #                        the helpers (coarsely: any module) and the runner (src/helpers/run/)
 # A derived table keeps its file date when a build leaves its bytes unchanged, so only the
-# notebooks that read a table that really changed re-run. Safe with -j2.
+# notebooks that read a table that really changed re-run (see `report`). Safe with -j2.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -28,7 +28,6 @@ RUNNER := $(sort $(wildcard src/helpers/run/*.py))
 RAW_LISTED := $(addprefix data/raw/,$(shell tail -n +2 data/raw/MANIFEST.csv | cut -d, -f1))
 RAW := $(sort data/raw/MANIFEST.csv $(RAW_LISTED) $(shell find data/raw -type f))
 CODEBOOK := $(sort $(wildcard data/codebook/*.csv))
-TABLES := $(sort $(wildcard data/processed/*.csv))
 
 .PHONY: help setup data report profiles test lint unit nbval bench lab clean
 
@@ -62,13 +61,16 @@ $(STAMPS)/data.done: $(RAW) $(CODEBOOK) $(HELPERS) src/helpers/run/build.py $(SE
 	@$(BIN)/python -m helpers.run.build
 	@touch $@
 
-# The derived tables are products of the data build; their dates change only when their bytes do.
-$(TABLES): $(STAMPS)/data.done ;
-
-report: $(REPORT)/index.html ## run the notebooks whose inputs changed, regenerate figures/ and the HTML report
+report: ## run the data build and the notebooks whose inputs changed, regenerate figures/ and the HTML report
+	@$(MAKE) --no-print-directory -s data
+	@$(MAKE) --no-print-directory -s $(REPORT)/index.html
 	@echo "report: open $(REPORT)/index.html in a browser"
 
-$(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(RUNNER) | $(STAMPS)/data.done
+# Two phases (two make processes): the data build first, then the notebooks, so that the second
+# phase sees each derived table with the date the build left it (a table whose bytes did not
+# change keeps its date, and the notebooks that read it do not re-run). `make -n report` shows
+# the data build if its inputs changed and the notebooks whose declared inputs are newer now.
+$(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(RUNNER) $(SETUP_STAMP)
 	@mkdir -p $(STAMPS)
 	@$(BIN)/python -m helpers.run.pipeline run $< --in-place --html-dir $(REPORT)/notebooks
 	@touch $@
@@ -84,13 +86,13 @@ lint: $(SETUP_STAMP) ## ruff over the code, tests and notebooks
 unit: $(SETUP_STAMP) ## unit tests only
 	$(BIN)/python -m pytest tests
 
-nbval: $(STAMPS)/data.done ## notebooks only: fresh run compared with the committed outputs and figures
+nbval: data ## notebooks only: fresh run compared with the committed outputs and figures
 	@rm -rf build/nbval-figures && mkdir -p build/nbval-figures
 	HELPERS_FIGURE_DIR=build/nbval-figures $(BIN)/python -m pytest --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
 	$(BIN)/python scripts/checksums.py same-figures figures build/nbval-figures
 
-profiles: $(STAMPS)/data.done ## a page per province (63 runs of notebooks/profile.ipynb on 2 warm kernels) in build/profiles/
+profiles: data ## a page per province (63 runs of notebooks/profile.ipynb on 2 warm kernels) in build/profiles/
 	@$(BIN)/python -m helpers.run.profiles
 
 bench: $(SETUP_STAMP) ## measure cold and no-op report, its floor, make test and make profiles (build/bench.md)

@@ -190,6 +190,11 @@ def describe(docs: list[Document], meta: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+#: Articles with a hand-checked list of every digit-bearing expression
+#: (``data/codebook/recall_check_<doc>_*.csv``), by document prefix.
+RECALL_DOCUMENTS = ("004",)
+
+
 def articles_about(meta: pd.DataFrame, name: str, value) -> pd.DataFrame:
     """Metadata rows of the articles about the provinces a notebook parameter lists.
 
