@@ -27,7 +27,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from helpers import figures
-fig, ax = plt.subplots(); ax.plot([value, 2])
+fig, ax = plt.subplots(); ax.plot([value, 2]); ax.set_title("probe")
 figures.save(fig, "probe", formats=("png",));
 """
 

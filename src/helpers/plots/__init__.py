@@ -44,6 +44,14 @@ BAND = "#dddddd"
 ACCENT = "#d35400"
 #: Band that marks a round with a known measurement problem (PAPI 2019 off-scale).
 CAVEAT_BAND = "#f5b041"
+#: Maps: land without a value, borders between polygons, the edge of other units.
+NO_DATA = "#f0f0f0"
+BORDER = "#ffffff"
+EDGE = "#bbbbbb"
+#: Row shading and reference lines of dot plots; marker edges of the extremes.
+ROW_SHADE = "#f4f4f4"
+REFERENCE_LINE = "#999999"
+MARKER_EDGE = "#6f6f6f"
 #: Sequential colour map for shares (coverage, transition shares).
 SEQUENTIAL = "Blues"
 #: Status of a consistency-audit row.

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .. import components, figures, provinces
-from . import INK, OTHER, focus_colours
+from . import INK, MARKER_EDGE, OTHER, REFERENCE_LINE, ROW_SHADE, focus_colours
 
 #: Source of the main-index values.
 MAIN_SOURCE = ("DTI main-index tables of the official ranking pages (dti.gov.vn), 2022–2024, as printed in a "
@@ -33,12 +33,12 @@ def _panel(ax, table: pd.DataFrame, colour: str) -> None:
         for row in part.itertuples(index=False):
             values = [getattr(row, m) for m in ROWS]
             ax.scatter(values, y + style["offset"], marker=style["marker"], s=30, linewidths=0.9, zorder=3,
-                       facecolors=OTHER if style["fill"] else "white", edgecolors="#6f6f6f")
+                       facecolors=OTHER if style["fill"] else "white", edgecolors=MARKER_EDGE)
     focus = table[table["is_focus"]].iloc[0]
     ax.scatter([focus[m] for m in ROWS], y, marker="D", s=62, color=colour, edgecolors="white",
                linewidths=0.8, zorder=4)
     for i in y:
-        ax.axhspan(i - 0.45, i + 0.45, color="#f4f4f4" if i % 2 else "white", zorder=0)
+        ax.axhspan(i - 0.45, i + 0.45, color=ROW_SHADE if i % 2 else "white", zorder=0)
     ax.axhline(len(components.INDICES) - 0.5, color=INK, lw=0.8)
     ax.set_yticks(y, [components.LABELS[m] for m in ROWS])
     ax.set_ylim(len(ROWS) - 0.5, -0.5)
@@ -70,8 +70,8 @@ def focus_beside_extremes(table: pd.DataFrame, *, source: str = MAIN_SOURCE) -> 
              f"the source,\nso the figure cannot place {name} among all 63 on any index. Compare within a year only.",
              ha="center", va="top", fontsize=9.5, color=INK)
     handles = [Line2D([], [], ls="", marker="D", ms=8, color=colour, mec="white", label=name),
-               Line2D([], [], ls="", marker="o", ms=6, mfc=OTHER, mec="#6f6f6f", label="top five (ranks 1–5)"),
-               Line2D([], [], ls="", marker="s", ms=6, mfc="white", mec="#6f6f6f",
+               Line2D([], [], ls="", marker="o", ms=6, mfc=OTHER, mec=MARKER_EDGE, label="top five (ranks 1–5)"),
+               Line2D([], [], ls="", marker="s", ms=6, mfc="white", mec=MARKER_EDGE,
                       label=f"bottom five (ranks 59–63), other than {name}")]
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.55, 0.065), ncol=3, frameon=False, fontsize=9)
     figures.add_source(fig, source, method_note=True)
@@ -93,7 +93,7 @@ def index_correlations(corr: pd.DataFrame, *, year: int = 2024, source: str = MA
     ax.scatter(ordered["estimate"], y, s=42, color=INK, zorder=3)
     for i, row in ordered.iterrows():
         ax.text(row["ci_high"] + 0.02, i, f"{row['estimate']:.2f}", va="center", fontsize=9, color=INK)
-    ax.axvline(0, color="#999999", lw=0.8)
+    ax.axvline(0, color=REFERENCE_LINE, lw=0.8)
     ax.set_yticks(y, ordered["label"])
     ax.set_ylim(len(ordered) - 0.5, -0.5)
     ax.set_xlim(-0.2, 1.0)

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from .. import figures, geo, provinces, stats
-from . import INK, focus_colours
+from . import BORDER, EDGE, INK, MUTED, NO_DATA, focus_colours
 
 #: Source of the overall scores behind the maps of ranks and of the 2024 units.
 DTI_SOURCE = ("DTI overall scores 2022–2024 for 63 provinces and 2024 for 34 units (official results, "
@@ -29,8 +29,6 @@ ISLANDS_NOTE = "island districts and the Hoàng Sa and Trường Sa archipelagos
 FOCUS = ("95", "83")  # Bạc Liêu, Bến Tre
 #: 2025 units that absorbed the focus provinces: Cà Mau (Bạc Liêu + Cà Mau), Vĩnh Long (with Bến Tre, Trà Vinh).
 FOCUS_2025 = {"96": "95", "86": "83"}
-NO_DATA = "#f0f0f0"
-EDGE = "#ffffff"
 XLIM, YLIM = (101.9, 110.0), (8.2, 23.5)
 ASPECT = 1 / np.cos(np.radians(16.0))  # equal distances east-west and north-south at 16°N
 #: Where a focus label sits (lon, lat, horizontal alignment): in the sea, clear of the coast.
@@ -79,8 +77,8 @@ def _choropleth(ax, gdf: gpd.GeoDataFrame, key: str, values: pd.Series, cmap, no
     shown = gdf[[key, "geometry"]].assign(value=gdf[key].map(values))
     missing = shown["value"].isna()
     if missing.any():
-        shown[missing].plot(ax=ax, color=NO_DATA, edgecolor="#bbbbbb", linewidth=0.3, hatch="///")
-    shown[~missing].plot(ax=ax, column="value", cmap=cmap, norm=norm, edgecolor=EDGE, linewidth=0.3)
+        shown[missing].plot(ax=ax, color=NO_DATA, edgecolor=EDGE, linewidth=0.3, hatch="///")
+    shown[~missing].plot(ax=ax, column="value", cmap=cmap, norm=norm, edgecolor=BORDER, linewidth=0.3)
 
 
 def _colourbar(fig: Figure, cmap, norm, rect, label: str, ticks=None) -> None:
@@ -213,7 +211,7 @@ def locator_map(provinces_gdf: gpd.GeoDataFrame, units_gdf: gpd.GeoDataFrame, co
     fig.subplots_adjust(left=0.0, right=1.0, top=0.86, bottom=0.08, wspace=0.02)
     tint = mcolors.to_rgba(colour, 0.3)
     for ax in (whole, close):
-        provinces_gdf.plot(ax=ax, color=NO_DATA, edgecolor="#c8c8c8", linewidth=0.3)
+        provinces_gdf.plot(ax=ax, color=NO_DATA, edgecolor=MUTED, linewidth=0.3)
         members.plot(ax=ax, color=tint, edgecolor="white", linewidth=0.6)
         target.plot(ax=ax, color=colour, edgecolor="white", linewidth=0.6)
         _outline(ax, unit["geometry"], INK, width=1.0)

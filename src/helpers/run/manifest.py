@@ -15,14 +15,14 @@ import io
 import sys
 from pathlib import Path
 
-from .. import paths, sources
+from .. import sources
 from . import errors, publish
 
 
 def manifest_row(path: Path, source: str) -> dict[str, str]:
     path = Path(path).resolve()
     try:
-        relative = path.relative_to(paths.RAW).as_posix()
+        relative = path.relative_to(sources.MANIFEST.parent).as_posix()
     except ValueError:
         raise sources.SourceError(f"{path.name}: not under data/raw/; copy the file there first") from None
     if not path.is_file():
