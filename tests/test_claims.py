@@ -39,6 +39,25 @@ def test_kinds_and_dates_columns(table):
     assert (d["kind"], d["date_iso"], d["date_precision"]) == ("date", "--10-23", "day")
 
 
+def test_ranges_and_ambiguities_are_columns():
+    doc = corpus.Document("900_test", "Tỷ lệ đạt khoảng 30 - 40% số hộ. Vốn đầu tư 1.500 tỷ đồng. "
+                                      "Có 1,500 người tham gia. Tỉnh tăng 5 bậc.")
+    rows = claims.extract(doc).set_index("text")
+    assert list(claims.extract(doc).columns) == claims.CLAIM_COLUMNS
+    assert rows.loc["30 - 40%", ["kind", "value", "low", "high", "qualifier"]].tolist() == [
+        "percent", "", "30", "40", "approx"]
+    assert rows.loc["1.500 tỷ đồng", "value"] == "1500000000000"
+    assert "decimal point" in rows.loc["1.500 tỷ đồng", "ambiguity"]
+    assert rows.loc["1,500", ["value", "ambiguity"]].tolist() == [
+        "1.5", "',' read as the vi decimal mark; as a thousands separator it would be 1500"]
+    assert rows.loc["tăng 5 bậc", ["kind", "value", "low", "ambiguity"]].tolist() == ["rank_change", "5", "", ""]
+
+
+def test_the_five_articles_hold_no_range_or_ambiguous_reading(table):
+    # The three columns are new; for the five articles they are blank, so no other cell changed.
+    assert (table[["low", "high", "ambiguity"]] == "").all().all()
+
+
 def test_no_date_or_document_number_is_a_ratio(table):
     ratios = table[table["kind"] == "ratio"]
     assert set(ratios["text"]) == {"891.688/958.805", "1.542/1.823", "1.483/1.542", "114,01 thuê bao/100 dân"}

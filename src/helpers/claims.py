@@ -2,7 +2,9 @@
 
 * ``build_claims()``: one row per numeric expression of every article, with offsets into
   the RAW file (``raw[start:end] == text``) and a stable ``claim_id`` (``000-001234`` =
-  document prefix and raw start offset).
+  document prefix and raw start offset). ``value``, ``denominator``, ``low`` and ``high``
+  (the ends of a range, whose ``value`` is blank) are canonical decimal text; ``ambiguity``
+  gives the reading not taken when a number reads two ways (``vnnum``), else blank.
 * ``codebook_with_claims(book, claims)``: the hand-curated ``data/codebook/indicators.csv``
   joined with the claims it cites; it stops if a codebook value differs from the value
   parsed at its span.
@@ -20,8 +22,8 @@ import pandas as pd
 from . import corpus, sources, vnnum
 
 CLAIM_COLUMNS = [
-    "claim_id", "doc_id", "start", "end", "text", "kind", "value", "denominator", "unit",
-    "qualifier", "date_iso", "date_precision", "note", "sentence",
+    "claim_id", "doc_id", "start", "end", "text", "kind", "value", "denominator", "low", "high", "unit",
+    "qualifier", "date_iso", "date_precision", "note", "ambiguity", "sentence",
 ]
 PILLARS = ("digital_government", "digital_economy", "digital_society", "dti")
 DTI_RANKS = ("dti_rank", "dti_gov_rank", "dti_econ_rank", "dti_soc_rank")
@@ -59,11 +61,14 @@ def extract(doc: corpus.Document) -> pd.DataFrame:
                 "kind": expr.kind,
                 "value": vnnum.canonical(expr.value),
                 "denominator": vnnum.canonical(expr.denominator),
+                "low": vnnum.canonical(expr.low),
+                "high": vnnum.canonical(expr.high),
                 "unit": expr.unit,
                 "qualifier": expr.qualifier,
                 "date_iso": expr.date_iso,
                 "date_precision": expr.date_precision,
                 "note": expr.note,
+                "ambiguity": expr.ambiguity,
                 "sentence": sentence,
             }
         )
