@@ -137,7 +137,7 @@ def test_judge_respects_precision_and_qualifier():
 
 
 def test_audit_recomputes_from_the_articles_numbers(table):
-    audit = claims.build_consistency_audit(table)
+    audit = claims.build_consistency_audit(table, claims.build_claims_review_queue(table))
     assert set(audit["status"]) <= set(claims.STATUSES)
     by = audit.set_index("check_id")
     # 1.542/1.823 = 84.586 %: consistent with the stated 84,59 %.
