@@ -276,8 +276,10 @@ def _judged(chk: pd.Series, stated: pd.Series, result: Recomputed) -> tuple[str,
     """(status, rule, recomputed as written) of a numeric check."""
     value, text, qualifier = Decimal(stated["value"]), result.stated_text, stated["qualifier"]
     if chk["check"] == "share_at_most":
-        status, rule = judge_interval(value, text, qualifier, Decimal(0), result.value)
-        return status, f"at most the ratio's share: {rule}", _rounded(result.value)
+        status, _ = judge_interval(value, text, qualifier, Decimal(0), result.value)
+        _, allowed = judge(value, text, qualifier, result.value)
+        rule = f"at most the ratio's share, for some value the stated share allows ({allowed})"
+        return status, rule, _rounded(result.value)
     if result.value is None:
         status, rule = judge_interval(value, text, qualifier, result.low, result.high)
         return status, rule, f"{_rounded(result.low)} to {_rounded(result.high)}"
