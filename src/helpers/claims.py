@@ -8,8 +8,12 @@
 * ``codebook_with_claims(book, claims)``: the hand-curated ``data/codebook/indicators.csv``
   joined with the claims it cites; it stops if a codebook value differs from the value
   parsed at its span.
-* ``build_consistency_audit(claims)``: shares recomputed from the counts an article gives,
-  sums of parts, rates against official population, and the same indicator across articles.
+* ``build_claims_review_queue(claims)``: the claims that measure something and that no
+  codebook row or audit check cites yet (a new article's figures wait there for review).
+* ``build_consistency_audit(claims, claims_review_queue)``: shares recomputed from the counts
+  an article gives (or bounded by a ratio), sums of parts, rates against official population
+  (over an interval of years when the base is uncertain), "all" against another article's
+  "some", and the same indicator across articles.
 """
 
 from __future__ import annotations
