@@ -199,6 +199,14 @@ def test_three_disagreements_of_000_to_002_are_found(audit):
     assert "contradicts itself" in audit.loc["share-000-health-id", "explanation"]
 
 
+def test_population_base_of_the_health_ratio_is_checked(audit):
+    row = audit.loc["base-000-health-id-population"]
+    assert (row["check"], row["claim_id"], row["stated"], row["status"]) == (
+        "base_vs_population", "000-001912", "958805", "inconsistent")
+    # Bạc Liêu's 2022 and 2024 averages (921 810 and 928 680) bound the official population.
+    assert (row["recomputed_low"], row["recomputed_high"]) == ("921810", "928680")
+
+
 def test_rate_is_judged_on_the_population_interval(table, audit):
     row = audit.loc["rate-004-mobile-density"]
     low, high = Decimal(row["recomputed_low"]), Decimal(row["recomputed_high"])

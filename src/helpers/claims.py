@@ -39,7 +39,7 @@ AUDIT_COLUMNS = [
     "recomputed", "recomputed_low", "recomputed_high", "status", "explanation", "evidence",
 ]
 #: The check types of ``data/codebook/audit_checks.csv`` (see ``data/codebook/README.md``).
-CHECKS = ("share", "share_at_most", "sum", "rate_vs_population", "all_vs_some")
+CHECKS = ("share", "share_at_most", "sum", "rate_vs_population", "base_vs_population", "all_vs_some")
 STATUSES = ("consistent", "inconsistent", "unverifiable")
 
 
@@ -220,6 +220,12 @@ def _rounded(x: Decimal, places: int = 2) -> str:
     return vnnum.canonical(round(x, places))
 
 
+def _span(pops: list[tuple[Decimal, str]]) -> str:
+    """The official population(s) as written in an explanation: one value, or lowest to highest."""
+    values = sorted(pop for pop, _ in pops)
+    return _rounded(values[0], 0) if len(values) == 1 else f"{_rounded(values[0], 0)} to {_rounded(values[-1], 0)}"
+
+
 @dataclass
 class Recomputed:
     """What a listed check recomputes: a value or an interval, and how to read a failure."""
@@ -258,10 +264,24 @@ def _rate(chk: pd.Series, stated: pd.Series, parts: list[pd.Series], population:
     rates = [num / pop * per for pop, _ in pops]
     extra = "".join(f"; {source}" for _, source in pops)
     implied = (f"the stated rate implies a population of {_rounded(num * per / stated_value, 0)} where the "
-               f"statistics office gives {' to '.join(_rounded(pop, 0) for pop, _ in pops)}")
+               f"statistics office gives {_span(pops)}")
     if len(years) == 1:
         return Recomputed(rates[0], stated["text"].split()[0], extra, implied)
     return Recomputed(None, stated["text"].split()[0], extra, implied, low=min(rates), high=max(rates))
+
+
+def _base(chk: pd.Series, stated: pd.Series, population: pd.DataFrame, where: str) -> Recomputed:
+    """The population base of a ratio a/b ("891.688/958.805 số dân") against the official averages."""
+    province, years = _population_years(chk["population"], f"{where} check {chk['check_id']}")
+    pops = [_population(population, province, y) for y in years]
+    base = Decimal(stated["denominator"])
+    implied = (f"the article's base of {_rounded(base, 0)} people lies outside the statistics office's "
+               f"{_span(pops)}")
+    extra = "".join(f"; {source}" for _, source in pops)
+    values = [pop for pop, _ in pops]
+    if len(values) == 1:
+        return Recomputed(values[0], stated["text"].split("/")[1], extra, implied)
+    return Recomputed(None, stated["text"].split("/")[1], extra, implied, low=min(values), high=max(values))
 
 
 def _recompute(chk: pd.Series, stated: pd.Series, parts: list[pd.Series], get, population: pd.DataFrame,
@@ -273,12 +293,19 @@ def _recompute(chk: pd.Series, stated: pd.Series, parts: list[pd.Series], get, p
         return Recomputed(total, stated["text"], implied="the parts do not add up to the stated total")
     if chk["check"] == "rate_vs_population":
         return _rate(chk, stated, parts, population, where)
+    if chk["check"] == "base_vs_population":
+        return _base(chk, stated, population, where)
     raise CodebookError(f"{where} check {chk['check_id']}: unknown check {chk['check']!r}; use one of {CHECKS}")
+
+
+def _stated_value(chk: pd.Series, stated: pd.Series) -> str:
+    """The number a check judges: the claim's value, or its denominator for ``base_vs_population``."""
+    return stated["denominator"] if chk["check"] == "base_vs_population" else stated["value"]
 
 
 def _judged(chk: pd.Series, stated: pd.Series, result: Recomputed) -> tuple[str, str, str]:
     """(status, rule, recomputed as written) of a numeric check."""
-    value, text, qualifier = Decimal(stated["value"]), result.stated_text, stated["qualifier"]
+    value, text, qualifier = Decimal(_stated_value(chk, stated)), result.stated_text, stated["qualifier"]
     if chk["check"] == "share_at_most":
         status, _ = judge_interval(value, text, qualifier, Decimal(0), result.value)
         _, allowed = judge(value, text, qualifier, result.value)
@@ -306,7 +333,7 @@ def _numeric_check_row(chk: pd.Series, stated: pd.Series, parts: list[pd.Series]
         "recomputed_low": "" if result.low is None else _rounded(result.low, 4),
         "recomputed_high": "" if result.high is None else _rounded(result.high, 4),
         "status": status, "explanation": explanation,
-        "evidence": "; ".join(f"{p.name} {p['text']!r}" for p in parts) + result.extra,
+        "evidence": ("; ".join(f"{p.name} {p['text']!r}" for p in parts or [stated]) + result.extra),
     }
 
 
@@ -356,7 +383,7 @@ def _listed_check_rows(claims: pd.DataFrame, checks: pd.DataFrame, population: p
         rows.append({
             "check_id": chk["check_id"], "check": chk["check"], "doc_id": stated["doc_id"],
             "start": int(stated["start"]), "end": int(stated["end"]), "claim_id": stated.name,
-            "stated": stated["value"], "qualifier": stated["qualifier"], **judged,
+            "stated": _stated_value(chk, stated), "qualifier": stated["qualifier"], **judged,
         })
     return rows
 
