@@ -105,8 +105,8 @@ def verify_raw(raw_dir: Path = paths.RAW, manifest: Path = MANIFEST) -> pd.DataF
         if actual != row.sha256:
             raise ChecksumError(
                 f"{row.path}: sha256 {actual} does not match {row.sha256} in {manifest.name}; "
-                f"the raw file was changed: {restore(raw_dir / row.path)}, or, for a new version of the "
-                "source, record its checksum with `python -m helpers.run.manifest`."
+                f"the raw file was changed: {restore(raw_dir / row.path)}, or, for a deliberate new version, "
+                f"record it with `python -m helpers.run.manifest update {paths.relative(raw_dir / row.path)}`."
             )
     return table
 
@@ -626,10 +626,16 @@ def load_corpus_documents(corpus_dir: Path = paths.CORPUS) -> list[corpus.Docume
     meta = load_corpus_metadata(corpus_dir / "metadata.csv")
     known = set(meta["doc_id"])
     texts = sorted(corpus_dir.glob("*.txt"))
+    prefixes: dict[str, str] = {}
     for path in texts:
         if path.stem not in known:
             raise SourceError(f"{paths.relative(path)}: document id {path.stem!r} is not in metadata.csv; "
                               "add a metadata row for it or remove the file")
+        if not re.fullmatch(r"\d{3}_\w+", path.stem) or path.stem[:3] in prefixes:
+            raise SourceError(f"{paths.relative(path)}: a document id is NNN_name with a three-digit number no "
+                              f"other article uses (claim ids start with it); {path.stem[:3]!r} is "
+                              + (f"taken by {prefixes[path.stem[:3]]!r}" if path.stem[:3] in prefixes else "not one"))
+        prefixes[path.stem[:3]] = path.stem
     listed_only = known - {p.stem for p in texts}
     if listed_only:
         raise SourceError(f"{paths.relative(corpus_dir / 'metadata.csv')} lists document(s) with no text file: "

@@ -39,7 +39,8 @@ class Table:
 #: Every derived table, in an order in which each comes after the tables it needs.
 TABLES: dict[str, Table] = {t.name: t for t in [
     Table("claims", "claims:build_claims"),
-    Table("consistency_audit", "claims:build_consistency_audit", needs=("claims",)),
+    Table("claims_review_queue", "claims:build_claims_review_queue", needs=("claims",)),
+    Table("consistency_audit", "claims:build_consistency_audit", needs=("claims", "claims_review_queue")),
     Table("crosswalk_2025", "panel:build_crosswalk"),
     Table("dti_panel", "panel:build_panel", needs=("claims",)),
     Table("panel_disagreements", "panel:build_disagreements", needs=("dti_panel",)),
@@ -74,6 +75,12 @@ def _read_geojson(name: str):
 def load_claims() -> pd.DataFrame:
     """``claims.csv``: every numeric expression of the corpus, text cells as strings."""
     return _read_csv("claims", dtype=str).astype({"start": int, "end": int})
+
+
+def load_claims_review_queue() -> pd.DataFrame:
+    """``claims_review_queue.csv``: claims that measure something and that no codebook row or audit check
+    cites yet (a new article's figures, or a curated article's figures left out), with a ``reason``."""
+    return _read_csv("claims_review_queue", dtype=str).astype({"start": int, "end": int})
 
 
 def load_consistency_audit() -> pd.DataFrame:
