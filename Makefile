@@ -11,7 +11,7 @@
 #                        CITATION.cff, the manifest, the helpers and the run wing; Sphinx then
 #                        rebuilds only the pages whose sources changed (build/site-doctrees/)
 # A derived table keeps its file date when a build leaves its bytes unchanged, so only the
-# notebooks that read a table that really changed re-run. Safe with -j2.
+# notebooks that read a table that really changed re-run (see `report`). Safe with -j2.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -37,6 +37,7 @@ RAW := $(sort data/raw/MANIFEST.csv $(RAW_LISTED) $(shell find data/raw -type f)
 CODEBOOK := $(sort $(wildcard data/codebook/*.csv))
 SITE_SOURCES := $(sort $(shell find site -type f -not -path '*/__pycache__/*'))
 PROFILE_RUNNER := $(addprefix src/helpers/run/,profiles.py batch.py pipeline.py render.py publish.py errors.py)
+# Read in the second phase of `report` (see there), after the data build left each table's date.
 TABLES := $(sort $(wildcard data/processed/*.csv))
 
 .PHONY: help setup data report profiles pdf test lint unit nbval bench lab clean
@@ -71,18 +72,22 @@ $(STAMPS)/data.done: $(RAW) $(CODEBOOK) $(HELPERS) src/helpers/run/build.py $(SE
 	@$(BIN)/python -m helpers.run.build
 	@touch $@
 
-# The derived tables are products of the data build; their dates change only when their bytes do.
-$(TABLES): $(STAMPS)/data.done ;
-
-report: $(STAMPS)/site.done ## run the notebooks whose inputs changed, regenerate figures/, the profiles and the site
+report: ## run the data build and the notebooks whose inputs changed, regenerate figures/, the profiles and the site
+	@$(MAKE) --no-print-directory -s data
+	@$(MAKE) --no-print-directory -s $(STAMPS)/site.done
 	@echo "report: open $(SITE)/index.html"
 
-$(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(NOTEBOOK_RUNNER) | $(STAMPS)/data.done
+# Two phases (two make processes): the data build first, then the notebooks, so that the second
+# phase sees each derived table with the date the build left it (a table whose bytes did not
+# change keeps its date, and the notebooks that read it do not re-run). `make -n report` shows
+# the data build if its inputs changed and the notebooks whose declared inputs are newer now.
+$(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(NOTEBOOK_RUNNER) $(SETUP_STAMP)
 	@mkdir -p $(STAMPS)
 	@$(BIN)/python -m helpers.run.pipeline run $< --in-place
 	@touch $@
 
-$(STAMPS)/profiles.done: notebooks/profile.ipynb $(HELPERS) $(PROFILE_RUNNER) $(TABLES) | $(STAMPS)/data.done
+$(STAMPS)/profiles.done: notebooks/profile.ipynb $(HELPERS) $(PROFILE_RUNNER) $(TABLES) $(SETUP_STAMP)
+	@mkdir -p $(STAMPS)
 	@$(BIN)/python -m helpers.run.profiles
 	@touch $@
 
@@ -102,15 +107,15 @@ lint: $(SETUP_STAMP) ## ruff over the code, tests and notebooks
 unit: $(SETUP_STAMP) ## unit tests only
 	$(BIN)/python -m pytest tests
 
-nbval: $(STAMPS)/data.done ## notebooks only: fresh run compared with the committed outputs and figures
+nbval: data ## notebooks only: fresh run compared with the committed outputs and figures
 	@rm -rf build/nbval-figures && mkdir -p build/nbval-figures
 	HELPERS_FIGURE_DIR=build/nbval-figures $(BIN)/python -m pytest --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
 	$(BIN)/python scripts/checksums.py same-figures figures build/nbval-figures
 
-profiles: $(STAMPS)/data.done ## a page per province (63 runs of notebooks/profile.ipynb on 2 warm kernels) in build/profiles/
+profiles: data ## a page per province (63 runs of notebooks/profile.ipynb on 2 warm kernels) in build/profiles/
 	@$(BIN)/python -m helpers.run.profiles
-	@touch $(STAMPS)/profiles.done
+	@mkdir -p $(STAMPS) && touch $(STAMPS)/profiles.done
 
 bench: $(SETUP_STAMP) ## measure cold and no-op report, its floor, make test and make profiles (build/bench.md)
 	$(BIN)/python scripts/bench.py

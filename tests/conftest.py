@@ -31,3 +31,18 @@ def project_copy(tmp_path):
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(paths.ROOT / name, target)
     return root
+
+
+def save_twice(fig, name: str) -> None:
+    """Save ``fig`` twice (under the ``figure_dir`` fixture) and check both saves give the same bytes."""
+    import matplotlib.pyplot as plt
+
+    from helpers import figures
+
+    figures.save(fig, name, show=False)
+    first = {p: p.read_bytes() for p in figures.saved_paths(name)}
+    assert all(p.is_file() and p.stat().st_size > 0 for p in first)
+    figures.save(fig, name, show=False)
+    assert all(p.read_bytes() == data for p, data in first.items()), name
+    assert fig._study_source
+    plt.close(fig)

@@ -6,7 +6,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from helpers import figures
+from helpers import figures, plots
 
 
 def _draw():
@@ -53,7 +53,21 @@ def test_bad_figure_name_is_rejected(figure_dir, bad):
 
 
 def test_focus_colours():
-    assert figures.colour_for("Bạc Liêu") != figures.colour_for("Hà Nội") == figures.OTHER
+    """The palette lives in helpers.plots only; Bạc Liêu (95) keeps its colour, Hà Nội (01) is grey."""
+    assert plots.colour_of("95") != plots.colour_of("01") == plots.OTHER
+    assert not hasattr(figures, "colour_for") and not hasattr(figures, "FOCUS_COLOURS")
+
+
+def test_a_figure_without_caption_is_refused_and_a_left_title_is_one(figure_dir):
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [2, 1])
+    with pytest.raises(ValueError, match="no caption"):
+        figures.save(fig, "untitled")
+    assert not (figure_dir / "untitled.png").exists()
+    ax.set_title("A title on the left", loc="left")
+    figures.save(fig, "titled")
+    assert figures.read_index_entry(figure_dir / "titled.json")["caption"] == "A title on the left"
+    plt.close("all")
 
 
 def test_index_entry_records_caption_source_and_notebook(figure_dir, monkeypatch):

@@ -1,6 +1,7 @@
 """Province profile tables trace to the reference data, the panel and the codebook."""
 
 import pandas as pd
+import pytest
 
 from helpers import paths, profiles, provinces
 from helpers.run import profiles as run_profiles
@@ -44,3 +45,14 @@ def test_profile_index_links_every_written_page():
     written = {units["slug"].iloc[0]: paths.BUILD / "x.ipynb"}
     page = run_profiles._index_page(units, written)
     assert page.count("<a href=") == 1 and page.count("(failed)") == 2
+
+
+def test_profile_sweep_refuses_an_unknown_slug_and_writes_nothing(capsys):
+    index = run_profiles.PROFILES / "index.html"
+    before = index.read_bytes() if index.is_file() else None
+    with pytest.raises(SystemExit) as stop:
+        run_profiles.main(["nghe-ann"])
+    assert stop.value.code == 1
+    err = capsys.readouterr().err
+    assert "parameter province='nghe-ann'" in err and "did you mean 'nghe-an'" in err
+    assert (index.read_bytes() if index.is_file() else None) == before

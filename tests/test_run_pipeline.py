@@ -1,5 +1,10 @@
 """The notebook runner: atomic outputs, clear failures, parameter checks."""
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
@@ -22,7 +27,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from helpers import figures
-fig, ax = plt.subplots(); ax.plot([value, 2])
+fig, ax = plt.subplots(); ax.plot([value, 2]); ax.set_title("probe")
 figures.save(fig, "probe", formats=("png",));
 """
 
@@ -99,3 +104,30 @@ def test_outputs_are_readable_by_others(tmp_path):
     out = pipeline.run_notebook(nb, output=tmp_path / "o.ipynb", figure_dir=tmp_path / "fig", progress_bar=False)
     assert out.stat().st_mode & 0o777 == 0o644 or out.stat().st_mode & 0o044
     assert (tmp_path / "fig" / "probe.png").stat().st_mode & 0o044
+
+
+def test_outputs_on_another_filesystem_are_published(tmp_path):
+    other = Path("/dev/shm")
+    if not other.is_dir() or os.stat(other).st_dev == os.stat(paths.BUILD.parent).st_dev:
+        pytest.skip("no second filesystem (tmpfs) here")
+    target = Path(tempfile.mkdtemp(dir=other))
+    try:
+        nb = _notebook(tmp_path / "x.ipynb", FIGURE)
+        out = pipeline.run_notebook(nb, output=target / "x.ipynb", figure_dir=target / "fig",
+                                    html_dir=target / "html", progress_bar=False)
+        assert out.is_file() and (target / "fig" / "probe.png").is_file() and (target / "html" / "x.html").is_file()
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
+
+
+def test_unwritable_target_gives_one_message_and_changes_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CI", "1")  # no progress bar on stderr
+    nb = _notebook(tmp_path / "y.ipynb", FIGURE)
+    (tmp_path / "blocked").write_text("a file where the figure folder should be")
+    with pytest.raises(SystemExit) as stop:
+        pipeline.main(["run", str(nb), "--output", str(tmp_path / "out.ipynb"),
+                       "--figure-dir", str(tmp_path / "blocked" / "fig")])
+    assert stop.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err and "blocked" in err
+    assert not (tmp_path / "out.ipynb").exists()

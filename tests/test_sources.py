@@ -155,3 +155,58 @@ def test_derived_values_keep_their_text():
     table = sources.load_derived_candidates()
     odd = table[table["number"].isna()]
     assert odd["value"].tolist() == ["24?"]
+
+
+# --- main indices and map inputs ------------------------------------------------------
+
+def test_main_indices_keys_and_coverage():
+    table = sources.load_main_indices()
+    full = table[(table["year"] == 2024) & (table["units"] == 34)]
+    assert full.groupby("measure")["new_unit_code_2025"].nunique().eq(34).all()
+    assert (full["gso_code"] == "").all()
+    old = table[table["units"] == 63]
+    assert (old["gso_code"].str.fullmatch(r"\d{2}")).all() and (old["new_unit_code_2025"] == "").all()
+    cau_mau = full[full["unit_name"].str.contains("Cà Mau")]["new_unit_code_2025"].unique().tolist()
+    assert cau_mau == ["96"]
+    assert table.loc[0, "line"] == 2
+
+
+def _broken_main(tmp_path, line, old, new):
+    return _broken(tmp_path, "dti_main_indices_published.csv", _replace_line(line, old, new))
+
+
+def test_main_indices_rank_beyond_units_is_named(tmp_path):
+    bad = _broken_main(tmp_path, 195, "2024,34,TP. Hà Nội,dti,1,", "2024,34,TP. Hà Nội,dti,40,")
+    with pytest.raises(sources.SourceError, match=r"row 195 \(line 196\), column rank: rank 40 exceeds units 34"):
+        sources.load_main_indices(bad)
+
+
+def test_main_indices_unknown_measure_is_named(tmp_path):
+    bad = _broken_main(tmp_path, 1, ",awareness,", ",awarenes,")
+    with pytest.raises(sources.SourceError, match=r"row 1 \(line 2\), column measure: value 'awarenes'"):
+        sources.load_main_indices(bad)
+
+
+def test_main_indices_old_name_is_not_a_2025_unit(tmp_path):
+    bad = _broken_main(tmp_path, 195, "2024,34,TP. Hà Nội,", "2024,34,Bạc Liêu,")
+    with pytest.raises(sources.SourceError, match=r"line 196\), column unit_name: unknown 2025 unit 'Bạc Liêu'"):
+        sources.load_main_indices(bad)
+
+
+def test_reference_points_cover_the_63_units_and_names_match_codes(tmp_path):
+    table = sources.load_reference_points()
+    assert len(table) == 63 and table.set_index("gso_code").loc["95", "name"] == "Bạc Liêu"
+    lines = (paths.RAW / "geo" / "province_reference_points_63.csv").read_text(encoding="utf-8").splitlines(True)
+    lines[1] = lines[1].replace("01,Hà Nội", "03,Hà Nội", 1)  # 03 is no GSO code
+    bad = tmp_path / "points.csv"
+    bad.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(sources.SourceError, match=r"row 1 \(line 2\), column gso_code: '03' but province 'Hà Nội'"):
+        sources.load_reference_points(bad)
+
+
+def test_echarts_text_is_the_map_file(tmp_path):
+    assert "echarts.registerMap('越南'" in sources.read_echarts_text()
+    other = tmp_path / "other.js"
+    other.write_text("var x = 1;", encoding="utf-8")
+    with pytest.raises(sources.SourceError, match="no echarts.registerMap"):
+        sources.read_echarts_text(other)

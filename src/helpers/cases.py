@@ -9,7 +9,9 @@
   type and role read from its sentence; ``load_timeline()`` joins it with the reviewed table
   ``data/codebook/timeline_events.csv`` (which cites claim ids and never types a date).
 * ``dti_ranks(code, panel)``: every overall DTI rank the panel holds for a unit, by source.
-* ``merger_summary(code)``: the unit's 2025 partners and the 2024 ranking of the 34 units.
+* ``merger_summary(code, panel, units)``: the unit's 2025 partners and the 2024 ranking of the 34 units.
+
+The figures drawn from these tables are in ``helpers.plots.cases``.
 
 Nothing here types, guesses or interpolates a number: values come from claims (re-parsed by
 ``claims.load_codebook``) or from rows of the raw and processed tables, and each output row
@@ -206,9 +208,10 @@ def side_by_side(cells: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     out = cells[["pillar", "indicator"]].drop_duplicates().set_index("indicator")
     for name in names:
         mine = cells[cells["province"] == name].set_index("indicator")
-        shown = mine.apply(lambda r: (f"{r['shown_value']} {r['shown_unit']}" if r["reported"] else "not reported"), axis=1)
-        out[f"{name}"] = shown
-        out[f"{name} as of"] = mine.apply(lambda r: (f"{r['as_of'] or 'unknown'} ({r['as_of_basis']})" if r["reported"] else ""), axis=1)
+        out[f"{name}"] = mine.apply(
+            lambda r: f"{r['shown_value']} {r['shown_unit']}" if r["reported"] else "not reported", axis=1)
+        out[f"{name} as of"] = mine.apply(
+            lambda r: f"{r['as_of'] or 'unknown'} ({r['as_of_basis']})" if r["reported"] else "", axis=1)
         out[f"{name} claim"] = mine.apply(lambda r: (f"{r['claim_id']} «{r['text']}»" if r["reported"] else ""), axis=1)
     out["dates differ"] = cells.groupby("indicator")["dates_differ"].first()
     return out.reset_index()
@@ -226,7 +229,8 @@ def source_of(cell: pd.Series, claims: pd.DataFrame) -> str:
         raise CaseError(f"{cell['indicator']} {cell['province']}: raw span {span!r} is not the quoted {cell['text']!r}")
     parsed = vnnum.parse(vnnum_context(doc.raw, int(claim["start"]), int(claim["end"])))
     if parsed.value != Decimal(cell["value"]):
-        raise CaseError(f"{cell['indicator']} {cell['province']}: span {span!r} parses to {parsed.value}, not {cell['value']}")
+        raise CaseError(f"{cell['indicator']} {cell['province']}: span {span!r} parses to {parsed.value}, "
+                        f"not {cell['value']}")
     where = f"claim {cell['claim_id']} ({claim['doc_id']}:{claim['start']}-{claim['end']} «{span}»)"
     if cell["population_source"]:
         where += f"; population {cell['population_source']}"
@@ -341,7 +345,8 @@ def check_timeline_review(review: pd.DataFrame) -> pd.DataFrame:
         if not r["note"]:
             raise CaseError(f"{line}: note is blank; say why the date is kept or dropped")
     if review["claim_id"].duplicated().any():
-        raise CaseError(f"{where}: duplicate claim_id {review.loc[review['claim_id'].duplicated(), 'claim_id'].tolist()}")
+        duplicated = review.loc[review["claim_id"].duplicated(), "claim_id"].tolist()
+        raise CaseError(f"{where}: duplicate claim_id {duplicated}")
     return review
 
 
@@ -400,7 +405,8 @@ def load_timeline(claims: pd.DataFrame, meta: pd.DataFrame | None = None,
     if stray:
         raise CaseError(f"{where}: claim(s) {stray} are not date claims of the corpus")
     merged = auto.merge(review, on="claim_id", suffixes=("", "_reviewed"), validate="one_to_one")
-    changed = merged[(merged["auto_type"] != merged["auto_type_reviewed"]) | (merged["auto_role"] != merged["auto_role_reviewed"])]
+    changed = merged[(merged["auto_type"] != merged["auto_type_reviewed"])
+                     | (merged["auto_role"] != merged["auto_role_reviewed"])]
     if len(changed):
         raise CaseError(f"{where}: the automatic type or role of {changed['claim_id'].tolist()} changed since "
                         "the review; review those rows again")
@@ -429,7 +435,8 @@ def review_summary(claims: pd.DataFrame, meta: pd.DataFrame | None = None,
     review = review.drop(columns=["auto_type", "auto_role"])
     m = auto.merge(review, on="claim_id", how="left")
     m["changed"] = (m["decision"] == "keep") & ((m["event_type"] != m["auto_type"]) | (m["role"] != m["auto_role"]))
-    return m.groupby("province").agg(date_claims=("claim_id", "size"), kept=("decision", lambda s: int((s == "keep").sum())),
+    return m.groupby("province").agg(date_claims=("claim_id", "size"),
+                                     kept=("decision", lambda s: int((s == "keep").sum())),
                                      dropped=("decision", lambda s: int((s == "drop").sum())),
                                      type_or_role_changed=("changed", "sum")).reset_index()
 
@@ -459,9 +466,11 @@ def merger_summary(code: str, panel: pd.DataFrame, units: pd.DataFrame) -> pd.Da
     if len(unit) != 1:
         raise CaseError(f"{where}: no single row for new unit {mine['new_unit']} ({mine['new_unit_code_2025']})")
     unit = unit.iloc[0]
-    members = cross[(cross["new_unit_code_2025"] == mine["new_unit_code_2025"]) & (cross["new_unit"] == mine["new_unit"])]
+    same_unit = (cross["new_unit_code_2025"] == mine["new_unit_code_2025"]) & (cross["new_unit"] == mine["new_unit"])
+    members = cross[same_unit]
     members = pd.concat([members[members["gso_code"] == code], members[members["gso_code"] != code]])
-    backbone = panel[(panel["year"] == 2024) & (panel["measure"] == "dti") & (panel["rank_method"] == "computed_from_scores")]
+    backbone = panel[(panel["year"] == 2024) & (panel["measure"] == "dti")
+                     & (panel["rank_method"] == "computed_from_scores")]
     backbone = backbone.set_index("gso_code")
     rows = []
     for m in members.itertuples():
@@ -482,193 +491,3 @@ def merger_summary(code: str, panel: pd.DataFrame, units: pd.DataFrame) -> pd.Da
     out["dti_2024_rank_of_63"] = out["dti_2024_rank_of_63"].astype("Int64")
     out["new_unit_published_rank"] = out["new_unit_published_rank"].astype("Int64")
     return out
-
-
-# ---------------------------------------------------------------------------------------
-# Figures (drawn from the tables above; the notebook adds the source line and saves)
-
-_KIND_MARKERS = {"official": "o", "news": "s", "corpus": "D", "derived": "x"}
-_KIND_OFFSET = {"official": -0.15, "news": -0.05, "corpus": 0.05, "derived": 0.15}
-_BASIS_MARK = {"text": "", "publication": " (pub.)", "unknown": ""}
-SCALED_UNITS = ("%", "% of stated base")
-
-
-def _colour(name: str, names: list[str]) -> str:
-    from . import figures
-
-    colour = figures.colour_for(name)
-    if colour == figures.OTHER:  # two non-focus provinces: still tell them apart
-        colour = ("#7f6000", "#1b7837")[names.index(name) % 2]
-    return colour
-
-
-def _scaled(cell: pd.Series) -> bool:
-    return bool(cell["reported"]) and (cell["shown_unit"] in SCALED_UNITS or "per 100 inhabitants" in cell["shown_unit"])
-
-
-def draw_indicators(cells: pd.DataFrame, names: list[str]):
-    """The side-by-side figure: one row per indicator, grouped by pillar, a column per province.
-
-    Each cell shows the value as shown in ``cells`` (normalised where possible) and its as-of
-    date; a bar is drawn for percentages and per-100-inhabitant values (scale: 100 or the row's
-    largest value). Dates differing within a row are drawn in orange; "not reported" says that
-    a province does not state the indicator."""
-    import matplotlib.pyplot as plt
-
-    indicators = cells[["pillar", "indicator"]].drop_duplicates()
-    n_rows = len(indicators) + indicators["pillar"].nunique()
-    fig, ax = plt.subplots(figsize=(12, 0.27 * n_rows + 1.6))
-    ax.set_xlim(0, 1)
-    ax.set_ylim(n_rows + 0.5, -1.5)
-    ax.axis("off")
-    cols = {name: 0.37 + i * 0.315 for i, name in enumerate(names)}
-    for name, x in cols.items():
-        ax.text(x, -1, name, fontsize=10, fontweight="bold", color=_colour(name, names), va="center")
-    y = 0
-    for pillar in PILLAR_ORDER:
-        rows = indicators[indicators["pillar"] == pillar]
-        if rows.empty:
-            continue
-        ax.text(0, y, PILLAR_LABELS[pillar], fontsize=9.5, fontweight="bold", va="center")
-        ax.axhline(y + 0.5, color="#888888", lw=0.6)
-        y += 1
-        for indicator in rows["indicator"]:
-            row = cells[cells["indicator"] == indicator].set_index("province")
-            ax.text(0.005, y, indicator.replace("_", " "), fontsize=7.5, va="center")
-            scale = max([100.0] + [float(row.at[n, "shown_value"].replace(",", "")) for n in names
-                                   if n in row.index and _scaled(row.loc[n])])
-            for name, x in cols.items():
-                cell = row.loc[name]
-                if not cell["reported"]:
-                    ax.text(x, y, "not reported", fontsize=7.5, style="italic", color="#999999", va="center")
-                    continue
-                text_x = x
-                if _scaled(cell):
-                    width = 0.08 * float(cell["shown_value"].replace(",", "")) / scale
-                    ax.barh(y, width, left=x, height=0.55, color=_colour(name, names), alpha=0.75)
-                    text_x = x + 0.085
-                date = (cell["as_of"] or "date unknown") + _BASIS_MARK[cell["as_of_basis"]]
-                unit = cell["shown_unit"].replace(" per 100 inhabitants", " /100 inh.").replace("% of stated base", "% of base")
-                ax.text(text_x, y, f"{cell['shown_value']} {unit}", fontsize=7.5, va="center")
-                ax.text(x + 0.225, y, date, fontsize=7, va="center",
-                        color="#d35400" if cell["dates_differ"] else "#555555")
-            y += 1
-    ax.text(0, n_rows + 0.3,
-            "As-of dates: '(pub.)' = the article presents the figure as current, so its publication date; orange = the two "
-            "provinces report at different dates.\n'/100 inh.' = per 100 inhabitants, with the statistics office's average "
-            "population of the as-of year; '% of base' = a count stated as a of b.\nBars: percentages and per-100-inhabitant "
-            "values (scale 100 or the row's largest value).",
-            fontsize=7, color="#444444", va="top")
-    ax.set_title("Indicators the articles state, side by side (normalised where a base exists)", loc="left")
-    fig.subplots_adjust(left=0.02, right=0.99, top=0.96, bottom=0.08)
-    return fig
-
-
-def _event_label(group: pd.DataFrame) -> str:
-    label = group["label"].iloc[0]
-    docs = sorted({d for d in group["document"] if d})
-    return label + (f" («{'», «'.join(docs)}»)" if docs else "")
-
-
-def draw_timeline(timeline: pd.DataFrame, ranks: dict[str, pd.DataFrame], names: list[str]):
-    """Per province: overall DTI ranks as known (marker = source kind) above its dated policy
-    events (dot: occurrence, bar: period, triangle: target horizon) on one time axis."""
-    import textwrap
-
-    import matplotlib.pyplot as plt
-
-    placed = timeline[timeline["x_start"].notna()]
-    lanes = {n: placed[placed["province"] == n]["event_key"].drop_duplicates().tolist() for n in names}
-    heights = []
-    for n in names:
-        heights += [2.0, max(1.0, 0.38 * len(lanes[n]))]
-    fig, axes = plt.subplots(len(heights), 1, figsize=(12, sum(heights) + 1.6), sharex=True,
-                             gridspec_kw={"height_ratios": heights, "hspace": 0.35})
-    xs = list(placed["x_start"]) + list(placed["x_end"]) + [float(r["year"].min()) for r in ranks.values() if len(r)]
-    xs += [float(r["year"].max()) + 1 for r in ranks.values() if len(r)]
-    lo, hi = (min(xs) - 0.3, max(xs) + 0.3) if xs else (2019.7, 2025.3)
-    for i, name in enumerate(names):
-        colour = _colour(name, names)
-        ax_r, ax_e = axes[2 * i], axes[2 * i + 1]
-        r = ranks.get(name, pd.DataFrame())
-        for kind, part in r.groupby("source_kind") if len(r) else []:
-            ax_r.scatter(part["year"] + 0.5 + _KIND_OFFSET[kind], part["rank"].astype(float), marker=_KIND_MARKERS[kind],
-                         color=colour, s=36, label=kind)
-        if len(r):
-            first = r.drop_duplicates("year")
-            for row in first.itertuples():
-                ax_r.annotate(f"{row.rank}/{row.n_units}", (row.year + 0.5, float(row.rank)), textcoords="offset points",
-                              xytext=(0, 7), ha="center", fontsize=7)
-            ax_r.legend(fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=4, title="DTI rank source:",
-                        title_fontsize=7, frameon=False, alignment="right")
-        else:
-            ax_r.text(0.5, 0.5, "no DTI rank held", transform=ax_r.transAxes, ha="center", color="#999999")
-        ax_r.set_ylim(66, -6)
-        ax_r.set_yticks([1, 21, 42, 63])
-        ax_r.set_ylabel("DTI rank\n(of 63)", fontsize=8)
-        ax_r.set_title(f"{name}", loc="left", color=colour)
-        keys = lanes[name]
-        if not keys:
-            ax_e.text(0.5, 0.5, f"no dated event: the corpus has no article about {name}"
-                      if not (timeline["province"] == name).any() else "no placed event",
-                      transform=ax_e.transAxes, ha="center", va="center", color="#999999", fontsize=8)
-            ax_e.set_yticks([])
-        for lane, key in enumerate(keys):
-            ev = placed[(placed["province"] == name) & (placed["event_key"] == key)]
-            for row in ev.itertuples():
-                mid = (row.x_start + row.x_end) / 2
-                if row.role == "period":
-                    ax_e.barh(lane, row.x_end - row.x_start, left=row.x_start, height=0.5, color=colour, alpha=0.25)
-                elif row.role == "target":
-                    ax_e.scatter(mid, lane, marker="v", color=colour, s=40, zorder=3)
-                else:
-                    ax_e.plot([row.x_start, row.x_end], [lane, lane], color=colour, lw=3, alpha=0.5)
-                    ax_e.scatter(mid, lane, marker="o", color=colour, s=30, zorder=3)
-        if keys:
-            ax_e.set_yticks(range(len(keys)), [textwrap.shorten(_event_label(placed[placed["event_key"] == k]), 95)
-                                               for k in keys], fontsize=7)
-            ax_e.set_ylim(len(keys) - 0.5, -0.5)
-        unplaced = timeline[(timeline["province"] == name) & timeline["x_start"].isna()]
-        if len(unplaced):
-            ax_e.text(1.0, -0.02, "not placed (year not stated): " + "; ".join(
-                f"{r.label} ({r.date}, claim {r.claim_id})" for r in unplaced.itertuples()),
-                transform=ax_e.transAxes, ha="right", va="top", fontsize=6.5, color="#666666")
-    axes[-1].set_xlim(lo, hi)
-    axes[-1].set_xlabel("year (DTI ranks drawn mid-way through their assessment year; events: dot = occurrence, "
-                        "bar = period, ▼ = target horizon)", fontsize=8)
-    fig.suptitle("Policy timelines from the articles and DTI ranks as known", x=0.01, ha="left", fontweight="bold")
-    height = sum(heights) + 1.6
-    fig.subplots_adjust(left=0.40 if any(lanes.values()) else 0.08, right=0.98, top=1 - 0.75 / height,
-                        bottom=1.1 / height)
-    return fig
-
-
-def draw_merger(units: pd.DataFrame, merger: dict[str, pd.DataFrame], names: list[str]):
-    """The 34 units of 2024 by score (ranks computed from the complete file), the cases' new units marked."""
-    import matplotlib.pyplot as plt
-
-    units = units.sort_values(["rank", "new_unit_code_2025"])
-    fig, ax = plt.subplots(figsize=(9, 7))
-    marked = {}
-    for name in names:
-        m = merger[name].iloc[0]
-        marked[(m["new_unit_code_2025"], m["new_unit"])] = (name, merger[name])
-    colours = []
-    for r in units.itertuples():
-        hit = marked.get((r.new_unit_code_2025, r.new_unit))
-        colours.append(_colour(hit[0], names) if hit else "#c8c8c8")
-    ax.barh(range(len(units)), units["score"], color=colours)
-    labels = []
-    for r in units.itertuples():
-        hit = marked.get((r.new_unit_code_2025, r.new_unit))
-        if hit:
-            members = " + ".join(hit[1]["constituent"])
-            labels.append(f"{r.rank}. {r.new_unit} ({members})")
-        else:
-            labels.append(f"{r.rank}. {r.new_unit}")
-    ax.set_yticks(range(len(units)), labels, fontsize=7)
-    ax.invert_yaxis()
-    ax.set_xlabel("DTI 2024 score of the 34 units (0–1)")
-    ax.set_title("DTI 2024 of the 34 units of 2025: the cases' new units", loc="left")
-    fig.subplots_adjust(left=0.35, bottom=0.12)
-    return fig

@@ -2,17 +2,25 @@
 
 * ``build_claims()``: one row per numeric expression of every article, with offsets into
   the RAW file (``raw[start:end] == text``) and a stable ``claim_id`` (``000-001234`` =
-  document prefix and raw start offset).
+  document prefix and raw start offset). ``value``, ``denominator``, ``low`` and ``high``
+  (the ends of a range, whose ``value`` is blank) are canonical decimal text; ``ambiguity``
+  gives the reading not taken when a number reads two ways (``vnnum``), else blank.
 * ``codebook_with_claims(book, claims)``: the hand-curated ``data/codebook/indicators.csv``
   joined with the claims it cites; it stops if a codebook value differs from the value
   parsed at its span.
-* ``build_consistency_audit(claims)``: shares recomputed from the counts an article gives,
-  sums of parts, rates against official population, and the same indicator across articles.
+* ``build_claims_review_queue(claims)``: the claims that measure something and that no
+  codebook row or audit check cites yet (a new article's figures wait there for review).
+* ``build_consistency_audit(claims, claims_review_queue)``: shares recomputed from the counts
+  an article gives (or bounded by a ratio), sums of parts, rates against official population
+  (over an interval of years when the base is uncertain), "all" against another article's
+  "some", and the same indicator across articles.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
@@ -20,16 +28,18 @@ import pandas as pd
 from . import corpus, sources, vnnum
 
 CLAIM_COLUMNS = [
-    "claim_id", "doc_id", "start", "end", "text", "kind", "value", "denominator", "unit",
-    "qualifier", "date_iso", "date_precision", "note", "sentence",
+    "claim_id", "doc_id", "start", "end", "text", "kind", "value", "denominator", "low", "high", "unit",
+    "qualifier", "date_iso", "date_precision", "note", "ambiguity", "sentence",
 ]
 PILLARS = ("digital_government", "digital_economy", "digital_society", "dti")
 DTI_RANKS = ("dti_rank", "dti_gov_rank", "dti_econ_rank", "dti_soc_rank")
 AS_OF_BASES = ("text", "publication", "unknown")
 AUDIT_COLUMNS = [
     "check_id", "check", "doc_id", "start", "end", "claim_id", "stated", "qualifier",
-    "recomputed", "status", "explanation", "evidence",
+    "recomputed", "recomputed_low", "recomputed_high", "status", "explanation", "evidence",
 ]
+#: The check types of ``data/codebook/audit_checks.csv`` (see ``data/codebook/README.md``).
+CHECKS = ("share", "share_at_most", "sum", "rate_vs_population", "base_vs_population", "all_vs_some")
 STATUSES = ("consistent", "inconsistent", "unverifiable")
 
 
@@ -59,11 +69,14 @@ def extract(doc: corpus.Document) -> pd.DataFrame:
                 "kind": expr.kind,
                 "value": vnnum.canonical(expr.value),
                 "denominator": vnnum.canonical(expr.denominator),
+                "low": vnnum.canonical(expr.low),
+                "high": vnnum.canonical(expr.high),
                 "unit": expr.unit,
                 "qualifier": expr.qualifier,
                 "date_iso": expr.date_iso,
                 "date_precision": expr.date_precision,
                 "note": expr.note,
+                "ambiguity": expr.ambiguity,
                 "sentence": sentence,
             }
         )
@@ -169,6 +182,19 @@ def judge(stated: Decimal, stated_text: str, qualifier: str, recomputed: Decimal
     return ("consistent" if ok else "inconsistent"), rule
 
 
+def judge_interval(stated: Decimal, stated_text: str, qualifier: str, low: Decimal,
+                   high: Decimal) -> tuple[str, str]:
+    """``judge`` against an interval: consistent if some value in [low, high] passes ``judge``.
+
+    The values ``judge`` accepts form one interval around (or on one side of) the stated value,
+    so it meets [low, high] if an end passes or if the stated value lies inside.
+    """
+    status_low, rule = judge(stated, stated_text, qualifier, low)
+    status_high, _ = judge(stated, stated_text, qualifier, high)
+    ok = "consistent" in (status_low, status_high) or low <= stated <= high
+    return ("consistent" if ok else "inconsistent"), f"{rule}, for some value of the recomputed interval"
+
+
 def _population(table: pd.DataFrame, province: str, year: int) -> tuple[Decimal, str]:
     """Average population of ``province`` in ``year`` (``sources.load_area_population()``)."""
     row = table[(table["name_vi"] == province) & (table["year"] == year)]
@@ -179,39 +205,161 @@ def _population(table: pd.DataFrame, province: str, year: int) -> tuple[Decimal,
     return thousands * 1000, f"{where}: {province} {year} average population {thousands} thousand"
 
 
+def _population_years(spec: str, where: str) -> tuple[str, list[int]]:
+    """``Province|2024`` or ``Province|2023-2024`` (every year of the span) → (province, years)."""
+    m = re.fullmatch(r"(.+)\|(\d{4})(?:-(\d{4}))?", spec)
+    if not m or (m.group(3) and int(m.group(3)) <= int(m.group(2))):
+        raise CodebookError(f"{where}: population {spec!r} is not 'Province|YYYY' or 'Province|YYYY-YYYY' "
+                            "(first year before the last)")
+    first, last = int(m.group(2)), int(m.group(3) or m.group(2))
+    return m.group(1), list(range(first, last + 1))
+
+
 def _rounded(x: Decimal, places: int = 2) -> str:
     """``x`` rounded to ``places`` decimals, written canonically."""
     return vnnum.canonical(round(x, places))
 
 
-def _recompute(chk: pd.Series, stated: pd.Series, parts: list[pd.Series], get, population: pd.DataFrame,
-               where: str):
-    """(recomputed value, stated digits, evidence to add, what an inconsistency implies)."""
-    stated_value = Decimal(stated["value"])
+def _span(pops: list[tuple[Decimal, str]]) -> str:
+    """The official population(s) as written in an explanation: one value, or lowest to highest."""
+    values = sorted(pop for pop, _ in pops)
+    return _rounded(values[0], 0) if len(values) == 1 else f"{_rounded(values[0], 0)} to {_rounded(values[-1], 0)}"
+
+
+@dataclass
+class Recomputed:
+    """What a listed check recomputes: a value or an interval, and how to read a failure."""
+
+    value: Decimal | None
+    stated_text: str
+    extra: str = ""
+    implied: str = ""
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+
+def _share(chk: pd.Series, stated: pd.Series, parts: list[pd.Series], get) -> Recomputed:
+    """numerator / denominator × 100, where a ratio claim a/b gives both."""
     num = Decimal(parts[0]["value"])
-    if chk["check"] == "share":
-        # numerator / denominator × 100, where a ratio claim a/b gives both
-        extra = ""
-        if chk["denominator_claim"]:
-            den_claim = get(chk["denominator_claim"])
-            den, extra = Decimal(den_claim["value"]), f"; {den_claim.name} {den_claim['text']!r}"
-        else:
-            den = Decimal(parts[0]["denominator"])
-        implied = (f"the stated share implies a base of {_rounded(num * 100 / stated_value, 0)} where the "
-                   f"article gives {_rounded(den, 0)}")
-        return num / den * 100, stated["text"].rstrip("%").strip(), extra, implied
+    extra = ""
+    if chk["denominator_claim"]:
+        den_claim = get(chk["denominator_claim"])
+        den, extra = Decimal(den_claim["value"]), f"; {den_claim.name} {den_claim['text']!r}"
+    else:
+        den = Decimal(parts[0]["denominator"])
+    implied = (f"the stated share implies a base of {_rounded(num * 100 / Decimal(stated['value']), 0)} where the "
+               f"article gives {_rounded(den, 0)}")
+    if chk["check"] == "share_at_most":
+        implied = ("the stated share counts a part of what the ratio counts, so it cannot exceed the ratio's "
+                   f"{_rounded(num / den * 100)}%")
+    return Recomputed(num / den * 100, stated["text"].rstrip("%").strip(), extra, implied)
+
+
+def _rate(chk: pd.Series, stated: pd.Series, parts: list[pd.Series], population: pd.DataFrame,
+          where: str) -> Recomputed:
+    """A count per ``denominator`` inhabitants over the average population of each listed year."""
+    num, per, stated_value = Decimal(parts[0]["value"]), Decimal(stated["denominator"]), Decimal(stated["value"])
+    province, years = _population_years(chk["population"], f"{where} check {chk['check_id']}")
+    pops = [_population(population, province, y) for y in years]
+    rates = [num / pop * per for pop, _ in pops]
+    extra = "".join(f"; {source}" for _, source in pops)
+    implied = (f"the stated rate implies a population of {_rounded(num * per / stated_value, 0)} where the "
+               f"statistics office gives {_span(pops)}")
+    if len(years) == 1:
+        return Recomputed(rates[0], stated["text"].split()[0], extra, implied)
+    return Recomputed(None, stated["text"].split()[0], extra, implied, low=min(rates), high=max(rates))
+
+
+def _base(chk: pd.Series, stated: pd.Series, population: pd.DataFrame, where: str) -> Recomputed:
+    """The population base of a ratio a/b ("891.688/958.805 số dân") against the official averages."""
+    province, years = _population_years(chk["population"], f"{where} check {chk['check_id']}")
+    pops = [_population(population, province, y) for y in years]
+    base = Decimal(stated["denominator"])
+    implied = (f"the article's base of {_rounded(base, 0)} people lies outside the statistics office's "
+               f"{_span(pops)}")
+    extra = "".join(f"; {source}" for _, source in pops)
+    values = [pop for pop, _ in pops]
+    if len(values) == 1:
+        return Recomputed(values[0], stated["text"].split("/")[1], extra, implied)
+    return Recomputed(None, stated["text"].split("/")[1], extra, implied, low=min(values), high=max(values))
+
+
+def _recompute(chk: pd.Series, stated: pd.Series, parts: list[pd.Series], get, population: pd.DataFrame,
+               where: str) -> Recomputed:
+    if chk["check"] in ("share", "share_at_most"):
+        return _share(chk, stated, parts, get)
     if chk["check"] == "sum":
         total = sum(Decimal(p["value"]) for p in parts)
-        return total, stated["text"], "", "the parts do not add up to the stated total"
+        return Recomputed(total, stated["text"], implied="the parts do not add up to the stated total")
     if chk["check"] == "rate_vs_population":
-        province, year = chk["population"].split("|")
-        pop, source = _population(population, province, int(year))
-        per = Decimal(stated["denominator"])
-        implied = (f"the stated rate implies a population of {_rounded(num * per / stated_value, 0)} "
-                   f"where the statistics office gives {_rounded(pop, 0)}")
-        return num / pop * per, stated["text"].split()[0], f"; {source}", implied
-    raise CodebookError(f"{where} check {chk['check_id']}: unknown check {chk['check']!r}; "
-                        "use share, sum or rate_vs_population")
+        return _rate(chk, stated, parts, population, where)
+    if chk["check"] == "base_vs_population":
+        return _base(chk, stated, population, where)
+    raise CodebookError(f"{where} check {chk['check_id']}: unknown check {chk['check']!r}; use one of {CHECKS}")
+
+
+def _stated_value(chk: pd.Series, stated: pd.Series) -> str:
+    """The number a check judges: the claim's value, or its denominator for ``base_vs_population``."""
+    return stated["denominator"] if chk["check"] == "base_vs_population" else stated["value"]
+
+
+def _judged(chk: pd.Series, stated: pd.Series, result: Recomputed) -> tuple[str, str, str]:
+    """(status, rule, recomputed as written) of a numeric check."""
+    value, text, qualifier = Decimal(_stated_value(chk, stated)), result.stated_text, stated["qualifier"]
+    if chk["check"] == "share_at_most":
+        status, _ = judge_interval(value, text, qualifier, Decimal(0), result.value)
+        _, allowed = judge(value, text, qualifier, result.value)
+        rule = f"at most the ratio's share, for some value the stated share allows ({allowed})"
+        return status, rule, _rounded(result.value)
+    if result.value is None:
+        status, rule = judge_interval(value, text, qualifier, result.low, result.high)
+        return status, rule, f"{_rounded(result.low)} to {_rounded(result.high)}"
+    status, rule = judge(value, text, qualifier, result.value)
+    return status, rule, _rounded(result.value)
+
+
+def _numeric_check_row(chk: pd.Series, stated: pd.Series, parts: list[pd.Series], get,
+                       population: pd.DataFrame, where: str) -> dict:
+    result = _recompute(chk, stated, parts, get, population, where)
+    status, rule, shown = _judged(chk, stated, result)
+    explanation = (f"{chk['note']} Recomputed {shown} vs stated {stated['text']!r} "
+                   f"({stated['qualifier']}); rule: {rule}.")
+    if status == "inconsistent":
+        explanation += f" Inconsistent: {result.implied}."
+        if chk.get("if_inconsistent", ""):
+            explanation += f" {chk['if_inconsistent']}"
+    return {
+        "recomputed": "" if result.value is None else _rounded(result.value, 4),
+        "recomputed_low": "" if result.low is None else _rounded(result.low, 4),
+        "recomputed_high": "" if result.high is None else _rounded(result.high, 4),
+        "status": status, "explanation": explanation,
+        "evidence": ("; ".join(f"{p.name} {p['text']!r}" for p in parts or [stated]) + result.extra),
+    }
+
+
+#: Words that say "some, not all" of a group (``all_vs_some`` checks).
+SOME_WORDS = ("một số", "một vài", "một phần", "một bộ phận", "phần lớn", "đa số")
+
+
+def _all_vs_some_row(chk: pd.Series, stated: pd.Series, parts: list[pd.Series], where: str) -> dict:
+    """A share that says "all" (100%) against words of another statement that say "some"."""
+    quoted = unicodedata.normalize("NFC", chk.get("quoted", "")).strip()
+    anchor = parts[0] if len(parts) == 1 else None
+    if anchor is None or not quoted.lower().startswith(SOME_WORDS) or quoted not in anchor["sentence"]:
+        raise CodebookError(f"{where} check {chk['check_id']}: all_vs_some needs one numerator claim whose "
+                            f"sentence contains the quoted words, starting with one of {list(SOME_WORDS)} "
+                            f"(got {quoted!r})")
+    says_all = Decimal(stated["value"]) == 100 and stated["qualifier"] in ("exact", "at_least")
+    status = "inconsistent" if says_all else "consistent"
+    explanation = (f"{chk['note']} {stated['doc_id'][:3]} states {stated['text']!r} ({stated['qualifier']}); "
+                   f"{anchor['doc_id'][:3]} says {quoted!r} (some, not all) in the sentence of claim {anchor.name}; "
+                   "rule: a share of 100% says every one, which 'some' denies.")
+    if status == "inconsistent":
+        explanation += " Inconsistent: the two statements cannot both hold for the same group at the same date."
+        if chk.get("if_inconsistent", ""):
+            explanation += f" {chk['if_inconsistent']}"
+    return {"recomputed": "", "recomputed_low": "", "recomputed_high": "", "status": status,
+            "explanation": explanation, "evidence": f"{anchor.name} sentence: {anchor['sentence']!r}"}
 
 
 def _listed_check_rows(claims: pd.DataFrame, checks: pd.DataFrame, population: pd.DataFrame) -> list[dict]:
@@ -228,20 +376,14 @@ def _listed_check_rows(claims: pd.DataFrame, checks: pd.DataFrame, population: p
 
         stated = get(chk["stated_claim"])
         parts = [get(c) for c in chk["numerator_claims"].split(";") if c]
-        recomputed, stated_text, extra, implied = _recompute(chk, stated, parts, get, population, where)
-        status, rule = judge(Decimal(stated["value"]), stated_text, stated["qualifier"], recomputed)
-        explanation = (f"{chk['note']} Recomputed {_rounded(recomputed)} vs stated {stated['text']!r} "
-                       f"({stated['qualifier']}); rule: {rule}.")
-        if status == "inconsistent":
-            explanation += f" Inconsistent: {implied}."
-            if chk.get("if_inconsistent", ""):
-                explanation += f" {chk['if_inconsistent']}"
+        if chk["check"] == "all_vs_some":
+            judged = _all_vs_some_row(chk, stated, parts, where)
+        else:
+            judged = _numeric_check_row(chk, stated, parts, get, population, where)
         rows.append({
             "check_id": chk["check_id"], "check": chk["check"], "doc_id": stated["doc_id"],
             "start": int(stated["start"]), "end": int(stated["end"]), "claim_id": stated.name,
-            "stated": stated["value"], "qualifier": stated["qualifier"],
-            "recomputed": _rounded(recomputed, 4), "status": status, "explanation": explanation,
-            "evidence": "; ".join(f"{p.name} {p['text']!r}" for p in parts) + extra,
+            "stated": _stated_value(chk, stated), "qualifier": stated["qualifier"], **judged,
         })
     return rows
 
@@ -280,50 +422,85 @@ def _cross_document_rows(book: pd.DataFrame) -> list[dict]:
                 "check_id": f"cross-{indicator}-{first['doc_id'][:3]}-{other['doc_id'][:3]}",
                 "check": "cross_document", "doc_id": other["doc_id"], "start": int(other["start"]),
                 "end": int(other["end"]), "claim_id": other["claim_id"], "stated": other["value"],
-                "qualifier": other["qualifier"], "recomputed": first["value"],
-                "status": "consistent" if same else "inconsistent", "explanation": explanation,
+                "qualifier": other["qualifier"], "recomputed": first["value"], "recomputed_low": "",
+                "recomputed_high": "", "status": "consistent" if same else "inconsistent", "explanation": explanation,
                 "evidence": f"{first['claim_id']} {first['text']!r}; {other['claim_id']} {other['text']!r}",
             })
     return rows
 
 
-def _unverifiable_rows(claims: pd.DataFrame, covered: set[str]) -> list[dict]:
+def _unverifiable_rows(claims: pd.DataFrame, covered: set[str], queued: frozenset[str] = frozenset()) -> list[dict]:
     """Every other percent or ratio: nothing in the article to recompute it from."""
     rows = []
     for c in claims.itertuples(index=False):
         if c.kind not in ("percent", "ratio") or c.claim_id in covered:
             continue
+        explanation = f"The article gives no counts from which this {c.kind} could be recomputed."
+        if c.claim_id in queued:
+            explanation += " No codebook row cites it yet: it is in the review queue (claims_review_queue)."
         rows.append({
             "check_id": f"none-{c.claim_id}", "check": "none", "doc_id": c.doc_id, "start": int(c.start),
             "end": int(c.end), "claim_id": c.claim_id, "stated": c.value, "qualifier": c.qualifier,
-            "recomputed": "", "status": "unverifiable",
-            "explanation": f"The article gives no counts from which this {c.kind} could be recomputed.",
-            "evidence": "",
+            "recomputed": "", "recomputed_low": "", "recomputed_high": "", "status": "unverifiable",
+            "explanation": explanation, "evidence": "",
         })
     return rows
 
 
-def build_consistency_audit(claims: pd.DataFrame) -> pd.DataFrame:
-    """Builder of the ``consistency_audit`` table, from the claims of the same build."""
+def build_consistency_audit(claims: pd.DataFrame, claims_review_queue: pd.DataFrame) -> pd.DataFrame:
+    """Builder of the ``consistency_audit`` table, from the claims and review queue of the same build."""
     return consistency_audit(claims, sources.load_codebook(), sources.load_audit_checks(),
-                             sources.load_area_population())
+                             sources.load_area_population(), queued=frozenset(claims_review_queue["claim_id"]))
 
 
 def consistency_audit(claims: pd.DataFrame, codebook: pd.DataFrame, checks: pd.DataFrame,
-                      population: pd.DataFrame) -> pd.DataFrame:
+                      population: pd.DataFrame, queued: frozenset[str] = frozenset()) -> pd.DataFrame:
     """The consistency audit of ``claims`` against the codebook and the listed checks.
 
     Rows: (1) each check listed in ``data/codebook/audit_checks.csv`` (a stated share
-    against the counts given, a total against its parts, a rate against official
-    population); (2) every pair of articles that state the same indicator for the same
-    province in the codebook; (3) every other percent or ratio claim, as ``unverifiable``
-    (the article gives nothing to recompute it from).
+    against the counts given or as a bound, a total against its parts, a rate against official
+    population, "all" against another article's "some"); (2) every pair of articles that state
+    the same indicator for the same province in the codebook; (3) every other percent or ratio
+    claim, as ``unverifiable`` (the article gives nothing to recompute it from), saying so
+    when the claim is in the review queue (``queued``).
     """
     rows = _listed_check_rows(claims, checks, population)
     rows += _cross_document_rows(codebook_with_claims(codebook, claims))
-    rows += _unverifiable_rows(claims, _covered_claims(checks))
+    rows += _unverifiable_rows(claims, _covered_claims(checks), queued)
     audit = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
     return audit.sort_values(["doc_id", "start", "check_id"], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Review queue
+
+#: Kinds of claim that measure something and so belong in the codebook or an audit check.
+REVIEWED_KINDS = ("count", "percent", "ratio", "money", "rank", "rank_change", "measure")
+REVIEW_QUEUE_COLUMNS = ["claim_id", "doc_id", "start", "end", "text", "kind", "value", "denominator", "low",
+                        "high", "unit", "qualifier", "sentence", "reason"]
+
+
+def review_queue(claims: pd.DataFrame, codebook: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
+    """Claims that measure something and that no codebook row and no audit check cites.
+
+    ``reason`` says whether the article is new (nothing of it is cited yet: review all of it)
+    or curated (some of its claims are cited; this one was left out or missed).
+    """
+    cited = set(codebook["claim_id"]) | _covered_claims(checks)
+    curated = {c[:3] for c in cited}
+    queue = claims[claims["kind"].isin(REVIEWED_KINDS) & ~claims["claim_id"].isin(cited)].copy()
+    queue["reason"] = [
+        "not cited: the article has codebook rows or audit checks, none of which cites this claim"
+        if doc_id[:3] in curated else
+        "new article: no codebook row or audit check cites any claim of this article yet"
+        for doc_id in queue["doc_id"]
+    ]
+    return queue[REVIEW_QUEUE_COLUMNS].reset_index(drop=True)
+
+
+def build_claims_review_queue(claims: pd.DataFrame) -> pd.DataFrame:
+    """Builder of the ``claims_review_queue`` table, from the claims of the same build."""
+    return review_queue(claims, sources.load_codebook(), sources.load_audit_checks())
 
 
 # ---------------------------------------------------------------------------------------
@@ -351,17 +528,6 @@ def recall_check(doc: corpus.Document, listed: pd.DataFrame) -> pd.DataFrame:
                      "extracted_kind": "" if hit is None else hit["kind"],
                      "kind_ok": hit is not None and hit["kind"] == row["kind"]})
     return pd.DataFrame(rows)
-
-
-def check_kind(kind: str) -> str:
-    """Validate the notebook parameter ``kind``: ``"all"`` or one of ``vnnum.KINDS``."""
-    import difflib
-
-    if kind == "all" or kind in vnnum.KINDS:
-        return kind
-    hint = difflib.get_close_matches(str(kind), list(vnnum.KINDS), n=2, cutoff=0.5)
-    raise ValueError(f"parameter kind={kind!r}: allowed 'all' or {list(vnnum.KINDS)}"
-                     + (f"; did you mean {hint}?" if hint else ""))
 
 
 def select(table: pd.DataFrame, doc_ids, kind: str = "all") -> pd.DataFrame:

@@ -190,26 +190,26 @@ def describe(docs: list[Document], meta: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def select_provinces(meta: pd.DataFrame, provinces: str) -> pd.DataFrame:
-    """Metadata rows for ``provinces``: ``"all"`` or comma-separated ASCII slugs.
+#: Articles with a hand-checked list of every digit-bearing expression
+#: (``data/codebook/recall_check_<doc>_*.csv``), by document prefix.
+RECALL_DOCUMENTS = ("004",)
 
-    An unknown slug raises ``ValueError`` that lists the allowed slugs and suggests the
-    closest ones.
+
+def articles_about(meta: pd.DataFrame, name: str, value) -> pd.DataFrame:
+    """Metadata rows of the articles about the provinces a notebook parameter lists.
+
+    ``value`` is ``"all"`` or comma-separated ASCII slugs, checked with ``helpers.params``; a
+    province without any article in the corpus is a ``params.ParameterError`` too, naming the
+    provinces that have one.
     """
-    from .provinces import closest, slugify
+    from . import params, provinces
 
-    if not isinstance(provinces, str) or not provinces.strip():
-        raise ValueError(f"parameter provinces={provinces!r}: expected 'all' or slugs such as 'bac-lieu,ben-tre'")
-    slugs = {slugify(p): p for p in meta["province"].unique()}
-    if provinces.strip() == "all":
-        return meta.copy()
-    wanted = [s.strip() for s in provinces.split(",") if s.strip()]
-    for slug in wanted:
-        if slug not in slugs:
-            hint = closest(slug, sorted(slugs))
-            raise ValueError(
-                f"parameter provinces: {slug!r} has no article in the corpus; allowed: "
-                f"'all' or {sorted(slugs)}" + (f"; did you mean {hint}?" if hint else "")
-            )
-    keep = {slugs[s] for s in wanted}
-    return meta[meta["province"].isin(keep)].copy()
+    codes = params.province_list(name, value, allow_all=True)
+    in_corpus = {provinces.resolve(p): p for p in meta["province"].unique()}
+    absent = [c for c in codes if c not in in_corpus]
+    if absent and value.strip() != "all":
+        allowed = "'all' or slugs of provinces with an article: " + ", ".join(
+            sorted(provinces.slugify(p) for p in in_corpus.values()))
+        raise params.ParameterError(name, value, allowed, problem="the corpus has no article about "
+                                    + ", ".join(provinces.name_of(c) for c in absent))
+    return meta[meta["province"].isin([in_corpus[c] for c in codes if c in in_corpus])].copy()

@@ -1,4 +1,6 @@
-"""Figure style, focus-province palette, source lines and deterministic saving.
+"""Figure style, source lines and deterministic saving.
+
+Colours and markers are chosen in ``helpers.plots`` (the one visual vocabulary), never here.
 
 Two runs of the same code give byte-identical files: PNG carries no ``Software`` tag, SVG
 uses a fixed hash salt and no date, and every file is written to a temporary name first
@@ -15,27 +17,24 @@ import matplotlib
 import matplotlib.pyplot as plt
 import seaborn as sns
 
-from . import files, paths
+from . import files, paths, plots
 
 FONT = "DejaVu Sans"  # ships with matplotlib and covers Vietnamese diacritics
 FORMATS = ("png", "svg")
 DPI = 150
 PAD_INCHES = 0.1  # savefig's default padding around a tight bounding box
 
-#: Colours for the study's focus provinces; every other unit is drawn in ``OTHER``.
-FOCUS_COLOURS = {
-    "Bạc Liêu": "#c0392b",
-    "Bến Tre": "#2471a3",
-    "Bắc Kạn": "#7d3c98",
-}
-OTHER = "#a6a6a6"
 NOTEBOOK_ENV = paths.NOTEBOOK_ENV
-
-METHOD_NOTE = "DTI method changed between rounds: compare ranks or within-year standardised scores, not raw scores."
 
 
 def use_style() -> None:
-    """Apply the project's seaborn theme (call once at the top of a notebook)."""
+    """Apply the project's seaborn theme and table display (call once at the top of a notebook).
+
+    Tables show every cell in full: provenance (a source URL, a file line) is never cut to "...".
+    """
+    import pandas as pd
+
+    pd.set_option("display.max_colwidth", None)
     sns.set_theme(context="notebook", style="whitegrid", font=FONT)
     matplotlib.rcParams.update(
         {
@@ -48,16 +47,12 @@ def use_style() -> None:
     )
 
 
-def colour_for(province: str) -> str:
-    return FOCUS_COLOURS.get(province, OTHER)
-
-
 def add_source(fig: matplotlib.figure.Figure, source: str, *, method_note: bool = False) -> None:
     """Write a source line (and, for DTI across rounds, the method caveat) under the figure."""
     text = f"Source: {source}"
     if method_note:
-        text += f"\n{METHOD_NOTE}"
-    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7, color="#444444", wrap=True)
+        text += f"\n{plots.METHOD_NOTE}"
+    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7, color=plots.INK, wrap=True)
     fig._study_source = source  # read by save() for the figure's index entry
     fig._study_method_note = method_note
 
@@ -73,9 +68,10 @@ def _metadata(fmt: str) -> dict:
 
 
 def _caption(fig: matplotlib.figure.Figure) -> str:
+    """The figure's suptitle, else the first axes title (centre, left or right)."""
     if fig._suptitle is not None and fig._suptitle.get_text():
         return fig._suptitle.get_text()
-    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    titles = [ax.get_title(loc) for ax in fig.axes for loc in ("center", "left", "right") if ax.get_title(loc)]
     return titles[0] if titles else ""
 
 
@@ -89,7 +85,8 @@ def save(
 ) -> None:
     """Save ``fig`` as ``<figure_dir>/<name>.<fmt>`` for each format (see ``saved_paths``).
 
-    Also writes ``<name>.json`` with the caption (``caption``, else the figure's title),
+    Also writes ``<name>.json`` with the caption (``caption``, else the figure's title; a
+    figure without either is refused, since the report's index lists it by its caption),
     the source line given to ``add_source`` and the notebook that drew it, for the
     report's index. In a notebook (``show``), the saved PNG is displayed and the figure
     closed, so it is not drawn a third time by the inline backend. SVG text stays text
@@ -100,6 +97,9 @@ def save(
     """
     if not name or Path(name).name != name or "." in name:
         raise ValueError(f"figure name {name!r} must be a bare file stem such as '01_corpus_sizes'")
+    caption = caption if caption is not None else _caption(fig)
+    if not caption.strip():
+        raise ValueError(f"figure {name!r} has no caption: give it a title or pass caption=")
     out_dir = paths.figure_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     # Lay the figure out once and reuse its tight bounding box for every format (savefig's
@@ -114,7 +114,7 @@ def save(
         files.write_atomic(out_dir / f"{name}.{fmt}", write)
     entry = {
         "name": name,
-        "caption": caption if caption is not None else _caption(fig),
+        "caption": caption,
         "source": getattr(fig, "_study_source", ""),
         "method_note": getattr(fig, "_study_method_note", False),
         "notebook": os.environ.get(NOTEBOOK_ENV, ""),
@@ -148,7 +148,3 @@ def saved_paths(name: str, formats: tuple[str, ...] = FORMATS) -> list[Path]:
 def read_index_entry(path: Path) -> dict:
     """The sidecar written by ``save`` for one figure."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
-
-
-def close(fig: matplotlib.figure.Figure) -> None:
-    plt.close(fig)

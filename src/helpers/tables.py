@@ -39,27 +39,48 @@ class Table:
 #: Every derived table, in an order in which each comes after the tables it needs.
 TABLES: dict[str, Table] = {t.name: t for t in [
     Table("claims", "claims:build_claims"),
-    Table("consistency_audit", "claims:build_consistency_audit", needs=("claims",)),
+    Table("claims_review_queue", "claims:build_claims_review_queue", needs=("claims",)),
+    Table("consistency_audit", "claims:build_consistency_audit", needs=("claims", "claims_review_queue")),
     Table("crosswalk_2025", "panel:build_crosswalk"),
     Table("dti_panel", "panel:build_panel", needs=("claims",)),
     Table("panel_disagreements", "panel:build_disagreements", needs=("dti_panel",)),
     Table("dti_2024_34units", "panel:build_34units"),
     Table("other_indices", "panel:build_other_indices"),
+    Table("provinces_63", "geo:build_provinces_63", suffix=".geojson"),
+    Table("units_34", "geo:build_units_34", needs=("provinces_63",), suffix=".geojson"),
 ]}
 
 
-def _read_csv(name: str, **kwargs) -> pd.DataFrame:
+def _built(name: str) -> Path:
     table = TABLES[name]
     if not table.file.is_file():
         raise TableMissing(f"{paths.relative(table.file)} has not been built; run `make data`")
-    frame = pd.read_csv(table.file, keep_default_na=False, encoding="utf-8", **kwargs)
-    frame.attrs["source"] = paths.relative(table.file)
+    return table.file
+
+
+def _read_csv(name: str, **kwargs) -> pd.DataFrame:
+    frame = pd.read_csv(_built(name), keep_default_na=False, encoding="utf-8", **kwargs)
+    frame.attrs["source"] = paths.relative(TABLES[name].file)
+    return frame
+
+
+def _read_geojson(name: str):
+    import geopandas
+
+    frame = geopandas.read_file(_built(name))
+    frame.attrs["source"] = paths.relative(TABLES[name].file)
     return frame
 
 
 def load_claims() -> pd.DataFrame:
     """``claims.csv``: every numeric expression of the corpus, text cells as strings."""
     return _read_csv("claims", dtype=str).astype({"start": int, "end": int})
+
+
+def load_claims_review_queue() -> pd.DataFrame:
+    """``claims_review_queue.csv``: claims that measure something and that no codebook row or audit check
+    cites yet (a new article's figures, or a curated article's figures left out), with a ``reason``."""
+    return _read_csv("claims_review_queue", dtype=str).astype({"start": int, "end": int})
 
 
 def load_consistency_audit() -> pd.DataFrame:
@@ -104,6 +125,16 @@ def load_other_indices() -> pd.DataFrame:
                       na_values={"value": [""], "rank": [""]})
     table["rank"] = table["rank"].astype("Int64")
     return table
+
+
+def load_provinces_63():
+    """``provinces_63.geojson``: one polygon per pre-2025 province, property ``gso_code``."""
+    return _read_geojson("provinces_63")
+
+
+def load_units_34():
+    """``units_34.geojson``: one polygon per 2025 unit, with its 2025 code, name and the GSO codes it joins."""
+    return _read_geojson("units_34")
 
 
 #: The loader of each table, by name.

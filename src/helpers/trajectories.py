@@ -1,19 +1,18 @@
 """Glue between the DTI panel and ``helpers.stats`` for the trajectories notebook.
 
-Turns the long panel (``panel.load_panel()``) and the other indices
-(``panel.load_other_indices()``) into wide tables (units × rounds), finds the units that were
+Turns the long panel (``tables.load_dti_panel()``) and the other indices
+(``tables.load_other_indices()``) into wide tables (units × rounds), finds the units that were
 ever in the bottom of a round, compares their observed moves with the regression-to-the-mean
-benchmark, and draws the trajectory figure. Nothing here fills a gap: a unit without a value
-in a round has no value in the wide table.
+benchmark and states the key findings (the figures are drawn by ``plots.trajectories``).
+Nothing here fills a gap: a unit without a value in a round has no value in the wide table.
 """
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import panel, provinces, stats
+from . import panel, params, provinces, stats
 
 N_UNITS = 63
 
@@ -24,50 +23,43 @@ INDICES = {
 }
 #: Rounds usable for the catch-up analysis: DTI needs full cross-sections (2022-2024); PAPI
 #: e-governance 2018 has only two sub-dimensions (not comparable) and is left out.
-ROUNDS = {"dti": [2022, 2023, 2024], "papi_egov": [2019, 2020, 2021, 2022, 2023, 2024]}
+COMPLETE_DTI_ROUNDS = [2022, 2023, 2024]
+ROUNDS = {"dti": COMPLETE_DTI_ROUNDS, "papi_egov": [2019, 2020, 2021, 2022, 2023, 2024]}
 PAPI_OFF_SCALE = 2019
 
-MARKERS = {"official": "o", "news": "s", "corpus": "D", "derived": "^", "computed": "o",
-           "off-scale 2019": "X", "egov 2017": "P"}
+#: Number of rank groups of the transition matrix (5: quintiles).
+QUANTILE_GROUPS = 5
+#: Year of the DTI–PAPI triangulation (a complete DTI year with PAPI values).
+TRIANGULATION_YEAR = 2022
+#: First round from which observed moves are compared with the benchmark (no earlier round
+#: follows another with stated ranks on both sides).
+FIRST_MOVE_ROUND = 2021
+#: Smallest and largest bottom cohort (``bottom_k``).
+BOTTOM_K = (1, 20)
 
 
-class ParameterError(ValueError):
-    """A notebook parameter has a value it cannot take (the message names it and what is allowed)."""
+def check_parameters(focus_provinces: str, baseline, comparison, index: str, bottom_k) -> list[str]:
+    """Check the notebook's parameters with ``helpers.params``; return the focus provinces' GSO codes.
 
-
-def validate_parameters(focus: str, baseline, comparison, index: str, bottom_k) -> list[str]:
-    """Check the notebook's parameters; return the focus provinces' GSO codes.
-
-    Every error names the parameter, the bad value and the allowed values.
+    Every error is a ``params.ParameterError`` naming the parameter, the bad value and the
+    allowed values.
     """
-    if index not in INDICES:
-        raise ParameterError(f"index={index!r} is not allowed; allowed: {sorted(INDICES)}")
-    allowed = ROUNDS[index]
-    for name, value in (("baseline", baseline), ("comparison", comparison)):
-        if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
-            raise ParameterError(f"{name}={value!r} is not a usable round of {index!r}; allowed: {allowed}")
-    if comparison <= baseline:
-        raise ParameterError(f"comparison={comparison!r} must be later than baseline={baseline!r}; "
-                             f"allowed rounds of {index!r}: {allowed}")
-    if isinstance(bottom_k, bool) or not isinstance(bottom_k, int) or not 1 <= bottom_k <= 20:
-        raise ParameterError(f"bottom_k={bottom_k!r} is not allowed; allowed: an integer from 1 to 20")
-    if not isinstance(focus, str) or not focus.strip():
-        raise ParameterError(f"focus={focus!r} is not allowed; allowed: comma-separated slugs such as 'bac-lieu,ben-tre'")
-    codes = []
-    for slug in [s.strip() for s in focus.split(",") if s.strip()]:
-        try:
-            codes.append(provinces.from_slug(slug))
-        except provinces.UnknownProvinceError as error:
-            raise ParameterError(f"focus: {error}") from None
-    if len(set(codes)) != len(codes):
-        raise ParameterError(f"focus={focus!r} names a province twice")
-    return codes
+    params.choice("index", index, list(INDICES))
+    rounds = ROUNDS[index]
+    params.choice("baseline", baseline, rounds[:-1])
+    later = [r for r in rounds if r > baseline]
+    if isinstance(comparison, bool) or comparison not in later:
+        raise params.ParameterError("comparison", comparison, f"a round of {index!r} later than baseline={baseline}: "
+                                    + ", ".join(str(r) for r in later))
+    params.whole_number("bottom_k", bottom_k, *BOTTOM_K)
+    return params.province_list("focus_provinces", focus_provinces)
 
 
 def _prefer(frame: pd.DataFrame, value: str) -> pd.DataFrame:
     """One row per unit-round with ``value``: the panel's preferred source first."""
     frame = frame.dropna(subset=[value]).copy()
-    frame["_p"] = [panel.PRIORITY.get((k, r), 9) for k, r in zip(frame["source_kind"], frame["rank_method"])]
+    frame["_p"] = [panel.PRIORITY.get((k, r), 9)
+                   for k, r in zip(frame["source_kind"], frame["rank_method"], strict=True)]
     frame = frame.sort_values(["year", "gso_code", "_p", "source"], kind="stable")
     return frame.drop_duplicates(["year", "gso_code"], keep="first").drop(columns="_p")
 
@@ -152,7 +144,7 @@ def consecutive_persistence(ranks: pd.DataFrame, n_units: int = N_UNITS) -> pd.D
     """Spearman correlation (with its Fisher-z SE) of each pair of consecutive full rounds."""
     full = complete_rounds(ranks, n_units)
     rows = []
-    for a, b in zip(full, full[1:]):
+    for a, b in zip(full, full[1:], strict=False):
         if b == a + 1:
             res = stats.rank_correlation(ranks[a], ranks[b], "spearman")
             rows.append({"from": a, "to": b, "rho_s": res["estimate"], "se_fisher_z": res["se_fisher_z"],
@@ -201,69 +193,6 @@ def moves_against_benchmark(ranks: pd.DataFrame, units: list[str], persistence: 
                          "p_as_good": bench.p_at_least_as_good(series[b]),
                          "beats_benchmark": bool(series[b] < low)})
     return pd.DataFrame(rows)
-
-
-def _segments(years: list[int], values: list[float], breaks: frozenset = frozenset()):
-    """Runs of consecutive years with values: lines are drawn within a run, never across a gap.
-
-    A year in ``breaks`` ends a run (no line from it to the next year, e.g. a scale change).
-    """
-    run: list[tuple[int, float]] = []
-    for y, v in zip(years, values):
-        if pd.isna(v):
-            if run:
-                yield run
-            run = []
-            continue
-        if run and (y != run[-1][0] + 1 or run[-1][0] in breaks):
-            yield run
-            run = []
-        run.append((y, v))
-    if run:
-        yield run
-
-
-def plot_trajectories(ax, long: pd.DataFrame, units: list[str], colours: dict[str, str], *,
-                      n_units: int = N_UNITS, label_end: bool = True, breaks=()) -> None:
-    """Rank of each unit by round: lines only between consecutive observed rounds, markers by source kind.
-
-    ``long`` has columns gso_code, province, year, rank and ``kind`` (a key of ``MARKERS``).
-    """
-    for unit in units:
-        rows = long[long["gso_code"] == unit].sort_values("year")
-        if rows.empty:
-            continue
-        colour = colours[unit]
-        years = rows["year"].astype(int).tolist()
-        for run in _segments(years, rows["rank"].tolist(), frozenset(breaks)):
-            if len(run) > 1:
-                ax.plot([y for y, _ in run], [v for _, v in run], color=colour, lw=1.6, alpha=0.9, zorder=2)
-        for kind, sub in rows.dropna(subset=["rank"]).groupby("kind"):
-            hollow = kind in ("derived", "off-scale 2019")
-            ax.scatter(sub["year"], sub["rank"], marker=MARKERS.get(kind, "o"), s=36,
-                       facecolor="white" if hollow else colour, edgecolor=colour,
-                       linewidth=1.0 if hollow else 0.6, zorder=3)
-        if label_end:
-            last = rows.dropna(subset=["rank"]).iloc[-1]
-            ax.annotate(last["province"], (last["year"], last["rank"]), xytext=(6, 0),
-                        textcoords="offset points", va="center", fontsize=7, color=colour)
-    ax.set_ylim(n_units + 2, -1)
-    ax.set_ylabel(f"rank (1 = best, {n_units} = last)")
-
-
-def unit_colours(units: list[str], names: dict[str, str], focus_colours: dict[str, str]) -> dict[str, str]:
-    """Focus provinces keep their project colour; other units get distinct colours in a fixed order."""
-    palette = plt.get_cmap("tab10").colors
-    others = [u for u in sorted(units) if names.get(u) not in focus_colours]
-    colours = {u: matplotlib_hex(palette[i % len(palette)]) for i, u in enumerate(others)}
-    for u in units:
-        if names.get(u) in focus_colours:
-            colours[u] = focus_colours[names[u]]
-    return colours
-
-
-def matplotlib_hex(rgb) -> str:
-    return "#" + "".join(f"{int(round(c * 255)):02x}" for c in rgb[:3])
 
 
 def quantile_transitions(ranks: pd.DataFrame, a: int, b: int, k: int, n_units: int = N_UNITS):
@@ -323,4 +252,148 @@ def index_tables(dti_panel: pd.DataFrame, other: pd.DataFrame, index: str, round
             "dropped": sorted(set(values.index) - set(kept.index))}
 
 
-__all__ = [n for n in dir() if not n.startswith("_") and n not in {"annotations", "np", "pd", "plt"}]
+# ---------------------------------------------------------------------------------------
+# Tables of the notebook, one function each
+
+def coverage_table(dti_panel: pd.DataFrame) -> pd.DataFrame:
+    """Overall DTI ranks held per round and source kind (derived included), with the units
+    that have a stated rank."""
+    held = dti_long(dti_panel, include_derived=True).pivot_table(index="year", columns="kind", values="rank",
+                                                                  aggfunc="count", fill_value=0)
+    held["units with a stated rank"] = wide(dti_long(dti_panel), "rank").notna().sum()
+    return held
+
+
+def persistence_table(dti_ranks: pd.DataFrame, papi_ranks: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+    """Spearman and Kendall correlations (with intervals and n) of every pair compared: full DTI
+    rounds, the 2017 e-government ranking against DTI 2022, DTI against PAPI in the same round and
+    consecutive PAPI rounds."""
+    full = complete_rounds(dti_ranks)
+    egov = other_index(other, "egov_2017").set_index("gso_code")["rank"].astype(float)
+    pairs = [(f"DTI {a} vs DTI {b}", dti_ranks[a], dti_ranks[b]) for i, a in enumerate(full) for b in full[i + 1:]]
+    pairs.append((f"e-gov 2017 vs DTI {TRIANGULATION_YEAR}", egov, dti_ranks[TRIANGULATION_YEAR]))
+    pairs += [(f"DTI {y} vs PAPI {y}", dti_ranks[y], papi_ranks[y]) for y in full]
+    pairs += [(f"PAPI {a} vs PAPI {a + 1}" + (f" (off-scale {a})" if a == PAPI_OFF_SCALE else ""),
+               papi_ranks[a], papi_ranks[a + 1]) for a in papi_ranks.columns[:-1]]
+    long = pd.concat([stats.rank_persistence(x, y).assign(pair=name) for name, x, y in pairs])
+    table = long.pivot_table(index="pair", columns="method", values=["estimate", "ci_low", "ci_high"], sort=False)
+    table.columns = [f"{m} {v}" for v, m in table.columns]
+    table = table[[f"{m} {v}" for m in ("spearman", "kendall") for v in ("estimate", "ci_low", "ci_high")]].round(2)
+    table["n"] = long.groupby("pair", sort=False)["n"].first()
+    return table
+
+
+def pair_label(a: int, b: int) -> str:
+    """How a pair of rounds is named in every table of the notebook."""
+    return f"{a}->{b}"
+
+
+def last_place_benchmarks(consecutive: pd.DataFrame, n_units: int = N_UNITS) -> pd.DataFrame:
+    """For each measured pair of consecutive rounds: where last place is expected next round by
+    chance alone (``stats.rtm_benchmark``), indexed by the pair's label."""
+    rows = []
+    for row in consecutive.to_dict("records"):
+        bench = stats.rtm_benchmark(row["rho_s"], n_units, rho_se_fisher_z=row["se_fisher_z"])
+        summary = bench.summary()
+        rows.append({"pair": pair_label(row["from"], row["to"]), "spearman": row["rho_s"],
+                     **{k: summary[k] for k in ("expected_next_rank", "low", "high", "draws")}})
+    return pd.DataFrame(rows).set_index("pair")
+
+
+def reference_benchmark(consecutive: pd.DataFrame, n_units: int = N_UNITS) -> stats.RTMBenchmark:
+    """The benchmark of last place with the mean measured persistence and the largest standard error."""
+    return stats.rtm_benchmark(float(consecutive["rho_s"].mean()), n_units,
+                               rho_se_fisher_z=float(consecutive["se_fisher_z"].max()))
+
+
+def beta_table(dti_panel: pd.DataFrame, other: pd.DataFrame, index: str, baseline: int,
+               comparison: int) -> pd.DataFrame:
+    """Beta-convergence of the selected index and rounds (standardised, ranks; raw values for
+    PAPI) and of PAPI's raw values to 2024 from the off-scale year and the year after, indexed by panel."""
+    def row(label, table, a, b):
+        res = stats.beta_convergence(table[a], table[b])
+        keep = ("slope", "se_hc3", "ci_low", "ci_high", "n", "r", "rtm_slope", "excess", "excess_ci_low",
+                "excess_ci_high")
+        return {"panel": label, **{k: res[k] for k in keep}}
+
+    chosen = index_tables(dti_panel, other, index, [r for r in ROUNDS[index] if baseline <= r <= comparison])
+    label = f"{INDICES[index]} {pair_label(baseline, comparison)}"
+    rows = [row(f"{label}, standardised", chosen["z"], baseline, comparison),
+            row(f"{label}, ranks", chosen["ranks"], baseline, comparison)]
+    if index == "papi_egov":
+        rows.append(row(f"{label}, raw values", chosen["values"], baseline, comparison))
+    last = ROUNDS["papi_egov"][-1]
+    for start in (PAPI_OFF_SCALE, PAPI_OFF_SCALE + 1):
+        pair = index_tables(dti_panel, other, "papi_egov", [start, last])
+        rows.append(row(f"PAPI e-governance {pair_label(start, last)}, raw values", pair["values"], start, last))
+    return pd.DataFrame(rows).drop_duplicates("panel").set_index("panel")
+
+
+SIGMA_COLUMNS = ["index", "round", "n", "mean", "sd", "sd_ci_low", "sd_ci_high", "cv", "cv_ci_low", "cv_ci_high",
+                 "sd_ratio_to_first", "ratio_ci_low", "ratio_ci_high"]
+
+
+def sigma_table(dti_panel: pd.DataFrame, other: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
+    """Spread across units by round (``stats.dispersion_by_year``) of the raw DTI scores and PAPI
+    e-governance values on their balanced panels, with the number of units of each."""
+    dti = index_tables(dti_panel, other, "dti", ROUNDS["dti"])
+    papi = index_tables(dti_panel, other, "papi_egov", ROUNDS["papi_egov"])
+    table = pd.concat([stats.dispersion_by_year(dti["values"]).assign(index="DTI overall (raw score)"),
+                       stats.dispersion_by_year(papi["values"]).assign(index="PAPI e-governance")])
+    return table[SIGMA_COLUMNS].reset_index(drop=True), dti["n"], papi["n"]
+
+
+def bottom_cohort(ranks: pd.DataFrame, baseline: int, bottom_k: int) -> list[str]:
+    """Units in the last ``bottom_k`` places at baseline (ties kept)."""
+    return list(ranks[baseline].nlargest(bottom_k, keep="all").index)
+
+
+def triangulation(dti_ranks: pd.DataFrame, papi_ranks: pd.DataFrame,
+                  year: int = TRIANGULATION_YEAR) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """DTI and PAPI e-governance ranks of the units with both in ``year``, and their rank
+    correlations indexed by method."""
+    both = pd.concat({"dti_rank": dti_ranks[year], "papi_rank": papi_ranks[year]}, axis=1).dropna()
+    return both, stats.rank_persistence(both["dti_rank"], both["papi_rank"]).set_index("method")
+
+
+def _move(row: dict, interval: bool = False) -> str:
+    text = f"{row['province']} {pair_label(row['from'], row['to'])}: {row['rank_from']}->{row['rank_to']}"
+    return text + (f" (chance interval {row['interval_low']:.0f}-{row['interval_high']:.0f})" if interval else "")
+
+
+def key_findings(*, consecutive: pd.DataFrame, benchmarks: pd.DataFrame, moves: pd.DataFrame, focus: list[str],
+                 beta: pd.DataFrame, beta_panel: str, cohort_effects: pd.DataFrame, cohort: list[str],
+                 transitions: pd.DataFrame, shorrocks: float, triangulation: pd.DataFrame, baseline: int,
+                 comparison: int) -> list[str]:
+    """The conclusion, one sentence per finding, every number taken from the tables computed
+    above and found by its label (pair of rounds, panel, round, method), never by position."""
+    persistence = consecutive.set_index("from")
+    first, last = persistence.loc[persistence.index.min()], persistence.loc[persistence.index.max()]
+    bench = benchmarks.loc[pair_label(int(persistence.index.min()), int(first["to"]))]
+    beats = "; ".join(_move(r) for r in moves[moves["beats_benchmark"]].to_dict("records")) or "none"
+    focus_moves = moves[moves["gso_code"].isin(focus)].to_dict("records")
+    z = beta.loc[beta_panel]
+    fe = cohort_effects.set_index("round").loc[comparison]
+    k = len(transitions)
+    sp = triangulation.loc["spearman"]
+    return [
+        f"**Persistence.** Year-to-year DTI rank correlation: Spearman {first['rho_s']:.2f} [{first['ci_low']:.2f}, "
+        f"{first['ci_high']:.2f}] for {pair_label(persistence.index.min(), int(first['to']))} and {last['rho_s']:.2f} "
+        f"[{last['ci_low']:.2f}, {last['ci_high']:.2f}] for {pair_label(persistence.index.max(), int(last['to']))} "
+        f"(n = {int(last['n'])}).",
+        f"**Benchmark.** With that persistence, a unit ranked last is expected by chance alone to rank about "
+        f"{bench['expected_next_rank']:.1f} next round (90% interval {bench['low']:.0f}-{bench['high']:.0f}, "
+        f"{bench.name}). Moves that beat it (next rank better than the interval): {beats}.",
+        "**Focus provinces.** " + ("; ".join(_move(r, interval=True) for r in focus_moves)
+                                   or "no consecutive stated ranks") + ".",
+        f"**Beta-convergence** on {beta_panel}: slope {z['slope']:.2f} (HC3 95% CI {z['ci_low']:.2f} to "
+        f"{z['ci_high']:.2f}, n = {int(z['n'])}), identical to the regression-to-the-mean slope r - 1 = "
+        f"{z['rtm_slope']:.2f}: on standardised values it says nothing beyond persistence.",
+        f"**Bottom cohort** ({len(cohort)} units at {baseline}): gain on the others by {comparison} of "
+        f"{fe['estimate']:.2f} SD (95% CI {fe['ci_low']:.2f} to {fe['ci_high']:.2f}), of which "
+        f"{fe['rtm_expected']:.2f} SD is expected from regression to the mean alone (excess {fe['excess']:.2f}).",
+        f"**Mobility.** Shorrocks index {shorrocks:.2f} between {k} rank groups {pair_label(baseline, comparison)} "
+        f"({int(transitions.loc[k, k])} of {int(transitions.loc[k].sum())} units of the bottom group stayed there).",
+        f"**Triangulation.** DTI {TRIANGULATION_YEAR} and PAPI e-governance {TRIANGULATION_YEAR} rank correlation: "
+        f"Spearman {sp['estimate']:.2f} [{sp['ci_low']:.2f}, {sp['ci_high']:.2f}], n = {int(sp['n'])}.",
+    ]

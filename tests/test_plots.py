@@ -1,0 +1,222 @@
+"""The plots package: every figure draws from the real tables and saves byte-identically; one
+vocabulary of colours and markers."""
+
+import hashlib
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pytest
+
+from helpers import cases, claims, corpus, figures, panel, plots, profiles, sources, stats, tables
+from helpers import trajectories as tj
+from helpers.plots import cases as draw_cases
+from helpers.plots import claims as draw_claims
+from helpers.plots import corpus as draw_corpus
+from helpers.plots import data as draw_data
+from helpers.plots import profile as draw_profile
+from helpers.plots import trajectories as draw_trajectories
+
+PAIR_CODES = ["95", "83"]
+PAIR = ["Bạc Liêu", "Bến Tre"]
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    """The tables the notebooks load, once."""
+    meta = sources.load_corpus_metadata()
+    all_claims = tables.load_claims()
+    dti_panel, other = tables.load_dti_panel(), tables.load_other_indices()
+    book = claims.codebook_with_claims(sources.load_codebook(), all_claims)
+    return {"meta": meta, "claims": all_claims, "dti": dti_panel, "other": other, "book": book,
+            "units": tables.load_dti_2024_34units(), "audit": tables.load_consistency_audit()}
+
+
+def _trajectory_inputs(t):
+    dti_ranks = tj.wide(tj.dti_long(t["dti"]), "rank")
+    papi_ranks = tj.ranks_from_values(tj.index_values(t["dti"], t["other"], "papi_egov"))
+    followed = sorted(set(tj.bottom_units(dti_ranks, 5)["gso_code"]) | set(PAIR_CODES))
+    consecutive = tj.consecutive_persistence(dti_ranks)
+    moves = tj.moves_against_benchmark(dti_ranks, followed, consecutive, draws=500)
+    return dti_ranks, papi_ranks, followed, consecutive, moves
+
+
+def _figures(t):
+    """Every figure function of helpers.plots, as (name, function drawing it from the loaded tables)."""
+    def trajectories():
+        _, _, followed, _, _ = _trajectory_inputs(t)
+        return draw_trajectories.trajectories(tj.trajectory_rows(t["dti"], t["other"]), followed, PAIR_CODES)
+
+    def rtm():
+        _, _, followed, consecutive, moves = _trajectory_inputs(t)
+        return draw_trajectories.rtm_benchmark(tj.reference_benchmark(consecutive), moves,
+                                               draw_trajectories.unit_colours(followed, PAIR_CODES))
+
+    def sigma():
+        return draw_trajectories.sigma(*tj.sigma_table(t["dti"], t["other"]))
+
+    def transitions():
+        chosen = tj.index_tables(t["dti"], t["other"], "dti", [2022, 2023, 2024])
+        counts, shares = tj.quantile_transitions(chosen["ranks"], 2022, 2024, tj.QUANTILE_GROUPS, chosen["n"])
+        return draw_trajectories.transitions(counts, shares, "dti", 2022, 2024, chosen["n"])
+
+    def triangulation():
+        dti_ranks, papi_ranks, *_ = _trajectory_inputs(t)
+        return draw_trajectories.triangulation(*tj.triangulation(dti_ranks, papi_ranks), PAIR_CODES,
+                                               tj.TRIANGULATION_YEAR)
+
+    def timeline():
+        events = cases.load_timeline(t["claims"], t["meta"])
+        ranks = {n: cases.dti_ranks(c, t["dti"]) for n, c in zip(PAIR, PAIR_CODES, strict=True)}
+        return draw_cases.timeline(events[events["province"].isin(PAIR)], ranks, PAIR_CODES)
+
+    def merger():
+        summaries = {n: cases.merger_summary(c, t["dti"], t["units"]) for n, c in zip(PAIR, PAIR_CODES, strict=True)}
+        return draw_cases.merger(t["units"], summaries, PAIR_CODES)
+
+    documents = sources.load_corpus_documents()
+    return {
+        "corpus_sizes": lambda: draw_corpus.sizes(corpus.describe(documents, t["meta"])),
+        "claims_by_kind": lambda: draw_claims.by_kind(t["claims"]),
+        "claims_audit": lambda: draw_claims.audit(t["audit"]),
+        "coverage": lambda: draw_data.coverage(t["dti"]),
+        "ranking_by_region": lambda: draw_data.ranking_by_region(panel.ranking_by_region(t["dti"], 2022), 2022, "95"),
+        "trajectories": trajectories, "rtm_benchmark": rtm, "sigma": sigma, "transitions": transitions,
+        "triangulation": triangulation,
+        "indicators": lambda: draw_cases.indicators(cases.indicator_cells(t["book"], PAIR), PAIR_CODES),
+        "timeline": timeline, "merger": merger,
+        "profile": lambda: draw_profile.dti_ranks(profiles.dti_history("95"), "95"),
+    }
+
+
+FIGURES = ["corpus_sizes", "claims_by_kind", "claims_audit", "coverage", "ranking_by_region", "trajectories",
+           "rtm_benchmark", "sigma", "transitions", "triangulation", "indicators", "timeline", "merger", "profile"]
+
+
+def _digests(directory):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.iterdir())}
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_each_figure_draws_from_the_tables_and_saves_identically_twice(name, loaded, figure_dir):
+    figures.use_style()
+    draw = _figures(loaded)[name]
+    fig = draw()
+    assert isinstance(fig, matplotlib.figure.Figure)
+    assert fig._study_source, "the plot function adds the source line"
+    figures.save(fig, name, show=False)
+    plt.close("all")
+    first = _digests(figure_dir)
+    figures.save(draw(), name, show=False)
+    plt.close("all")
+    assert _digests(figure_dir) == first
+    assert figures.read_index_entry(figure_dir / f"{name}.json")["caption"].strip()
+
+
+def test_every_plot_function_is_tested():
+    import inspect
+
+    from helpers.plots import cases as c
+    from helpers.plots import claims as cl
+    from helpers.plots import corpus as co
+    from helpers.plots import data as d
+    from helpers.plots import profile as p
+    from helpers.plots import trajectories as tr
+
+    public = {f"{m.__name__.rsplit('.', 1)[1]}.{n}" for m in (c, cl, co, d, p, tr)
+              for n, f in inspect.getmembers(m, inspect.isfunction)
+              if f.__module__ == m.__name__ and not n.startswith("_")
+              and inspect.signature(f).return_annotation == "Figure"}
+    assert len(public) == len(FIGURES)
+
+
+def test_indicator_figure_says_not_reported(loaded):
+    cells = cases.indicator_cells(loaded["book"], PAIR)
+    fig = draw_cases.indicators(cells, PAIR_CODES)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts.count("not reported") == int((~cells["reported"]).sum())
+    plt.close(fig)
+
+
+def test_timeline_draws_for_a_pair_without_articles(loaded):
+    events = cases.load_timeline(loaded["claims"], loaded["meta"])
+    for pair, codes in ((PAIR, PAIR_CODES), (["Hà Nội", "Cao Bằng"], ["01", "04"])):
+        ranks = {n: cases.dti_ranks(c, loaded["dti"]) for n, c in zip(pair, codes, strict=True)}
+        fig = draw_cases.timeline(events[events["province"].isin(pair)], ranks, codes)
+        assert fig._suptitle.get_text()
+        plt.close(fig)
+
+
+def test_merger_names_the_constituents_inside_the_bar_not_in_the_tick_labels(loaded):
+    summaries = {n: cases.merger_summary(c, loaded["dti"], loaded["units"]) for n, c in zip(PAIR, PAIR_CODES,
+                                                                                            strict=True)}
+    fig = draw_cases.merger(loaded["units"], summaries, PAIR_CODES)
+    ax = fig.axes[0]
+    assert "Bạc Liêu + Cà Mau" in [t.get_text() for t in ax.texts]
+    assert all("\n" not in t.get_text() and "+" not in t.get_text() for t in ax.get_yticklabels())
+    plt.close(fig)
+
+
+# --- the vocabulary -------------------------------------------------------------------------
+
+def test_focus_colours_are_distinct_for_any_cohort_and_keep_the_fixed_three():
+    codes = [f"{i:02d}" for i in range(1, 97)][:63]
+    colours = plots.focus_colours(codes)
+    assert len(set(colours.values())) == len(codes)
+    assert plots.OTHER not in colours.values()
+    assert plots.focus_colours(["01", "95", "83", "06"])["95"] == plots.FIXED_COLOURS["95"]
+    assert plots.focus_colours(["95", "01"])["01"] == plots.focus_colours(["83", "01"])["01"]  # stable
+    assert plots.focus_colours(["01", "02"])["01"] != plots.focus_colours(["01", "02"])["02"]
+
+
+def test_every_source_kind_drawn_has_one_style():
+    for kind in ("official", "computed", "news", "corpus", "derived", "egov 2017", "off-scale 2019"):
+        style = plots.SOURCE_KIND_STYLE[kind]
+        kwargs = plots.marker_kwargs(kind, "#123456")
+        assert kwargs["marker"] == style["marker"]
+        assert kwargs["facecolors"] == ("#123456" if style["filled"] else "white")
+    assert set(draw_trajectories.TRAJECTORY_KINDS) <= set(plots.SOURCE_KIND_STYLE)
+    assert set(draw_cases.KIND_OFFSET) <= set(plots.SOURCE_KIND_STYLE)
+
+
+def test_trajectory_markers_follow_the_vocabulary(loaded):
+    rows = tj.trajectory_rows(loaded["dti"], loaded["other"])
+    fig, ax = plt.subplots()
+    draw_trajectories.draw_ranks(ax, rows["dti"], PAIR_CODES, plots.focus_colours(PAIR_CODES), label_end=False)
+    drawn = {tuple(c.get_facecolor()[0][:3]) == (1.0, 1.0, 1.0) for c in ax.collections}
+    assert drawn == {True, False}  # hollow (corpus, derived) and filled (official, news) markers
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("positions,gap", [([60, 60.5, 61, 62, 63], 2.0), ([5, 5, 5], 1.5), ([1.0] * 40, 1.6)])
+def test_spread_labels_keep_order_and_gap_within_bounds(positions, gap):
+    placed = plots.spread_labels(positions, gap, 0, 64)
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    ys = [placed[i] for i in order]
+    assert all(b - a >= gap - 1e-9 for a, b in zip(ys, ys[1:], strict=False))
+    assert min(ys) >= 0 - 1e-9 and max(ys) <= 64 + 1e-9
+
+
+def test_text_on_reads_on_dark_and_light_bars():
+    assert plots.text_on(plots.FIXED_COLOURS["95"]) == "white"
+    assert plots.text_on("#f0e442") == "black"
+
+
+def test_no_colour_or_marker_is_chosen_outside_the_vocabulary():
+    """Plot modules import their colours from helpers.plots: no hex colour literal in them."""
+    import re
+    from pathlib import Path
+
+    folder = Path(plots.__file__).parent
+    for module in folder.glob("*.py"):
+        if module.name == "__init__.py":
+            continue
+        literals = re.findall(r'"#[0-9a-fA-F]{6}"', module.read_text(encoding="utf-8"))
+        assert not literals, f"{module.name} chooses colours {literals}; add them to helpers.plots"
+
+
+def test_stats_benchmark_is_what_the_rtm_figure_draws(loaded):
+    dti_ranks = tj.wide(tj.dti_long(loaded["dti"]), "rank")
+    bench = tj.reference_benchmark(tj.consecutive_persistence(dti_ranks))
+    assert isinstance(bench, stats.RTMBenchmark) and len(bench.next_ranks) > 0
