@@ -105,3 +105,27 @@ def cases(*, ranks: dict[str, pd.DataFrame], merger: pd.DataFrame, units: pd.Dat
                    f"{prefix}_partners": len(rows) - 1,
                    f"{prefix}_partner_best_rank": int(rows[rows["role"] == "partner"]["dti_2024_rank_of_63"].min())}
     return values
+
+
+def _bottom_regions(ranks: pd.DataFrame, regions: pd.Series, year: int, bottom: int) -> dict[str, int]:
+    part = ranks[ranks["year"] == year]
+    worst = part[part["rank"] > len(part) - bottom]
+    counts = worst["gso_code"].map(regions).value_counts()
+    return {f"bottom_regions_{year}": int(counts.size), f"bottom_most_one_region_{year}": int(counts.max())}
+
+
+def geography(*, ranks: pd.DataFrame, regions: pd.Series, correlations: pd.DataFrame, weights: list[pd.DataFrame],
+              merged: pd.DataFrame, bottom: int = 10) -> dict[str, int | float | str]:
+    """Notebook 06: where the bottom ten lie, which main index moves with the overall score, the checks."""
+    values: dict[str, int | float | str] = {"bottom_n": bottom, "n_regions": int(regions.nunique())}
+    for year in (2022, 2024):
+        values.update(_bottom_regions(ranks, regions, year, bottom))
+    ordered = correlations.sort_values("estimate", ascending=False)
+    for name, row in (("strongest", ordered.iloc[0]), ("weakest", ordered.iloc[-1])):
+        values.update({f"index_{name}": str(row["label"]).lower(), f"index_{name}_rho": _r(row["estimate"], 2),
+                       f"index_{name}_low": _r(row["ci_low"], 2), f"index_{name}_high": _r(row["ci_high"], 2)})
+    values["index_n"] = int(ordered["n"].iloc[0])
+    values["weights_rows"] = int(sum(len(w) for w in weights))
+    values["weights_rows_passing"] = int(sum(int(w["passes"].sum()) for w in weights))
+    values["merged_units_passing"] = int(merged["passes"].sum())
+    return values
