@@ -24,6 +24,7 @@ import argparse
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -59,6 +60,13 @@ def _ipc_kernel_manager(socket_dir: str):
             super().__init__(**kwargs)
             self.transport = "ipc"
             self.ip = os.path.join(socket_dir, "kernel")
+
+        async def start_kernel(self, **kw):
+            # The kernel process's own log (e.g. "[IPKernelApp] ERROR | KeyboardInterrupt caught in
+            # kernel" when it is shut down) is not shown; what the notebook's cells write to stderr
+            # still reaches their outputs (and fails the run), and a dead kernel is still reported.
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            return await super().start_kernel(**kw)
 
     return IPCKernelManager
 

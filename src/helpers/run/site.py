@@ -260,8 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         except SiteFailed as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        print(f"site: built in {time.perf_counter() - started:.1f} s", flush=True)
-    print(f"report: open {paths.relative(front)}")
+        print(f"site: {paths.relative(front)} built in {time.perf_counter() - started:.1f} s", flush=True)
     return 0
 
 
