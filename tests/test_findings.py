@@ -80,3 +80,14 @@ def test_record_glues_without_display(monkeypatch):
     findings.record({"a": 1, "b": 0.5})
     assert glued == [("a", 1, False), ("b", 0.5, False)]
 
+
+
+def test_cases_of_a_unit_the_merger_left_unchanged_have_no_partner_rank():
+    from helpers import cases, tables
+
+    panel, units = tables.load_dti_panel(), tables.load_dti_2024_34units()
+    ranks = {"Hà Nội": cases.dti_ranks("01", panel)}
+    merger = cases.merger_summary("01", panel, units)
+    values = findings.cases(ranks=ranks, merger=merger, units=units, prefixes={"Hà Nội": "case_a"})
+    assert values["case_a_partners"] == 0 and "case_a_partner_best_rank" not in values
+    assert values["case_a_new_unit"] == "Hà Nội"

@@ -102,8 +102,10 @@ def cases(*, ranks: dict[str, pd.DataFrame], merger: pd.DataFrame, units: pd.Dat
                    f"{prefix}_new_rank": int(case["new_unit_rank_of_34"]),
                    f"{prefix}_new_score": _r(case["new_unit_score"], 4),
                    f"{prefix}_score_2024": _r(case["dti_2024_score"], 4),
-                   f"{prefix}_partners": len(rows) - 1,
-                   f"{prefix}_partner_best_rank": int(rows[rows["role"] == "partner"]["dti_2024_rank_of_63"].min())}
+                   f"{prefix}_partners": len(rows) - 1}
+        partner_ranks = rows.loc[rows["role"] == "partner", "dti_2024_rank_of_63"].dropna()
+        if len(partner_ranks):  # a unit the merger left unchanged has no partner
+            values[f"{prefix}_partner_best_rank"] = int(partner_ranks.min())
     return values
 
 
