@@ -109,7 +109,8 @@ def _pick(group: pd.DataFrame) -> tuple[pd.Series, list[str]]:
     return chosen, others
 
 
-def _fmt(value: Decimal, places: int) -> str:
+def _grouped(value: Decimal, places: int) -> str:
+    """``value`` rounded to ``places`` decimals with thousands grouped for display ("1,482,176")."""
     q = round(value, places)
     text = f"{q:,.{places}f}" if places else f"{int(q):,}"
     return text
@@ -118,13 +119,13 @@ def _fmt(value: Decimal, places: int) -> str:
 def _display_value(value: Decimal, unit: str) -> tuple[str, str]:
     if unit == "VND":
         if value >= 10**9:
-            return _fmt(value / 10**9, 1).removesuffix(".0"), "billion VND"
-        return _fmt(value, 0), "VND"
+            return _grouped(value / 10**9, 1).removesuffix(".0"), "billion VND"
+        return _grouped(value, 0), "VND"
     places = 0 if value == value.to_integral_value() else 2
-    return _fmt(value, places), unit
+    return _grouped(value, places), unit
 
 
-def normalise(row: pd.Series, name: str, pop_table: pd.DataFrame | None = None) -> dict:
+def shown_statement(row: pd.Series, name: str, pop_table: pd.DataFrame | None = None) -> dict:
     """How one codebook statement is shown: as stated, as a share of its stated base, or per
     100 inhabitants with the population of the as-of year."""
     value = Decimal(row["value"])
@@ -136,15 +137,15 @@ def normalise(row: pd.Series, name: str, pop_table: pd.DataFrame | None = None) 
                    normalisation="as stated (rank)")
     elif unit == "percent" or " per " in unit:
         kind = "percent" if unit == "percent" else "rate"
-        out.update(shown_value=_fmt(value, 2 if value != value.to_integral_value() else 0),
+        out.update(shown_value=_grouped(value, 2 if value != value.to_integral_value() else 0),
                    shown_unit="%" if unit == "percent" else unit, normalisation=f"as stated ({kind})")
     elif den is not None:
-        out.update(shown_value=_fmt(value / den * 100, 1), shown_unit="% of stated base",
+        out.update(shown_value=_grouped(value / den * 100, 1), shown_unit="% of stated base",
                    normalisation=f"share: {row['value']} of {row['denominator']} {unit} (both in the claim)")
     elif unit in PER_INHABITANT_UNITS and row["as_of"]:
         year = int(row["as_of"][:4])
         pop = population(name, year, pop_table)
-        out.update(shown_value=_fmt(value / pop["population"] * 100, 2), shown_unit=f"{unit} per 100 inhabitants",
+        out.update(shown_value=_grouped(value / pop["population"] * 100, 2), shown_unit=f"{unit} per 100 inhabitants",
                    normalisation=f"per 100 inhabitants: {row['value']} / ({pop['thousand']} thousand, {year}) × 100",
                    population=pop["population"], population_year=year, population_source=pop["source"])
     else:
@@ -185,7 +186,7 @@ def indicator_cells(book: pd.DataFrame, names: list[str]) -> pd.DataFrame:
             row, others = picked[name]
             cell = {c: row[c] for c in ("value", "denominator", "unit", "qualifier", "as_of", "as_of_basis",
                                         "claim_id", "doc_id", "start", "end", "text")}
-            cell.update(normalise(row, name, pop_table))
+            cell.update(shown_statement(row, name, pop_table))
             cell.update({"pillar": pillar, "indicator": indicator, "province": name, "reported": True,
                          "also_stated": "; ".join(others), "dates_differ": differ, "note": row["note"]})
             rows.append(cell)
