@@ -71,6 +71,10 @@ SOURCE_KIND_STYLE = {
     "off-scale 2019": {"marker": "X", "filled": False, "label": "PAPI 2019 (third sub-dimension off-scale)"},
 }
 
+#: Side-by-side positions of the source kinds within one year (fraction of a year), so that two
+#: sources stating a value for the same year do not hide each other.
+KIND_OFFSET = {"official": -0.15, "news": -0.05, "corpus": 0.05, "derived": 0.15}
+
 METHOD_NOTE = ("DTI method changed between rounds: compare ranks or within-year standardised "
                "scores, not raw scores.")
 

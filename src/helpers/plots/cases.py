@@ -11,11 +11,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import cases, figures, provinces
-from . import ACCENT, INK, MUTED, OTHER, focus_colours, kind_handles, marker_kwargs, text_on
+from . import ACCENT, INK, KIND_OFFSET, MUTED, OTHER, focus_colours, kind_handles, marker_kwargs, text_on
 
 #: Horizontal offset of a DTI rank marker within its year, by source kind (so that two sources
 #: of one year stay visible side by side).
-KIND_OFFSET = {"official": -0.15, "news": -0.05, "corpus": 0.05, "derived": 0.15}
 BASIS_MARK = {"text": "", "publication": " (pub.)", "unknown": ""}
 SCALED_UNITS = ("%", "% of stated base")
 INDICATOR_NOTE = (

@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import figures, provinces
-from . import focus_colours, marker_kwargs
+from . import KIND_OFFSET, focus_colours, marker_kwargs
 
 #: Rounds of the DTI held in the panel.
 DTI_ROUNDS = range(2020, 2025)
@@ -17,16 +17,17 @@ def dti_ranks(history: pd.DataFrame, code: str, n_units: int = 63) -> Figure:
     """Overall DTI rank of one province by round (``profiles.dti_history``), one marker per source kind."""
     name = provinces.name_of(code)
     colour = focus_colours([code])[code]
-    fig, ax = plt.subplots(figsize=(6, 3))
+    fig, ax = plt.subplots(figsize=(7.5, 3))
     for kind, rows in history.dropna(subset=["rank"]).groupby("source_kind"):
-        ax.scatter(rows["year"], rows["rank"].astype(float), label=kind, s=36, **marker_kwargs(kind, colour))
-    ax.set_ylim(n_units + 1, 0)
+        ax.scatter(rows["year"] + KIND_OFFSET.get(kind, 0.0), rows["rank"].astype(float), label=kind, s=36,
+                   **marker_kwargs(kind, colour))
+    ax.set_ylim(n_units + 3, -2)  # room for a marker at rank 1 or at the last rank
     ax.set_xlim(min(DTI_ROUNDS) - 0.5, max(DTI_ROUNDS) + 0.5)
     ax.set_xticks(list(DTI_ROUNDS))
     ax.set_ylabel(f"rank of {n_units} (1 = best)")
     ax.set_title(f"{name}: DTI overall rank by round")
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=8, loc="lower left")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="source")
     else:
         ax.text(0.5, 0.5, "no DTI rank held", transform=ax.transAxes, ha="center")
     figures.add_source(fig, "data/processed/dti_panel.csv", method_note=True)
