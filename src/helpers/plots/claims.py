@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .. import claims, figures
 from . import EXPRESSION_COLOURS, STATUS_COLOURS
@@ -21,6 +22,7 @@ def by_kind(chosen: pd.DataFrame) -> Figure:
         left = left + counts[kind]
     ax.invert_yaxis()
     ax.set_xlabel("numeric expressions found")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("document")
     ax.set_title("Numeric expressions per article, by kind")
     ax.legend(ncol=8, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
@@ -39,6 +41,7 @@ def audit(audit_rows: pd.DataFrame) -> Figure:
         ax.barh(table.index, table[status], left=left, color=STATUS_COLOURS[status], label=status)
         left = left + table[status]
     ax.set_xlabel("audit rows")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # rows are counted, never fractional
     ax.set_title("Consistency audit of the articles' figures")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="status",
               title_fontsize=8)
