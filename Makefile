@@ -37,8 +37,6 @@ RAW := $(sort data/raw/MANIFEST.csv $(RAW_LISTED) $(shell find data/raw -type f)
 CODEBOOK := $(sort $(wildcard data/codebook/*.csv))
 SITE_SOURCES := $(sort $(shell find site -type f -not -path '*/__pycache__/*'))
 PROFILE_RUNNER := $(addprefix src/helpers/run/,profiles.py batch.py pipeline.py render.py publish.py errors.py)
-# Read in the second phase of `report` (see there), after the data build left each table's date.
-TABLES := $(sort $(wildcard data/processed/*.csv))
 
 .PHONY: help setup data report profiles pdf test lint unit nbval bench lab clean
 
@@ -57,9 +55,9 @@ $(SETUP_STAMP): requirements.txt pyproject.toml
 	touch $@
 
 # What each notebook declares that it reads (its metadata `study.reads`).
-build/deps.mk: src/helpers/run/declared.py $(NOTEBOOKS)
+build/deps.mk: src/helpers/run/declared.py $(NOTEBOOKS) notebooks/profile.ipynb
 	@mkdir -p build
-	@$(PYTHON) src/helpers/run/declared.py $(NOTEBOOKS) > $@
+	@$(PYTHON) src/helpers/run/declared.py $(NOTEBOOKS) notebooks/profile.ipynb > $@
 -include build/deps.mk
 
 data/raw/%:
@@ -86,7 +84,7 @@ $(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(NOTEBOOK_RUNNER) $(SETUP_STAMP)
 	@$(BIN)/python -m helpers.run.pipeline run $< --in-place
 	@touch $@
 
-$(STAMPS)/profiles.done: notebooks/profile.ipynb $(HELPERS) $(PROFILE_RUNNER) $(TABLES) $(SETUP_STAMP)
+$(STAMPS)/profiles.done: notebooks/profile.ipynb $(HELPERS) $(PROFILE_RUNNER) $(SETUP_STAMP)
 	@mkdir -p $(STAMPS)
 	@$(BIN)/python -m helpers.run.profiles
 	@touch $@

@@ -138,3 +138,12 @@ def test_profile_notebook_change_reruns_the_profiles_and_the_site(project):
     (project / "notebooks/profile.ipynb").touch()
     assert _stale(project) == []
     assert _publishing(project) == ["profiles", "site"]
+
+
+def test_profiles_rerun_when_a_file_the_profile_notebook_reads_changes(project):
+    profile = paths.NOTEBOOKS / "profile.ipynb"
+    reads = declared.reads(profile)
+    assert "data/processed/provinces_63.geojson" in reads  # its locator map
+    (project / "data/processed/provinces_63.geojson").touch()
+    assert "helpers.run.profiles" in _make(project, "-n", "report").stdout
+    assert _stale(project) == _readers("data/processed/provinces_63.geojson")  # the notebooks: 06 only
