@@ -10,7 +10,8 @@ from helpers import cases, claims, corpus, params, paths, provinces, sources, ta
 
 matplotlib.use("Agg")
 
-PAIR = ["Bạc Liêu", "Bến Tre"]
+PAIR = ["95", "83"]  # Bạc Liêu, Bến Tre (GSO codes)
+BAC_LIEU, BEN_TRE = PAIR
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +87,7 @@ def test_every_value_in_the_comparison_figure_traces_to_its_source(cells, all_cl
         if cell["population_source"]:
             line = int(cell["population_source"].split(" line ")[1].split(" ")[0])
             row = population.iloc[line - 2]
-            assert row["name_vi"] == cell["province"] and row["year"] == str(cell["population_year"])
+            assert row["gso_code"] == cell["gso_code"] and row["name_vi"] == cell["province"] and row["year"] == str(cell["population_year"])
             expected = value / (Decimal(row["avg_population_thousand"]) * 1000) * 100
             assert abs(shown - expected) <= Decimal("0.005")
         elif cell["shown_unit"] == "% of stated base":
@@ -107,52 +108,54 @@ def test_source_of_rejects_a_value_the_span_does_not_hold(cells, all_claims):
 
 
 def test_indicator_reported_by_one_province_is_kept_and_said(cells):
-    fibre = cells[cells["indicator"] == "households_fibre_broadband_percent"].set_index("province")
-    assert not fibre.at["Bạc Liêu", "reported"]
-    assert "not reported" in fibre.at["Bạc Liêu", "note"] and "Bến Tre" in fibre.at["Bạc Liêu", "note"]
-    assert fibre.at["Bến Tre", "shown_value"] == "72.81"
+    fibre = cells[cells["indicator"] == "households_fibre_broadband_percent"].set_index("gso_code")
+    assert not fibre.at[BAC_LIEU, "reported"]
+    assert "not reported" in fibre.at[BAC_LIEU, "note"] and "Bến Tre" in fibre.at[BAC_LIEU, "note"]
+    assert fibre.at[BEN_TRE, "shown_value"] == "72.81"
+    assert fibre.at[BAC_LIEU, "province"] == "Bạc Liêu"  # the name rides along as a label
     # every indicator has one row per province
-    assert (cells.groupby("indicator")["province"].apply(sorted) == [sorted(PAIR)] * cells["indicator"].nunique()).all()
+    assert (cells.groupby("indicator")["gso_code"].apply(sorted) == [sorted(PAIR)] * cells["indicator"].nunique()).all()
 
 
 def test_different_dates_are_flagged_and_latest_statement_shown(cells):
-    teams = cells[cells["indicator"] == "community_digital_teams_commune"].set_index("province")
+    teams = cells[cells["indicator"] == "community_digital_teams_commune"].set_index("gso_code")
     assert teams["dates_differ"].all()
-    assert teams.at["Bạc Liêu", "as_of"] == "2023" and teams.at["Bến Tre", "as_of"] == "2024-10-08"
+    assert teams.at[BAC_LIEU, "as_of"] == "2023" and teams.at[BEN_TRE, "as_of"] == "2024-10-08"
     # members per inhabitant use the population of each figure's own year (001's "gần 4.180" counts the
     # members of other teams, not comparable with 004's total: a separate indicator)
-    by = cells.set_index(["indicator", "province"])
-    assert by.at[("community_digital_team_members_other_teams", "Bạc Liêu"), "population_year"] == 2023
-    assert by.at[("community_digital_team_members", "Bến Tre"), "population_year"] == 2024
+    by = cells.set_index(["indicator", "gso_code"])
+    assert by.at[("community_digital_team_members_other_teams", BAC_LIEU), "population_year"] == 2023
+    assert by.at[("community_digital_team_members", BEN_TRE), "population_year"] == 2024
     # Bạc Liêu states fibre to communes in 003 (2022-09-15) and 000 (2023): the later is shown
-    fibre = cells[(cells["indicator"] == "communes_with_fibre_percent") & (cells["province"] == "Bạc Liêu")].iloc[0]
+    fibre = cells[(cells["indicator"] == "communes_with_fibre_percent") & (cells["gso_code"] == BAC_LIEU)].iloc[0]
     assert fibre["claim_id"] == "000-001429" and "003-003524" in fibre["also_stated"]
 
 
 def test_normalisation_rules(cells):
-    row = cells.set_index(["indicator", "province"])
-    assert row.loc[("telecom_subscribers", "Bạc Liêu"), "shown_unit"] == "subscribers per 100 inhabitants"
-    assert row.loc[("online_public_services", "Bến Tre"), "shown_unit"] == "% of stated base"
+    row = cells.set_index(["indicator", "gso_code"])
+    assert row.loc[("telecom_subscribers", BAC_LIEU), "shown_unit"] == "subscribers per 100 inhabitants"
+    assert row.loc[("online_public_services", BEN_TRE), "shown_unit"] == "% of stated base"
     # a stated rate stays as stated; counts without a base stay counts; unknown year is not normalised
-    assert row.loc[("mobile_subscribers_per_100_inhabitants", "Bến Tre"), "shown_value"] == "114.01"
-    assert row.loc[("community_digital_teams_commune", "Bạc Liêu"), "shown_value"] == "64"
-    assert row.loc[("enterprises_e_tax_percent", "Bạc Liêu"), "as_of"] == ""
+    assert row.loc[("mobile_subscribers_per_100_inhabitants", BEN_TRE), "shown_value"] == "114.01"
+    assert row.loc[("community_digital_teams_commune", BAC_LIEU), "shown_value"] == "64"
+    assert row.loc[("enterprises_e_tax_percent", BAC_LIEU), "as_of"] == ""
 
 
 def test_population_comes_from_the_matching_row():
-    pop = cases.population("Bến Tre", 2024)
+    pop = cases.population(BEN_TRE, 2024)
     raw = pd.read_csv(paths.RAW / "provinces" / "area_population_2011_2025.csv", dtype=str, keep_default_na=False)
     line = int(pop["source"].split(" line ")[1].split(" ")[0])
-    assert raw.iloc[line - 2]["name_vi"] == "Bến Tre" and raw.iloc[line - 2]["year"] == "2024"
+    assert raw.iloc[line - 2]["gso_code"] == BEN_TRE and raw.iloc[line - 2]["year"] == "2024"
     assert pop["population"] == int(Decimal(raw.iloc[line - 2]["avg_population_thousand"]) * 1000)
-    with pytest.raises(cases.CaseError):
-        cases.population("Bến Tre", 2030)
+    with pytest.raises(cases.CaseError, match=r"Bến Tre \(83\) 2030"):
+        cases.population(BEN_TRE, 2030)
 
 
 def test_pair_without_corpus_gives_empty_cells(book):
-    assert cases.indicator_cells(book, ["Hà Nội", "Cao Bằng"]).empty
-    docs = cases.corpus_documents(["Hà Nội", "Bạc Liêu"])
+    assert cases.indicator_cells(book, ["01", "04"]).empty  # Hà Nội, Cao Bằng
+    docs = cases.corpus_documents(["01", BAC_LIEU])
     assert docs["articles"].tolist() == [0, 4]
+    assert docs["province"].tolist() == ["Hà Nội", "Bạc Liêu"]
 
 
 # --- timeline -----------------------------------------------------------------------------

@@ -48,14 +48,14 @@ def test_trajectory_values_are_plain_and_rounded_as_shown():
 
 
 def test_case_values_take_the_official_rank_and_the_merger_rows():
-    ranks = {"Bạc Liêu": pd.DataFrame({"year": [2021, 2022, 2022, 2024], "rank": [63, 61, 60, 58],
+    ranks = {"95": pd.DataFrame({"year": [2021, 2022, 2022, 2024], "rank": [63, 61, 60, 58],
                                        "source_kind": ["corpus", "derived", "official", "official"]})}
-    merger = pd.DataFrame({"case": ["Bạc Liêu", "Bạc Liêu"], "constituent": ["Bạc Liêu", "Cà Mau"],
+    merger = pd.DataFrame({"case_code": ["95", "95"], "case": ["Bạc Liêu", "Bạc Liêu"], "constituent": ["Bạc Liêu", "Cà Mau"],
                            "role": ["case", "partner"], "dti_2024_rank_of_63": [58, 26],
                            "dti_2024_score": [0.56289, 0.7277], "new_unit": ["Cà Mau", "Cà Mau"],
                            "new_unit_rank_of_34": [28, 28], "new_unit_score": [0.64531, 0.64531]})
     units = pd.DataFrame({"new_unit": [f"u{i}" for i in range(34)]})
-    values = findings.cases(ranks=ranks, merger=merger, units=units, prefixes={"Bạc Liêu": "case_a"})
+    values = findings.cases(ranks=ranks, merger=merger, units=units, prefixes={"95": "case_a"})
     _plain(values)
     assert values["case_a_rank_2022"] == 60  # the official row, not the derived one
     assert (values["case_a_rank_2021"], values["case_a_rank_2024"]) == (63, 58)
@@ -86,8 +86,8 @@ def test_cases_of_a_unit_the_merger_left_unchanged_have_no_partner_rank():
     from helpers import cases, tables
 
     panel, units = tables.load_dti_panel(), tables.load_dti_2024_34units()
-    ranks = {"Hà Nội": cases.dti_ranks("01", panel)}
+    ranks = {"01": cases.dti_ranks("01", panel)}
     merger = cases.merger_summary("01", panel, units)
-    values = findings.cases(ranks=ranks, merger=merger, units=units, prefixes={"Hà Nội": "case_a"})
+    values = findings.cases(ranks=ranks, merger=merger, units=units, prefixes={"01": "case_a"})
     assert values["case_a_partners"] == 0 and "case_a_partner_best_rank" not in values
     assert values["case_a_new_unit"] == "Hà Nội"

@@ -95,7 +95,7 @@ def test_disagreements_never_average():
 def test_corpus_ranks_from_codebook_fixture():
     codebook = pd.DataFrame({
         "indicator_id": ["i1", "i2", "i3"],
-        "province": ["Bạc Liêu", "Bạc Liêu", "Bạc Liêu"],
+        "province": ["Bạc Liêu", "Bạc Liêu", "Bạc Liêu"], "gso_code": ["95", "95", "95"],
         "indicator": ["dti_rank", "dti_gov_rank", "population"],
         "pillar": ["", "gov", ""], "unit": ["rank", "rank", "people"],
         "as_of": ["2021", "2021", "2019"], "claim_id": ["c1", "c2", "c3"],

@@ -19,7 +19,6 @@ from helpers.plots import profile as draw_profile
 from helpers.plots import trajectories as draw_trajectories
 
 PAIR_CODES = ["95", "83"]
-PAIR = ["Bạc Liêu", "Bến Tre"]
 
 
 @pytest.fixture(scope="module")
@@ -68,11 +67,11 @@ def _figures(t):
 
     def timeline():
         events = cases.load_timeline(t["claims"], t["meta"])
-        ranks = {n: cases.dti_ranks(c, t["dti"]) for n, c in zip(PAIR, PAIR_CODES, strict=True)}
-        return draw_cases.timeline(events[events["province"].isin(PAIR)], ranks, PAIR_CODES)
+        ranks = {c: cases.dti_ranks(c, t["dti"]) for c in PAIR_CODES}
+        return draw_cases.timeline(events[events["gso_code"].isin(PAIR_CODES)], ranks, PAIR_CODES)
 
     def merger():
-        summaries = {n: cases.merger_summary(c, t["dti"], t["units"]) for n, c in zip(PAIR, PAIR_CODES, strict=True)}
+        summaries = {c: cases.merger_summary(c, t["dti"], t["units"]) for c in PAIR_CODES}
         return draw_cases.merger(t["units"], summaries, PAIR_CODES)
 
     documents = sources.load_corpus_documents()
@@ -84,7 +83,7 @@ def _figures(t):
         "ranking_by_region": lambda: draw_data.ranking_by_region(panel.ranking_by_region(t["dti"], 2022), 2022, "95"),
         "trajectories": trajectories, "rtm_benchmark": rtm, "sigma": sigma, "transitions": transitions,
         "triangulation": triangulation,
-        "indicators": lambda: draw_cases.indicators(cases.indicator_cells(t["book"], PAIR), PAIR_CODES),
+        "indicators": lambda: draw_cases.indicators(cases.indicator_cells(t["book"], PAIR_CODES), PAIR_CODES),
         "timeline": timeline, "merger": merger,
         "profile": lambda: draw_profile.dti_ranks(profiles.dti_history("95"), "95"),
     }
@@ -132,7 +131,7 @@ def test_every_plot_function_is_tested():
 
 
 def test_indicator_figure_says_not_reported(loaded):
-    cells = cases.indicator_cells(loaded["book"], PAIR)
+    cells = cases.indicator_cells(loaded["book"], PAIR_CODES)
     fig = draw_cases.indicators(cells, PAIR_CODES)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts.count("not reported") == int((~cells["reported"]).sum())
@@ -141,16 +140,15 @@ def test_indicator_figure_says_not_reported(loaded):
 
 def test_timeline_draws_for_a_pair_without_articles(loaded):
     events = cases.load_timeline(loaded["claims"], loaded["meta"])
-    for pair, codes in ((PAIR, PAIR_CODES), (["Hà Nội", "Cao Bằng"], ["01", "04"])):
-        ranks = {n: cases.dti_ranks(c, loaded["dti"]) for n, c in zip(pair, codes, strict=True)}
-        fig = draw_cases.timeline(events[events["province"].isin(pair)], ranks, codes)
+    for codes in (PAIR_CODES, ["01", "04"]):  # the cases; Hà Nội and Cao Bằng, without articles
+        ranks = {c: cases.dti_ranks(c, loaded["dti"]) for c in codes}
+        fig = draw_cases.timeline(events[events["gso_code"].isin(codes)], ranks, codes)
         assert fig._suptitle.get_text()
         plt.close(fig)
 
 
 def test_merger_names_the_constituents_inside_the_bar_not_in_the_tick_labels(loaded):
-    summaries = {n: cases.merger_summary(c, loaded["dti"], loaded["units"]) for n, c in zip(PAIR, PAIR_CODES,
-                                                                                            strict=True)}
+    summaries = {c: cases.merger_summary(c, loaded["dti"], loaded["units"]) for c in PAIR_CODES}
     fig = draw_cases.merger(loaded["units"], summaries, PAIR_CODES)
     ax = fig.axes[0]
     assert "Bạc Liêu + Cà Mau" in [t.get_text() for t in ax.texts]

@@ -210,3 +210,24 @@ def test_echarts_text_is_the_map_file(tmp_path):
     other.write_text("var x = 1;", encoding="utf-8")
     with pytest.raises(sources.SourceError, match="no echarts.registerMap"):
         sources.read_echarts_text(other)
+
+
+def test_codebook_provinces_become_codes_and_an_unknown_one_is_named(tmp_path):
+    book = sources.load_codebook()
+    assert set(book["gso_code"]) == {"95", "83"} and (book["province"].isin(["Bạc Liêu", "Bến Tre"])).all()
+    lines = (paths.CODEBOOK / "indicators.csv").read_text(encoding="utf-8").splitlines(True)
+    lines[1] = lines[1].replace(",Bạc Liêu,", ",Bac Lieuu,", 1)
+    (tmp_path / "indicators.csv").write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(sources.SourceError, match=r"indicators.csv row 1 \(line 2\), column province: unknown "
+                                                  r"province 'Bac Lieuu'.*did you mean"):
+        sources.load_codebook(tmp_path / "indicators.csv")
+
+
+def test_corpus_metadata_codes_each_article_and_leaves_other_places_blank(tmp_path):
+    meta = sources.load_corpus_metadata()
+    assert meta["gso_code"].tolist() == ["95", "95", "95", "95", "83"]
+    text = (paths.CORPUS / "metadata.csv").read_text(encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text(text + "005_x,005_x.txt,outlet,,2024,year,Cả nước,title,note\n",
+                                           encoding="utf-8")
+    other = sources.load_corpus_metadata(tmp_path / "metadata.csv")
+    assert other.set_index("doc_id").at["005_x", "gso_code"] == ""  # the whole country: not one of the 63

@@ -1,6 +1,6 @@
 """Two provinces side by side: corpus indicators, policy timelines, DTI ranks, the 2025 merger.
 
-* ``indicator_cells(book, names)``: one row per (indicator, province) for the comparison
+* ``indicator_cells(book, codes)``: one row per (indicator, province) for the comparison
   figure, chosen from the codebook, normalised where a base exists (per 100 inhabitants with
   the statistics office's population of the indicator's year; shares of a stated base), each
   with its claim (document, raw span, quoted text) and, when normalised, its population row.
@@ -13,8 +13,11 @@
 
 The figures drawn from these tables are in ``helpers.plots.cases``.
 
+Provinces are GSO codes in every argument and key; each output table also carries the
+Vietnamese name (column ``province``) as a label.
+
 Nothing here types, guesses or interpolates a number: values come from claims (re-parsed by
-``claims.load_codebook``) or from rows of the raw and processed tables, and each output row
+``claims.codebook_with_claims``) or from rows of the raw and processed tables, and each output row
 names where it came from.
 """
 
@@ -34,7 +37,7 @@ PILLAR_LABELS = {"digital_government": "Digital government", "digital_economy": 
                  "digital_society": "Digital society"}
 
 CELL_COLUMNS = [
-    "pillar", "indicator", "province", "reported", "shown_value", "shown_unit", "normalisation",
+    "pillar", "indicator", "gso_code", "province", "reported", "shown_value", "shown_unit", "normalisation",
     "value", "denominator", "unit", "qualifier", "as_of", "as_of_basis", "claim_id", "doc_id",
     "start", "end", "text", "also_stated", "population", "population_year", "population_source",
     "dates_differ", "note",
@@ -45,13 +48,14 @@ class CaseError(ValueError):
     """A parameter, the reviewed timeline or a source row does not fit the comparison."""
 
 
-def corpus_documents(names: list[str], meta: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Articles of the corpus about each province (zero rows for a province without any)."""
+def corpus_documents(codes: list[str], meta: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Articles of the corpus about each unit (``articles`` 0 for a unit without any)."""
     meta = sources.load_corpus_metadata() if meta is None else meta
     rows = []
-    for name in names:
-        docs = meta[meta["province"] == name]
-        rows.append({"province": name, "articles": len(docs), "doc_ids": ", ".join(d[:3] for d in docs["doc_id"]),
+    for code in codes:
+        docs = meta[meta["gso_code"] == code]
+        rows.append({"gso_code": code, "province": provinces.name_of(code), "articles": len(docs),
+                     "doc_ids": ", ".join(d[:3] for d in docs["doc_id"]),
                      "published": ", ".join(p or "unknown" for p in docs["published"])})
     return pd.DataFrame(rows)
 
@@ -59,7 +63,7 @@ def corpus_documents(names: list[str], meta: pd.DataFrame | None = None) -> pd.D
 # ---------------------------------------------------------------------------------------
 # Population
 
-def population(name: str, year: int, table: pd.DataFrame | None = None) -> dict:
+def population(code: str, year: int, table: pd.DataFrame | None = None) -> dict:
     """Average population of a unit in a year, from the statistics office table, with its row.
 
     Returns ``{"population": int persons, "thousand": str as printed, "source": "file line N
@@ -67,10 +71,9 @@ def population(name: str, year: int, table: pd.DataFrame | None = None) -> dict:
     """
     table = sources.load_area_population() if table is None else table
     where = table.attrs.get("source", "area and population table")
-    code = provinces.resolve(name)
     hit = table[(table["gso_code"] == code) & (table["year"] == year)]
     if len(hit) != 1 or pd.isna(hit["avg_population_thousand"].iloc[0]):
-        raise CaseError(f"{where}: no average population for {name} {year}")
+        raise CaseError(f"{where}: no average population for {provinces.name_of(code)} ({code}) {year}")
     printed = f"{hit['avg_population_thousand'].iloc[0]:.2f}"  # the file prints two decimals
     persons = Decimal(printed) * 1000
     return {"population": int(persons), "thousand": printed,
@@ -85,11 +88,12 @@ def population_table(codes: list[str], years: list[int]) -> pd.DataFrame:
         name = provinces.name_of(code)
         for year in years:
             try:
-                pop = population(name, year, table)
+                pop = population(code, year, table)
             except CaseError:
-                rows.append({"province": name, "year": year, "avg_population_thousand": "", "source": "no row"})
+                rows.append({"gso_code": code, "province": name, "year": year, "avg_population_thousand": "",
+                             "source": "no row"})
                 continue
-            rows.append({"province": name, "year": year, "avg_population_thousand": pop["thousand"],
+            rows.append({"gso_code": code, "province": name, "year": year, "avg_population_thousand": pop["thousand"],
                          "source": pop["source"].split(" (")[0]})
     return pd.DataFrame(rows)
 
@@ -125,7 +129,7 @@ def _display_value(value: Decimal, unit: str) -> tuple[str, str]:
     return _grouped(value, places), unit
 
 
-def shown_statement(row: pd.Series, name: str, pop_table: pd.DataFrame | None = None) -> dict:
+def shown_statement(row: pd.Series, code: str, pop_table: pd.DataFrame | None = None) -> dict:
     """How one codebook statement is shown: as stated, as a share of its stated base, or per
     100 inhabitants with the population of the as-of year."""
     value = Decimal(row["value"])
@@ -144,7 +148,7 @@ def shown_statement(row: pd.Series, name: str, pop_table: pd.DataFrame | None = 
                    normalisation=f"share: {row['value']} of {row['denominator']} {unit} (both in the claim)")
     elif unit in PER_INHABITANT_UNITS and row["as_of"]:
         year = int(row["as_of"][:4])
-        pop = population(name, year, pop_table)
+        pop = population(code, year, pop_table)
         out.update(shown_value=_grouped(value / pop["population"] * 100, 2), shown_unit=f"{unit} per 100 inhabitants",
                    normalisation=f"per 100 inhabitants: {row['value']} / ({pop['thousand']} thousand, {year}) × 100",
                    population=pop["population"], population_year=year, population_source=pop["source"])
@@ -156,38 +160,40 @@ def shown_statement(row: pd.Series, name: str, pop_table: pd.DataFrame | None = 
     return out
 
 
-def indicator_cells(book: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+def indicator_cells(book: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """The comparison figure's data table: one row per (indicator, province) (see ``CELL_COLUMNS``).
 
-    ``book`` is ``claims.load_codebook()``. Index ranks (pillar ``dti``) are left to the
-    timeline. For each indicator that any of ``names`` reports, every province gets a row;
+    ``book`` is ``claims.codebook_with_claims(...)``. Index ranks (pillar ``dti``) are left to the
+    timeline. For each indicator that any of the units ``codes`` reports, every province gets a row;
     ``reported`` is False (and the value blank) where that province does not report it. Where
     a province states an indicator in several articles, the statement with the latest known
     as-of date is shown and the others are listed in ``also_stated``.
     """
-    book = book[(book["pillar"] != "dti") & book["province"].isin(names)]
+    book = book[(book["pillar"] != "dti") & book["gso_code"].isin(codes)]
     pop_table = sources.load_area_population()
+    names = {code: provinces.name_of(code) for code in codes}
     rows = []
     for indicator, group in book.groupby("indicator", sort=False):
         pillar = group["pillar"].iloc[0]
         picked = {}
-        for name in names:
-            mine = group[group["province"] == name]
+        for code in codes:
+            mine = group[group["gso_code"] == code]
             if len(mine):
-                picked[name] = _pick(mine)
+                picked[code] = _pick(mine)
         dates = {p[0]["as_of"] for p in picked.values()}
         differ = len(picked) > 1 and len(dates) > 1
-        for name in names:
-            if name not in picked:
-                others = ", ".join(n for n in picked)
-                rows.append({"pillar": pillar, "indicator": indicator, "province": name, "reported": False,
-                             "dates_differ": False, "note": f"not reported in the corpus (reported by {others})"})
+        for code in codes:
+            where = {"pillar": pillar, "indicator": indicator, "gso_code": code, "province": names[code]}
+            if code not in picked:
+                others = ", ".join(names[c] for c in picked)
+                rows.append({**where, "reported": False, "dates_differ": False,
+                             "note": f"not reported in the corpus (reported by {others})"})
                 continue
-            row, others = picked[name]
+            row, others = picked[code]
             cell = {c: row[c] for c in ("value", "denominator", "unit", "qualifier", "as_of", "as_of_basis",
                                         "claim_id", "doc_id", "start", "end", "text")}
-            cell.update(shown_statement(row, name, pop_table))
-            cell.update({"pillar": pillar, "indicator": indicator, "province": name, "reported": True,
+            cell.update(shown_statement(row, code, pop_table))
+            cell.update({**where, "reported": True,
                          "also_stated": "; ".join(others), "dates_differ": differ, "note": row["note"]})
             rows.append(cell)
     table = pd.DataFrame(rows, columns=CELL_COLUMNS, dtype=object)
@@ -202,13 +208,15 @@ def indicator_cells(book: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     return table.drop(columns=["_p", "_both"]).reset_index(drop=True)
 
 
-def side_by_side(cells: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """A readable wide view of ``indicator_cells``: value, unit, as-of date and claim per province."""
+def side_by_side(cells: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """A readable wide view of ``indicator_cells``: value, unit, as-of date and claim per province
+    (columns headed by the provinces' names)."""
     if cells.empty:
         return pd.DataFrame()
     out = cells[["pillar", "indicator"]].drop_duplicates().set_index("indicator")
-    for name in names:
-        mine = cells[cells["province"] == name].set_index("indicator")
+    for code in codes:
+        name = provinces.name_of(code)
+        mine = cells[cells["gso_code"] == code].set_index("indicator")
         out[f"{name}"] = mine.apply(
             lambda r: f"{r['shown_value']} {r['shown_unit']}" if r["reported"] else "not reported", axis=1)
         out[f"{name} as of"] = mine.apply(
@@ -306,7 +314,7 @@ def classify_event(sentence: str, start: int, end: int, date_iso: str) -> tuple[
 def extract_events(claims: pd.DataFrame, meta: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every date claim of the corpus with its province, sentence and automatic type and role."""
     meta = sources.load_corpus_metadata() if meta is None else meta
-    province_of = meta.set_index("doc_id")["province"]
+    by_doc = meta.set_index("doc_id")
     dates = claims[claims["kind"] == "date"].sort_values(["doc_id", "start"])
     rows = []
     seen: dict[tuple[str, str, str], int] = {}
@@ -318,7 +326,8 @@ def extract_events(claims: pd.DataFrame, meta: pd.DataFrame | None = None) -> pd
         seen[k] = occurrence + 1
         pos = _locate(sentence, text, occurrence)
         kind, role = classify_event(sentence, pos, pos + len(text), c.date_iso)
-        rows.append({"claim_id": c.claim_id, "doc_id": c.doc_id, "province": province_of[c.doc_id],
+        rows.append({"claim_id": c.claim_id, "doc_id": c.doc_id, "gso_code": by_doc.at[c.doc_id, "gso_code"],
+                     "province": by_doc.at[c.doc_id, "province"],
                      "text": c.text, "date_iso": c.date_iso, "date_precision": c.date_precision,
                      "auto_type": kind, "auto_role": role, "sentence": c.sentence})
     return pd.DataFrame(rows)
@@ -423,20 +432,22 @@ def load_timeline(claims: pd.DataFrame, meta: pd.DataFrame | None = None,
     kept = pd.concat([kept.reset_index(drop=True), pd.DataFrame(placed)], axis=1)
     kept["document"] = kept["document_claim"].map(lambda c: by_id.at[c, "text"] if c else "")
     kept["reviewed_changed"] = (kept["event_type"] != kept["auto_type"]) | (kept["role"] != kept["auto_role"])
-    columns = ["province", "event_key", "event_type", "role", "label", "document", "date", "dated_by", "x_start",
-               "x_end", "claim_id", "doc_id", "text", "auto_type", "auto_role", "reviewed_changed", "note", "sentence"]
+    columns = ["gso_code", "province", "event_key", "event_type", "role", "label", "document", "date", "dated_by",
+               "x_start", "x_end", "claim_id", "doc_id", "text", "auto_type", "auto_role", "reviewed_changed", "note",
+               "sentence"]
     return kept[columns].sort_values(["province", "x_start", "claim_id"], na_position="last", ignore_index=True)
 
 
 def review_summary(claims: pd.DataFrame, meta: pd.DataFrame | None = None,
                    review: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Date claims per province: extracted, kept, dropped, type or role changed by the review."""
+    """Date claims per province (GSO code, blank for a place that is not one of the 63, and name):
+    extracted, kept, dropped, type or role changed by the review."""
     auto = extract_events(claims, meta)
     review = check_timeline_review(sources.load_timeline_review() if review is None else review)
     review = review.drop(columns=["auto_type", "auto_role"])
     m = auto.merge(review, on="claim_id", how="left")
     m["changed"] = (m["decision"] == "keep") & ((m["event_type"] != m["auto_type"]) | (m["role"] != m["auto_role"]))
-    return m.groupby("province").agg(date_claims=("claim_id", "size"),
+    return m.groupby(["gso_code", "province"]).agg(date_claims=("claim_id", "size"),
                                      kept=("decision", lambda s: int((s == "keep").sum())),
                                      dropped=("decision", lambda s: int((s == "drop").sum())),
                                      type_or_role_changed=("changed", "sum")).reset_index()
@@ -476,7 +487,7 @@ def merger_summary(code: str, panel: pd.DataFrame, units: pd.DataFrame) -> pd.Da
     rows = []
     for m in members.itertuples():
         rows.append({
-            "case": provinces.name_of(code), "constituent": m.province,
+            "case_code": code, "case": provinces.name_of(code), "constituent": m.province,
             "role": "case" if m.gso_code == code else "partner",
             "dti_2024_rank_of_63": backbone.at[m.gso_code, "rank"] if m.gso_code in backbone.index else pd.NA,
             "dti_2024_score": backbone.at[m.gso_code, "score"] if m.gso_code in backbone.index else float("nan"),

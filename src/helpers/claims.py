@@ -25,7 +25,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from . import corpus, sources, vnnum
+from . import corpus, provinces, sources, vnnum
 
 CLAIM_COLUMNS = [
     "claim_id", "doc_id", "start", "end", "text", "kind", "value", "denominator", "low", "high", "unit",
@@ -195,10 +195,11 @@ def judge_interval(stated: Decimal, stated_text: str, qualifier: str, low: Decim
     return ("consistent" if ok else "inconsistent"), f"{rule}, for some value of the recomputed interval"
 
 
-def _population(table: pd.DataFrame, province: str, year: int) -> tuple[Decimal, str]:
-    """Average population of ``province`` in ``year`` (``sources.load_area_population()``)."""
-    row = table[(table["name_vi"] == province) & (table["year"] == year)]
+def _population(table: pd.DataFrame, code: str, year: int) -> tuple[Decimal, str]:
+    """Average population of unit ``code`` in ``year`` (``sources.load_area_population()``)."""
+    row = table[(table["gso_code"] == code) & (table["year"] == year)]
     where = table.attrs.get("source", "area and population table")
+    province = provinces.name_of(code)
     if len(row) != 1:
         raise CodebookError(f"{where}: no single row for {province} {year}")
     thousands = Decimal(str(row["avg_population_thousand"].iloc[0]))
@@ -206,13 +207,17 @@ def _population(table: pd.DataFrame, province: str, year: int) -> tuple[Decimal,
 
 
 def _population_years(spec: str, where: str) -> tuple[str, list[int]]:
-    """``Province|2024`` or ``Province|2023-2024`` (every year of the span) → (province, years)."""
+    """``Province|2024`` or ``Province|2023-2024`` (every year of the span) → (GSO code, years)."""
     m = re.fullmatch(r"(.+)\|(\d{4})(?:-(\d{4}))?", spec)
     if not m or (m.group(3) and int(m.group(3)) <= int(m.group(2))):
         raise CodebookError(f"{where}: population {spec!r} is not 'Province|YYYY' or 'Province|YYYY-YYYY' "
                             "(first year before the last)")
+    try:
+        code = provinces.resolve(m.group(1))
+    except provinces.UnknownProvinceError as exc:
+        raise CodebookError(f"{where}: population {spec!r}: {exc}") from None
     first, last = int(m.group(2)), int(m.group(3) or m.group(2))
-    return m.group(1), list(range(first, last + 1))
+    return code, list(range(first, last + 1))
 
 
 def _rounded(x: Decimal, places: int = 2) -> str:
@@ -259,8 +264,8 @@ def _rate(chk: pd.Series, stated: pd.Series, parts: list[pd.Series], population:
           where: str) -> Recomputed:
     """A count per ``denominator`` inhabitants over the average population of each listed year."""
     num, per, stated_value = Decimal(parts[0]["value"]), Decimal(stated["denominator"]), Decimal(stated["value"])
-    province, years = _population_years(chk["population"], f"{where} check {chk['check_id']}")
-    pops = [_population(population, province, y) for y in years]
+    code, years = _population_years(chk["population"], f"{where} check {chk['check_id']}")
+    pops = [_population(population, code, y) for y in years]
     rates = [num / pop * per for pop, _ in pops]
     extra = "".join(f"; {source}" for _, source in pops)
     implied = (f"the stated rate implies a population of {_rounded(num * per / stated_value, 0)} where the "
@@ -272,8 +277,8 @@ def _rate(chk: pd.Series, stated: pd.Series, parts: list[pd.Series], population:
 
 def _base(chk: pd.Series, stated: pd.Series, population: pd.DataFrame, where: str) -> Recomputed:
     """The population base of a ratio a/b ("891.688/958.805 số dân") against the official averages."""
-    province, years = _population_years(chk["population"], f"{where} check {chk['check_id']}")
-    pops = [_population(population, province, y) for y in years]
+    code, years = _population_years(chk["population"], f"{where} check {chk['check_id']}")
+    pops = [_population(population, code, y) for y in years]
     base = Decimal(stated["denominator"])
     implied = (f"the article's base of {_rounded(base, 0)} people lies outside the statistics office's "
                f"{_span(pops)}")
@@ -401,7 +406,8 @@ def _covered_claims(checks: pd.DataFrame) -> set[str]:
 def _cross_document_rows(book: pd.DataFrame) -> list[dict]:
     """Same indicator, same province, two articles: one row per later article."""
     rows = []
-    for (province, indicator), group in book.groupby(["province", "indicator"], sort=True):
+    for (_, indicator), group in book.groupby(["gso_code", "indicator"], sort=True):
+        province = group["province"].iloc[0]
         group = group.sort_values("claim_id")
         if group["doc_id"].nunique() < 2:
             continue

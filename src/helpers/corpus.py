@@ -184,7 +184,7 @@ def describe(docs: list[Document], meta: pd.DataFrame) -> pd.DataFrame:
             }
         )
     sizes = pd.DataFrame(rows)
-    table = meta[["doc_id", "outlet", "published", "date_precision", "province"]].merge(
+    table = meta[["doc_id", "outlet", "published", "date_precision", "gso_code", "province"]].merge(
         sizes, on="doc_id", how="inner", validate="one_to_one"
     )
     return table
@@ -205,11 +205,11 @@ def articles_about(meta: pd.DataFrame, name: str, value) -> pd.DataFrame:
     from . import params, provinces
 
     codes = params.province_list(name, value, allow_all=True)
-    in_corpus = {provinces.resolve(p): p for p in meta["province"].unique()}
+    in_corpus = set(meta["gso_code"]) - {""}
     absent = [c for c in codes if c not in in_corpus]
     if absent and value.strip() != "all":
         allowed = "'all' or slugs of provinces with an article: " + ", ".join(
-            sorted(provinces.slugify(p) for p in in_corpus.values()))
+            sorted(provinces.slugify(provinces.name_of(c)) for c in in_corpus))
         raise params.ParameterError(name, value, allowed, problem="the corpus has no article about "
                                     + ", ".join(provinces.name_of(c) for c in absent))
-    return meta[meta["province"].isin([in_corpus[c] for c in codes if c in in_corpus])].copy()
+    return meta[meta["gso_code"].isin(codes)].copy()

@@ -91,12 +91,13 @@ def _rank_by_year(rows: pd.DataFrame) -> pd.Series:
 def cases(*, ranks: dict[str, pd.DataFrame], merger: pd.DataFrame, units: pd.DataFrame,
           prefixes: dict[str, str]) -> dict[str, int | float | str]:
     """Notebook 05: each case's overall ranks by year, its 2024 rank of 63, its 2025 unit and that
-    unit's 2024 rank of 34, and the partners' 2024 ranks. ``prefixes`` maps case names to key prefixes."""
+    unit's 2024 rank of 34, and the partners' 2024 ranks. ``ranks`` and ``prefixes`` are keyed by the
+    cases' GSO codes (``prefixes`` gives each case's key prefix)."""
     values: dict[str, int | float | str] = {"n_units_2025": int(units["new_unit"].nunique())}
-    for name, prefix in prefixes.items():
-        for year, rank in _rank_by_year(ranks[name]).items():
+    for code, prefix in prefixes.items():
+        for year, rank in _rank_by_year(ranks[code]).items():
             values[f"{prefix}_rank_{year}"] = int(rank)
-        rows = merger[merger["case"] == name]
+        rows = merger[merger["case_code"] == code]
         case = rows[rows["role"] == "case"].iloc[0]
         values |= {f"{prefix}_new_unit": str(case["new_unit"]),
                    f"{prefix}_new_rank": int(case["new_unit_rank_of_34"]),

@@ -124,7 +124,7 @@ def corpus_ranks(codebook: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     year), claim_id, value (the rank), denominator (63). ``claims``: claim_id, doc_id,
     start, end. The source of each row is ``doc_id:start-end``.
     """
-    need_cb = ["indicator_id", "province", "indicator", "as_of", "claim_id", "value", "denominator"]
+    need_cb = ["indicator_id", "gso_code", "indicator", "as_of", "claim_id", "value", "denominator"]
     need_cl = ["claim_id", "doc_id", "start", "end"]
     for name, table, need in (("codebook", codebook, need_cb), ("claims", claims, need_cl)):
         missing = [c for c in need if c not in table.columns]
@@ -139,10 +139,7 @@ def corpus_ranks(codebook: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
         if str(row["claim_id"]) not in spans.index.astype(str):
             raise sources.SourceError(f"{where}, column claim_id: {row['claim_id']!r} is not in the claims table")
         span = spans.loc[spans.index.astype(str) == str(row["claim_id"])].iloc[0]
-        try:
-            code = provinces.resolve(str(row["province"]))
-        except provinces.UnknownProvinceError as exc:
-            raise sources.SourceError(f"{where}, column province: {exc}") from None
+        code = row["gso_code"]
         try:
             year = int(str(row["as_of"])[:4])
             rank = int(float(row["value"]))

@@ -62,9 +62,8 @@ def other_history(gso_code: str) -> pd.DataFrame:
 
 def corpus_evidence(gso_code: str) -> pd.DataFrame:
     """Codebook indicators the news corpus states for the unit (empty for most units)."""
-    name = provinces.name_of(gso_code)
     cb = claims.codebook_with_claims(sources.load_codebook(), tables.load_claims())
-    rows = cb[cb["province"] == name]
+    rows = cb[cb["gso_code"] == gso_code]
     columns = ["indicator", "pillar", "value", "denominator", "unit", "as_of", "claim_id", "text"]
     return rows[columns].reset_index(drop=True)
 

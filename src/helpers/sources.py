@@ -586,7 +586,17 @@ def load_corpus_metadata(path: Path = paths.CORPUS / "metadata.csv") -> pd.DataF
                               f"{list(DATE_PRECISIONS)}")
         _check_published(path, i, row["published"], row["date_precision"])
     _one_per(meta, path, ["doc_id"], "document")
+    meta["gso_code"] = meta["province"].map(_code_or_blank)
     return meta
+
+
+def _code_or_blank(name: str) -> str:
+    """The GSO code of one of the 63 units, or ``""`` for a place that is not one of them (an
+    article may be about the whole country, or, in a test, a fictional province)."""
+    try:
+        return provinces.resolve(name)
+    except provinces.UnknownProvinceError:
+        return ""
 
 
 _PUBLISHED_FORMAT = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
@@ -655,8 +665,10 @@ RECALL_CHECK_COLUMNS = ["context", "text", "kind", "note"]
 
 
 def load_codebook(path: Path = paths.CODEBOOK / "indicators.csv") -> pd.DataFrame:
-    """``codebook/indicators.csv``: indicators the articles state, each citing one claim."""
-    return _string_table(path, CODEBOOK_COLUMNS, "codebook file")
+    """``codebook/indicators.csv``: indicators the articles state, each citing one claim; the
+    province of each is resolved to its GSO code (column ``gso_code``)."""
+    path = Path(path)
+    return _resolve_column(_string_table(path, CODEBOOK_COLUMNS, "codebook file"), path, "province")
 
 
 def load_audit_checks(path: Path = paths.CODEBOOK / "audit_checks.csv") -> pd.DataFrame:

@@ -24,11 +24,6 @@ INDICATOR_NOTE = (
     "values (scale 100 or the row's largest value).")
 
 
-def _named_colours(codes: list[str]) -> dict[str, str]:
-    """Colour of each case by its name (tables of ``helpers.cases`` name provinces)."""
-    return {provinces.name_of(code): colour for code, colour in focus_colours(codes).items()}
-
-
 def _scaled(cell: pd.Series) -> bool:
     unit = cell["shown_unit"]
     return bool(cell["reported"]) and (unit in SCALED_UNITS or "per 100 inhabitants" in unit)
@@ -40,16 +35,16 @@ def _number(text: str) -> float:
 
 def _indicator_row(ax, y: float, row: pd.DataFrame, cols: dict[str, float], colours: dict[str, str]) -> None:
     """One indicator: per province its value (with a bar where it is a share or rate) and as-of date."""
-    scale = max([100.0] + [_number(row.at[n, "shown_value"]) for n in cols if n in row.index and _scaled(row.loc[n])])
-    for name, x in cols.items():
-        cell = row.loc[name]
+    scale = max([100.0] + [_number(row.at[c, "shown_value"]) for c in cols if c in row.index and _scaled(row.loc[c])])
+    for code, x in cols.items():
+        cell = row.loc[code]
         if not cell["reported"]:
             ax.text(x, y, "not reported", fontsize=7.5, style="italic", color=OTHER, va="center")
             continue
         text_x = x
         if _scaled(cell):
             width = 0.08 * _number(cell["shown_value"]) / scale
-            ax.barh(y, width, left=x, height=0.55, color=colours[name], alpha=0.75)
+            ax.barh(y, width, left=x, height=0.55, color=colours[code], alpha=0.75)
             text_x = x + 0.085
         date = (cell["as_of"] or "date unknown") + BASIS_MARK[cell["as_of_basis"]]
         unit = cell["shown_unit"].replace(" per 100 inhabitants", " /100 inh.").replace("% of stated base", "% of base")
@@ -60,16 +55,16 @@ def _indicator_row(ax, y: float, row: pd.DataFrame, cols: dict[str, float], colo
 def indicators(cells: pd.DataFrame, codes: list[str]) -> Figure:
     """The side-by-side figure of ``cases.indicator_cells``: one row per indicator, grouped by
     pillar, a column per province; "not reported" where a province does not state it."""
-    colours = _named_colours(codes)
+    colours = focus_colours(codes)
     indicators_ = cells[["pillar", "indicator"]].drop_duplicates()
     n_rows = len(indicators_) + indicators_["pillar"].nunique()
     fig, ax = plt.subplots(figsize=(12, 0.27 * n_rows + 1.6))
     ax.set_xlim(0, 1)
     ax.set_ylim(n_rows + 0.5, -1.5)
     ax.axis("off")
-    cols = {name: 0.37 + i * 0.315 for i, name in enumerate(colours)}
-    for name, x in cols.items():
-        ax.text(x, -1, name, fontsize=10, fontweight="bold", color=colours[name], va="center")
+    cols = {code: 0.37 + i * 0.315 for i, code in enumerate(colours)}
+    for code, x in cols.items():
+        ax.text(x, -1, provinces.name_of(code), fontsize=10, fontweight="bold", color=colours[code], va="center")
     y = 0
     for pillar in cases.PILLAR_ORDER:
         rows = indicators_[indicators_["pillar"] == pillar]
@@ -80,7 +75,7 @@ def indicators(cells: pd.DataFrame, codes: list[str]) -> Figure:
         y += 1
         for indicator in rows["indicator"]:
             ax.text(0.005, y, indicator.replace("_", " "), fontsize=7.5, va="center")
-            _indicator_row(ax, y, cells[cells["indicator"] == indicator].set_index("province"), cols, colours)
+            _indicator_row(ax, y, cells[cells["indicator"] == indicator].set_index("gso_code"), cols, colours)
             y += 1
     ax.text(0, n_rows + 0.3, INDICATOR_NOTE, fontsize=7, color=INK, va="top")
     ax.set_title("Indicators the articles state, side by side (normalised where a base exists)", loc="left")
@@ -153,19 +148,20 @@ def _time_range(placed: pd.DataFrame, ranks: dict[str, pd.DataFrame]) -> tuple[f
 
 
 def timeline(events: pd.DataFrame, ranks: dict[str, pd.DataFrame], codes: list[str]) -> Figure:
-    """Per province: overall DTI ranks as known (``cases.dti_ranks``, by province name; marker =
+    """Per province: overall DTI ranks as known (``cases.dti_ranks``, by GSO code; marker =
     source kind) above its dated policy events (``cases.load_timeline`` rows) on one time axis."""
-    colours = _named_colours(codes)
+    colours = focus_colours(codes)
     placed = events[events["x_start"].notna()]
-    lanes = {n: placed[placed["province"] == n]["event_key"].drop_duplicates().tolist() for n in colours}
-    heights = [h for n in colours for h in (2.0, max(1.0, 0.38 * len(lanes[n])))]
+    lanes = {c: placed[placed["gso_code"] == c]["event_key"].drop_duplicates().tolist() for c in colours}
+    heights = [h for c in colours for h in (2.0, max(1.0, 0.38 * len(lanes[c])))]
     height = sum(heights) + 1.6
     fig, axes = plt.subplots(len(heights), 1, figsize=(12, height), sharex=True,
                              gridspec_kw={"height_ratios": heights, "hspace": 0.35})
-    for i, (name, colour) in enumerate(colours.items()):
-        _rank_panel(axes[2 * i], ranks.get(name, pd.DataFrame()), name, colour)
-        _event_panel(axes[2 * i + 1], events[events["province"] == name], placed[placed["province"] == name],
-                     lanes[name], name, colour)
+    for i, (code, colour) in enumerate(colours.items()):
+        name = provinces.name_of(code)
+        _rank_panel(axes[2 * i], ranks.get(code, pd.DataFrame()), name, colour)
+        _event_panel(axes[2 * i + 1], events[events["gso_code"] == code], placed[placed["gso_code"] == code],
+                     lanes[code], name, colour)
     axes[-1].set_xlim(*_time_range(placed, ranks))
     axes[-1].set_xlabel("year (DTI ranks drawn mid-way through their assessment year; events: dot = occurrence, "
                         "bar = period, ▼ = target horizon)", fontsize=8)
@@ -180,13 +176,13 @@ def timeline(events: pd.DataFrame, ranks: dict[str, pd.DataFrame], codes: list[s
 
 def merger(units: pd.DataFrame, summaries: dict[str, pd.DataFrame], codes: list[str]) -> Figure:
     """The 34 units of 2024 by score (``tables.load_dti_2024_34units``), the cases' new units
-    marked, with their constituents written in the bar (``cases.merger_summary``, by province name)."""
-    colours = _named_colours(codes)
+    marked, with their constituents written in the bar (``cases.merger_summary``, by GSO code)."""
+    colours = focus_colours(codes)
     units = units.sort_values(["rank", "new_unit_code_2025"])
     marked = {}
-    for name, summary in summaries.items():
+    for code, summary in summaries.items():
         first = summary.iloc[0]
-        marked[(first["new_unit_code_2025"], first["new_unit"])] = (name, " + ".join(summary["constituent"]))
+        marked[(first["new_unit_code_2025"], first["new_unit"])] = (code, " + ".join(summary["constituent"]))
     bar_colours = []
     fig, ax = plt.subplots(figsize=(9, 7.5))
     for i, r in enumerate(units.itertuples()):
