@@ -11,7 +11,8 @@
 #                        CITATION.cff, the manifest, the helpers and the run wing; Sphinx then
 #                        rebuilds only the pages whose sources changed (build/site-doctrees/)
 # A derived table keeps its file date when a build leaves its bytes unchanged, so only the
-# notebooks that read a table that really changed re-run (see `report`). Safe with -j2.
+# notebooks that read a table that really changed re-run (see `report`). The notebooks, the profiles
+# and the site run in parallel (JOBS, one per core by default).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -37,6 +38,10 @@ RAW := $(sort data/raw/MANIFEST.csv $(RAW_LISTED) $(shell find data/raw -type f)
 CODEBOOK := $(sort $(wildcard data/codebook/*.csv))
 SITE_SOURCES := $(sort $(shell find site -type f -not -path '*/__pycache__/*'))
 PROFILE_RUNNER := $(addprefix src/helpers/run/,profiles.py batch.py pipeline.py render.py publish.py errors.py)
+# The notebook phase of `make report` runs this many jobs at once (one per core), unless make was
+# given -j itself. Each job's output is printed whole when it ends (--output-sync).
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+PARALLEL := $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS)) --output-sync=target
 
 .PHONY: help setup data report profiles pdf test lint unit nbval bench lab clean
 
@@ -72,7 +77,7 @@ $(STAMPS)/data.done: $(RAW) $(CODEBOOK) $(HELPERS) src/helpers/run/build.py $(SE
 
 report: ## run the data build and the notebooks whose inputs changed, regenerate figures/, the profiles and the site
 	@$(MAKE) --no-print-directory -s data
-	@$(MAKE) --no-print-directory -s $(STAMPS)/site.done
+	@$(MAKE) --no-print-directory -s $(PARALLEL) $(STAMPS)/site.done
 	@echo "report: open $(SITE)/index.html"
 
 # Two phases (two make processes): the data build first, then the notebooks, so that the second

@@ -199,3 +199,24 @@ def test_map_shows_a_missing_rank_as_such(g63, ranks):
     fig = maps.rank_small_multiples(g63, partial)
     assert "Bến Tre\nno rank" in [t.get_text() for t in fig.axes[1].texts]
     plt.close(fig)
+
+
+def test_a_map_is_rendered_once_when_saved_not_after_every_layer(monkeypatch, g63, g34, ranks):
+    """geopandas asks the canvas to draw after each layer; the maps switch that off while they build."""
+    import matplotlib.pyplot as plt
+    from matplotlib.backend_bases import FigureCanvasBase
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from helpers.plots import maps
+
+    renders = []
+    original_draw, original_draw_idle = FigureCanvasAgg.draw, FigureCanvasBase.draw_idle
+    monkeypatch.setattr(FigureCanvasAgg, "draw", lambda self, *a, **k: (renders.append(1), original_draw(self)))
+    figs = [maps.locator_map(g63, g34, "95"), maps.rank_small_multiples(g63, ranks)]
+    assert renders == []
+    assert FigureCanvasBase.draw_idle is original_draw_idle  # restored afterwards
+    for fig in figs:
+        plt.close(fig)
+    with pytest.raises(IndexError):  # restored on failure too (no unit "00")
+        maps.locator_map(g63, g34, "00")
+    assert FigureCanvasBase.draw_idle is original_draw_idle

@@ -10,11 +10,14 @@ a white halo so the outline reads on any fill.
 
 from __future__ import annotations
 
+import functools
+
 import geopandas as gpd
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import colors as mcolors
+from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -43,6 +46,25 @@ SINGLE = (8, 10.6)
 SINGLE_LAYOUT = {"left": 0.0, "right": 1.0, "top": 0.895, "bottom": 0.165}
 SUBTITLE_Y = 0.955
 SINGLE_BAR = [0.25, 0.125, 0.5, 0.016]
+
+
+def _drawn_once(draw_map):
+    """Draw the map's figure once, when it is saved or shown, not after every layer.
+
+    ``GeoDataFrame.plot`` ends with ``canvas.draw_idle()``, which on a non-interactive canvas
+    (Agg, the notebook's inline backend) renders the whole figure at once: a map of five layers
+    was rendered five times before it was saved. The decorated function runs with ``draw_idle``
+    switched off; the pixels of the saved figure do not change.
+    """
+    @functools.wraps(draw_map)
+    def wrapper(*args, **kwargs):
+        original = FigureCanvasBase.draw_idle
+        FigureCanvasBase.draw_idle = lambda self, *a, **k: None
+        try:
+            return draw_map(*args, **kwargs)
+        finally:
+            FigureCanvasBase.draw_idle = original
+    return wrapper
 
 
 def _source(values: str) -> str:
@@ -106,6 +128,7 @@ def _focus_labels(ax, gdf: gpd.GeoDataFrame, texts: dict[str, str]) -> None:
         _label(ax, polys[code], text, code, colours[code])
 
 
+@_drawn_once
 def rank_small_multiples(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame,
                          years: tuple[int, ...] = (2022, 2023, 2024), *, source: str = DTI_SOURCE) -> Figure:
     """DTI rank of the 63 provinces in each of ``years``, on one colour scale of ranks.
@@ -135,6 +158,7 @@ def _rank_text(values: pd.Series, code: str) -> str:
     return "no rank" if pd.isna(values.get(code)) else f"rank {int(values[code])}"
 
 
+@_drawn_once
 def rank_change_map(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame, start: int = 2022, end: int = 2024,
                     *, source: str = DTI_SOURCE) -> Figure:
     """Places moved between ``start`` and ``end`` (positive = moved up), diverging colours.
@@ -168,6 +192,7 @@ def _signed(value) -> str:
     return f"{value:+d} places".replace("-", "−") if value else "no change"
 
 
+@_drawn_once
 def dti_2024_units_map(units_gdf: gpd.GeoDataFrame, scores: pd.DataFrame,
                        provinces_gdf: gpd.GeoDataFrame | None = None, *, source: str = DTI_SOURCE) -> Figure:
     """DTI 2024 on the 34 units of 2025; Cà Mau and Vĩnh Long (which absorbed Bạc Liêu and
@@ -201,6 +226,7 @@ def dti_2024_units_map(units_gdf: gpd.GeoDataFrame, scores: pd.DataFrame,
     return fig
 
 
+@_drawn_once
 def locator_map(provinces_gdf: gpd.GeoDataFrame, units_gdf: gpd.GeoDataFrame, code: str) -> Figure:
     """Where province ``code`` lies, and the 2025 unit it joined (country view and close-up)."""
     colour = focus_colours([code])[code]

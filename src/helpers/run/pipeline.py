@@ -153,7 +153,8 @@ def run_notebook(notebook: Path, *, parameters: dict | None = None, output: Path
     check_parameters(notebook, parameters)
     output = Path(output).resolve() if output else notebook
     figure_dir = Path(figure_dir).resolve() if figure_dir else paths.ROOT / "figures"
-    progress_bar = not os.environ.get("CI") if progress_bar is None else progress_bar
+    if progress_bar is None:  # a bar only where someone watches: not in CI, not into a file or a pipe
+        progress_bar = not os.environ.get("CI") and sys.stderr.isatty()
     paths.BUILD.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"run-{notebook.stem}-", dir=paths.BUILD))
     staged_figures = work / "figures"

@@ -8,6 +8,7 @@ are built by Sphinx (``helpers.run.site``); this renderer serves the per-provinc
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from .. import files
@@ -15,12 +16,17 @@ from .. import files
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def render_notebook(nb, target: Path, title: str | None = None) -> Path:
-    """Render an executed notebook (a NotebookNode) to a standalone HTML file titled ``title``."""
+@functools.cache
+def _exporter():
+    """One exporter per process: loading the templates costs more than rendering a profile."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
-                            template_file="offline_lab.html.j2")
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or Path(target).stem}})
+    return HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
+                        template_file="offline_lab.html.j2")
+
+
+def render_notebook(nb, target: Path, title: str | None = None) -> Path:
+    """Render an executed notebook (a NotebookNode) to a standalone HTML file titled ``title``."""
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title or Path(target).stem}})
     files.write_text(target, body)
     return target
