@@ -39,7 +39,8 @@ CODEBOOK := $(sort $(wildcard data/codebook/*.csv))
 SITE_SOURCES := $(sort $(shell find site -type f -not -path '*/__pycache__/*'))
 PROFILE_RUNNER := $(addprefix src/helpers/run/,profiles.py batch.py pipeline.py render.py publish.py errors.py)
 # The notebook phase of `make report` runs this many jobs at once (one per core), unless make was
-# given -j itself. Each job's output is printed whole when it ends (--output-sync).
+# given -j itself; each job's output is printed whole when it ends (--output-sync). The unit tests
+# and nbval run on as many pytest workers (pytest-xdist).
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 PARALLEL := $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS)) --output-sync=target
 
@@ -107,12 +108,12 @@ test: lint unit nbval ## static checks, unit tests, then every notebook re-run a
 lint: $(SETUP_STAMP) ## ruff over the code, tests and notebooks
 	$(BIN)/ruff check .
 
-unit: $(SETUP_STAMP) ## unit tests only
-	$(BIN)/python -m pytest tests
+unit: $(SETUP_STAMP) ## unit tests only (one worker per core, a test file per worker at a time)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests
 
 nbval: data ## notebooks only: fresh run compared with the committed outputs and figures
 	@rm -rf build/nbval-figures && mkdir -p build/nbval-figures
-	HELPERS_FIGURE_DIR=build/nbval-figures $(BIN)/python -m pytest --nbval --nbval-current-env \
+	HELPERS_FIGURE_DIR=build/nbval-figures $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
 	$(BIN)/python scripts/checksums.py same-figures figures build/nbval-figures
 

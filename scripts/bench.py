@@ -1,7 +1,8 @@
 """Benchmark of the report pipeline (run by `make bench`; a script, not a timed test).
 
 Measures, on this machine:
-  cold      `make report` after `make clean` (every notebook executed, data rebuilt)
+  cold      `make report` after `make clean` (every notebook executed, data rebuilt; one job per core)
+  serial    the same with JOBS=1 (one job at a time)
   floor     the same number of pipeline runs of notebooks that only do each notebook's imports
   ratio     cold / (floor + profiles + cold site build) (goal: within 1.5x)
   site      the site alone: cold (`python -m helpers.run.site --fresh`) and after one notebook changed
@@ -91,7 +92,7 @@ def main() -> int:
     cold = timed(make + ["report"])
     first = checksums.snapshot()
     subprocess.run(make + ["clean"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    cold_j2 = timed(make + ["-j2", "report"])
+    serial = timed(make + ["report"], env={"JOBS": "1"})
     second = checksums.snapshot()
     diffs = checksums.compare(first, second)
 
@@ -105,8 +106,8 @@ def main() -> int:
 
     rows = [
         ("notebooks in the report", f"{len(notebooks)}", ""),
-        ("cold `make report`", f"{cold:.1f} s", ""),
-        ("cold `make -j2 report`", f"{cold_j2:.1f} s", ""),
+        (f"cold `make report` ({len(os.sched_getaffinity(0))} jobs, as nproc)", f"{cold:.1f} s", ""),
+        ("cold `JOBS=1 make report` (one job at a time)", f"{serial:.1f} s", ""),
         ("floor (same runs, imports only)", f"{floor:.1f} s", ""),
         ("ratio cold / (floor + profiles + site)", f"{cold / base:.2f}", goal(cold / base, 1.5, "goal <= 1.5")),
         ("site alone, cold", f"{site_cold:.1f} s", ""),
