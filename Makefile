@@ -42,7 +42,7 @@ PROFILE_RUNNER := $(addprefix src/helpers/run/,profiles.py batch.py pipeline.py 
 # given -j itself; each job's output is printed whole when it ends (--output-sync). The unit tests
 # and nbval run on as many pytest workers (pytest-xdist).
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
-PARALLEL := $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS)) --output-sync=target
+PARALLEL = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS)) --output-sync=target
 
 .PHONY: help setup data report profiles pdf test lint unit nbval bench lab clean
 

@@ -147,3 +147,20 @@ def test_profiles_rerun_when_a_file_the_profile_notebook_reads_changes(project):
     (project / "data/processed/provinces_63.geojson").touch()
     assert "helpers.run.profiles" in _make(project, "-n", "report").stdout
     assert _stale(project) == _readers("data/processed/provinces_63.geojson")  # the notebooks: 06 only
+
+
+def test_report_runs_one_job_per_core_unless_told(project):
+    outer = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "JOBS")}
+
+    def phase_two(*args: str, env: dict | None = None) -> str:
+        result = subprocess.run(["make", "--no-print-directory", *args, "-n", "report"], cwd=project, check=True,
+                                capture_output=True, text=True, env={**outer, **(env or {})})
+        return next(line for line in result.stdout.splitlines() if "site.done" in line and "--output-sync" in line)
+
+    cores = len(os.sched_getaffinity(0))
+    assert f" -j{cores} --output-sync=target " in phase_two()
+    assert " -j1 --output-sync=target " in phase_two(env={"JOBS": "1"})
+    given = subprocess.run(["make", "--no-print-directory", "-j2", "-n", "report"], cwd=project, check=True,
+                           capture_output=True, text=True, env=outer)
+    assert "forced in submake" not in given.stderr  # make's own -j is passed down, not overridden
+    assert " -j" not in next(line for line in given.stdout.splitlines() if "--output-sync" in line)
