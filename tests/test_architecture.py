@@ -41,6 +41,36 @@ def test_only_sources_and_tables_open_data_files(module):
             assert name not in READ_CALLS, f"{module.name}:{node.lineno} calls {name}: read through sources or tables"
 
 
+def _imports_helpers_module(tree: ast.Module, name: str) -> bool:
+    """Whether a module of ``helpers`` imports ``helpers.<name>`` (or something from it), in any spelling."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found = any(a.name == f"helpers.{name}" for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            package = node.module in (None, "helpers") and any(a.name == name for a in node.names)
+            found = package or node.module in (name, f"helpers.{name}")
+        else:
+            found = False
+        if found:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("builder_module", sorted({t.builder.split(":")[0] for t in tables.TABLES.values()}))
+def test_no_builder_reads_derived_tables_from_disk(builder_module):
+    """A builder gets the tables of its build as arguments (``Table.needs``), never through ``tables``."""
+    assert not _imports_helpers_module(_tree(HELPERS / f"{builder_module}.py"), "tables"), (
+        f"helpers/{builder_module}.py imports helpers.tables: pass the table in through Table.needs")
+
+
+def test_the_import_check_sees_an_import_of_tables():
+    assert _imports_helpers_module(ast.parse("from . import corpus, tables"), "tables")
+    assert _imports_helpers_module(ast.parse("from helpers import tables"), "tables")
+    assert _imports_helpers_module(ast.parse("import helpers.tables"), "tables")
+    assert _imports_helpers_module(ast.parse("from .tables import load_claims"), "tables")
+    assert not _imports_helpers_module(ast.parse("from . import sources"), "tables")
+
+
 @pytest.mark.parametrize("module", [m for m in MODULES if "run" not in m.relative_to(HELPERS).parts],
                          ids=lambda m: m.stem)
 def test_no_study_module_imports_the_run_wing(module):
