@@ -52,9 +52,9 @@ def _drawn_once(draw_map):
     """Draw the map's figure once, when it is saved or shown, not after every layer.
 
     ``GeoDataFrame.plot`` ends with ``canvas.draw_idle()``, which on a non-interactive canvas
-    (Agg, the notebook's inline backend) renders the whole figure at once: a map of five layers
-    was rendered five times before it was saved. The decorated function runs with ``draw_idle``
-    switched off; the pixels of the saved figure do not change.
+    (Agg, the notebook's inline backend) renders the whole figure at once: a map was rendered once
+    per layer (ten times for the locator map) before it was saved. The decorated function runs with
+    ``draw_idle`` switched off; the saved files keep their bytes.
     """
     @functools.wraps(draw_map)
     def wrapper(*args, **kwargs):
