@@ -9,7 +9,7 @@ from pathlib import Path
 import papermill
 import pytest
 
-from helpers import paths, tables
+from helpers import paths, study, tables
 from helpers.run import declared
 
 HELPERS = paths.ROOT / "src" / "helpers"
@@ -121,3 +121,33 @@ def test_every_parameter_has_a_type(notebook):
     assert declared_parameters
     for name, info in declared_parameters.items():
         assert info["inferred_type_name"] not in ("None", None), f"{notebook.name}: parameter {name} has no type"
+
+
+#: A number in this range is a year; the unit counts are those of the study's unit sets.
+YEARS = range(2010, 2051)
+UNIT_COUNTS = {u.n_units for u in study.UNIT_SETS.values()}
+CONSTANTS_HOME = HELPERS / "study.py"
+
+
+def numeric_literals(tree: ast.Module) -> list[tuple[int, int]]:
+    """(line, value) of every whole-number literal that is a year or a unit count; strings
+    (docstrings and messages) are not numbers and are never reported."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float) and float(node.value).is_integer():
+            value = int(node.value)
+            if value in YEARS or value in UNIT_COUNTS:
+                found.append((node.lineno, value))
+    return found
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if m != CONSTANTS_HOME], ids=lambda m: m.stem)
+def test_years_and_unit_counts_live_in_the_study_constants(module):
+    found = numeric_literals(_tree(module))
+    assert not found, (f"{paths.relative(module)} writes {found} (line, value): take years and counts from the "
+                       "data or from helpers.study")
+
+
+def test_the_literal_check_sees_years_and_counts_but_not_strings():
+    tree = ast.parse('"""DTI 2024 of 63."""\nA = 2024\nB = 63.0\nC = f"{x} of 34"\nD = 7\n')
+    assert numeric_literals(tree) == [(2, 2024), (3, 63)]

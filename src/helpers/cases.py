@@ -48,9 +48,8 @@ class CaseError(ValueError):
     """A parameter, the reviewed timeline or a source row does not fit the comparison."""
 
 
-def corpus_documents(codes: list[str], meta: pd.DataFrame | None = None) -> pd.DataFrame:
+def corpus_documents(codes: list[str], meta: pd.DataFrame) -> pd.DataFrame:
     """Articles of the corpus about each unit (``articles`` 0 for a unit without any)."""
-    meta = sources.load_corpus_metadata() if meta is None else meta
     rows = []
     for code in codes:
         docs = meta[meta["gso_code"] == code]
@@ -63,15 +62,14 @@ def corpus_documents(codes: list[str], meta: pd.DataFrame | None = None) -> pd.D
 # ---------------------------------------------------------------------------------------
 # Population
 
-def population(code: str, year: int, table: pd.DataFrame | None = None) -> dict:
+def population(code: str, year: int, table: pd.DataFrame) -> dict:
     """Average population of a unit in a year, from the statistics office table, with its row.
 
     Returns ``{"population": int persons, "thousand": str as printed, "source": "file line N
     (URL)"}``; raises ``CaseError`` when the table has no row for that unit and year.
     """
-    table = sources.load_area_population() if table is None else table
-    where = table.attrs.get("source", "area and population table")
     hit = table[(table["gso_code"] == code) & (table["year"] == year)]
+    where = hit["file"].iloc[0] if "file" in table.columns and len(hit) else table.attrs.get("source", "population")
     if len(hit) != 1 or pd.isna(hit["avg_population_thousand"].iloc[0]):
         raise CaseError(f"{where}: no average population for {provinces.name_of(code)} ({code}) {year}")
     printed = f"{hit['avg_population_thousand'].iloc[0]:.2f}"  # the file prints two decimals
@@ -80,9 +78,9 @@ def population(code: str, year: int, table: pd.DataFrame | None = None) -> dict:
             "source": f"{where} line {hit['line'].iloc[0]} ({hit['source_url'].iloc[0]})"}
 
 
-def population_table(codes: list[str], years: list[int]) -> pd.DataFrame:
-    """Average population (thousand, as printed) of each unit in each year, with its file line."""
-    table = sources.load_area_population()
+def population_table(codes: list[str], years: list[int], table: pd.DataFrame) -> pd.DataFrame:
+    """Average population (thousand, as printed) of each unit in each year, with its file line
+    (``table``: ``tables.load_population()``)."""
     rows = []
     for code in codes:
         name = provinces.name_of(code)
@@ -129,7 +127,7 @@ def _display_value(value: Decimal, unit: str) -> tuple[str, str]:
     return _grouped(value, places), unit
 
 
-def shown_statement(row: pd.Series, code: str, pop_table: pd.DataFrame | None = None) -> dict:
+def shown_statement(row: pd.Series, code: str, pop_table: pd.DataFrame) -> dict:
     """How one codebook statement is shown: as stated, as a share of its stated base, or per
     100 inhabitants with the population of the as-of year."""
     value = Decimal(row["value"])
@@ -160,17 +158,16 @@ def shown_statement(row: pd.Series, code: str, pop_table: pd.DataFrame | None = 
     return out
 
 
-def indicator_cells(book: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+def indicator_cells(book: pd.DataFrame, codes: list[str], pop_table: pd.DataFrame) -> pd.DataFrame:
     """The comparison figure's data table: one row per (indicator, province) (see ``CELL_COLUMNS``).
 
-    ``book`` is ``claims.codebook_with_claims(...)``. Index ranks (pillar ``dti``) are left to the
+    ``book`` is the ``codebook`` table, ``pop_table`` the ``population`` table. Index ranks (pillar ``dti``) are left to the
     timeline. For each indicator that any of the units ``codes`` reports, every province gets a row;
     ``reported`` is False (and the value blank) where that province does not report it. Where
     a province states an indicator in several articles, the statement with the latest known
     as-of date is shown and the others are listed in ``also_stated``.
     """
     book = book[(book["pillar"] != "dti") & book["gso_code"].isin(codes)]
-    pop_table = sources.load_area_population()
     names = {code: provinces.name_of(code) for code in codes}
     rows = []
     for indicator, group in book.groupby("indicator", sort=False):
@@ -227,20 +224,16 @@ def side_by_side(cells: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
 
 
 def source_of(cell: pd.Series, claims: pd.DataFrame) -> str:
-    """Where a cell's value comes from, re-checked: the claim's raw span parses to the value, and a
-    per-inhabitant value is recomputed from the population row. Raises ``CaseError`` otherwise."""
+    """Where a cell's value comes from: the claim, its span in the article and the population row of a
+    per-inhabitant value. The codebook build has checked that the span parses to the value; here the
+    quoted text must still be the claim's. Raises ``CaseError`` otherwise."""
     if not cell["reported"]:
         return "not reported"
     claim = claims.set_index("claim_id").loc[cell["claim_id"]]
-    doc = next(d for d in sources.load_corpus_documents() if d.doc_id == claim["doc_id"])
-    span = doc.raw[int(claim["start"]):int(claim["end"])]
-    if span != cell["text"]:
-        raise CaseError(f"{cell['indicator']} {cell['province']}: raw span {span!r} is not the quoted {cell['text']!r}")
-    parsed = vnnum.parse(vnnum_context(doc.raw, int(claim["start"]), int(claim["end"])))
-    if parsed.value != Decimal(cell["value"]):
-        raise CaseError(f"{cell['indicator']} {cell['province']}: span {span!r} parses to {parsed.value}, "
-                        f"not {cell['value']}")
-    where = f"claim {cell['claim_id']} ({claim['doc_id']}:{claim['start']}-{claim['end']} «{span}»)"
+    if claim["text"] != cell["text"]:
+        raise CaseError(f"{cell['indicator']} {cell['province']}: claim text {claim['text']!r} is not the quoted "
+                        f"{cell['text']!r}")
+    where = f"claim {cell['claim_id']} ({claim['doc_id']}:{claim['start']}-{claim['end']} «{claim['text']}»)"
     if cell["population_source"]:
         where += f"; population {cell['population_source']}"
     return where
@@ -311,9 +304,8 @@ def classify_event(sentence: str, start: int, end: int, date_iso: str) -> tuple[
     return best, role
 
 
-def extract_events(claims: pd.DataFrame, meta: pd.DataFrame | None = None) -> pd.DataFrame:
+def extract_events(claims: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     """Every date claim of the corpus with its province, sentence and automatic type and role."""
-    meta = sources.load_corpus_metadata() if meta is None else meta
     by_doc = meta.set_index("doc_id")
     dates = claims[claims["kind"] == "date"].sort_values(["doc_id", "start"])
     rows = []
@@ -397,16 +389,14 @@ def place(date_iso: str, precision: str, year_from: str, published: str) -> dict
     return {"date": text, "x_start": x, "x_end": x + width, "dated_by": dated_by}
 
 
-def load_timeline(claims: pd.DataFrame, meta: pd.DataFrame | None = None,
-                  review: pd.DataFrame | None = None) -> pd.DataFrame:
+def timeline(claims: pd.DataFrame, meta: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
     """Extracted date claims joined with their review; kept rows only, placed on the time axis.
 
     Raises ``CaseError`` when a date claim has no review row, a review row cites a claim that
     is not a date, or the automatic type or role has changed since the review (re-review).
     """
-    meta = sources.load_corpus_metadata() if meta is None else meta
     auto = extract_events(claims, meta)
-    review = check_timeline_review(sources.load_timeline_review() if review is None else review)
+    review = check_timeline_review(review)
     where = review.attrs.get("source", "reviewed timeline")
     unreviewed = sorted(set(auto["claim_id"]) - set(review["claim_id"]))
     if unreviewed:
@@ -438,13 +428,11 @@ def load_timeline(claims: pd.DataFrame, meta: pd.DataFrame | None = None,
     return kept[columns].sort_values(["province", "x_start", "claim_id"], na_position="last", ignore_index=True)
 
 
-def review_summary(claims: pd.DataFrame, meta: pd.DataFrame | None = None,
-                   review: pd.DataFrame | None = None) -> pd.DataFrame:
+def review_summary(claims: pd.DataFrame, meta: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
     """Date claims per province (GSO code, blank for a place that is not one of the 63, and name):
     extracted, kept, dropped, type or role changed by the review."""
     auto = extract_events(claims, meta)
-    review = check_timeline_review(sources.load_timeline_review() if review is None else review)
-    review = review.drop(columns=["auto_type", "auto_role"])
+    review = check_timeline_review(review).drop(columns=["auto_type", "auto_role"])
     m = auto.merge(review, on="claim_id", how="left")
     m["changed"] = (m["decision"] == "keep") & ((m["event_type"] != m["auto_type"]) | (m["role"] != m["auto_role"]))
     return m.groupby(["gso_code", "province"]).agg(date_claims=("claim_id", "size"),
@@ -465,23 +453,24 @@ def dti_ranks(code: str, panel: pd.DataFrame) -> pd.DataFrame:
                             ignore_index=True)
 
 
-def merger_summary(code: str, panel: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    """The unit's 2025 unit and partners, each partner's 2024 rank of 63, and the new unit's 2024
-    rank of 34 (computed from the complete scores; the published rank where a page states one).
+def merger_summary(code: str, panel: pd.DataFrame, units: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """The unit's 2025 unit and partners, each partner's rank of 63 and the new unit's rank of 34 in
+    the round of ``units`` (``panel.unit_scores``: ranks computed from the complete scores; the
+    published rank where a page states one), which must be a complete round of both sets.
 
-    One row per constituent of the new unit (the case itself first). The 34-unit row is joined
-    on ``new_unit_code_2025`` **and** ``new_unit`` (codes of new units reuse old codes)."""
-    cross = provinces.crosswalk()
+    One row per constituent of the new unit (the case itself first), joined on ``unit_code``."""
+    cross = crosswalk
+    year = int(units["year"].iloc[0])
     mine = cross[cross["gso_code"] == code].iloc[0]
     where = units.attrs.get("source", "34-unit table")
-    unit = units[(units["new_unit_code_2025"] == mine["new_unit_code_2025"]) & (units["new_unit"] == mine["new_unit"])]
+    unit = units[(units["unit_code"] == mine["unit_code"]) & (units["new_unit"] == mine["new_unit"])]
     if len(unit) != 1:
-        raise CaseError(f"{where}: no single row for new unit {mine['new_unit']} ({mine['new_unit_code_2025']})")
+        raise CaseError(f"{where}: no single row for new unit {mine['new_unit']} ({mine['unit_code']})")
     unit = unit.iloc[0]
-    same_unit = (cross["new_unit_code_2025"] == mine["new_unit_code_2025"]) & (cross["new_unit"] == mine["new_unit"])
+    same_unit = (cross["unit_code"] == mine["unit_code"]) & (cross["new_unit"] == mine["new_unit"])
     members = cross[same_unit]
     members = pd.concat([members[members["gso_code"] == code], members[members["gso_code"] != code]])
-    backbone = panel[(panel["year"] == 2024) & (panel["measure"] == "dti")
+    backbone = panel[(panel["year"] == year) & (panel["measure"] == "dti")
                      & (panel["rank_method"] == "computed_from_scores")]
     backbone = backbone.set_index("gso_code")
     rows = []
@@ -489,17 +478,37 @@ def merger_summary(code: str, panel: pd.DataFrame, units: pd.DataFrame) -> pd.Da
         rows.append({
             "case_code": code, "case": provinces.name_of(code), "constituent": m.province,
             "role": "case" if m.gso_code == code else "partner",
-            "dti_2024_rank_of_63": backbone.at[m.gso_code, "rank"] if m.gso_code in backbone.index else pd.NA,
-            "dti_2024_score": backbone.at[m.gso_code, "score"] if m.gso_code in backbone.index else float("nan"),
-            "new_unit": m.new_unit, "new_unit_code_2025": m.new_unit_code_2025,
+            "year": year,
+            "dti_rank_of_63": backbone.at[m.gso_code, "rank"] if m.gso_code in backbone.index else pd.NA,
+            "dti_score": backbone.at[m.gso_code, "score"] if m.gso_code in backbone.index else float("nan"),
+            "new_unit": m.new_unit, "unit_code": m.unit_code,
             "unchanged": bool(m.unchanged),
             "new_unit_rank_of_34": int(unit["rank"]), "new_unit_score": unit["score"],
             "new_unit_published_rank": unit["published_rank"],
-            "source_63": "data/processed/dti_panel.csv (official, computed_from_scores, 2024)",
+            "source_63": f"data/processed/dti_panel.csv (official, computed_from_scores, {year})",
             "source_34": f"{where} ({unit['source']})",
             "published_source_34": unit["published_source"],
         })
     out = pd.DataFrame(rows)
-    out["dti_2024_rank_of_63"] = out["dti_2024_rank_of_63"].astype("Int64")
+    out["dti_rank_of_63"] = out["dti_rank_of_63"].astype("Int64")
     out["new_unit_published_rank"] = out["new_unit_published_rank"].astype("Int64")
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# builders of the derived tables (``helpers.tables``)
+
+def build_population() -> pd.DataFrame:
+    """Builder of ``population``: area and average population of the units by year, with the CSV line."""
+    table = sources.load_area_population()
+    return table.assign(file=table.attrs["source"])
+
+
+def build_timeline(claims: pd.DataFrame) -> pd.DataFrame:
+    """Builder of ``timeline``: the reviewed policy timeline (``timeline``), kept events placed on the time axis."""
+    return timeline(claims, sources.load_corpus_metadata(), sources.load_timeline_review())
+
+
+def build_timeline_review(claims: pd.DataFrame) -> pd.DataFrame:
+    """Builder of ``timeline_review``: date claims per province, extracted, kept, dropped, changed."""
+    return review_summary(claims, sources.load_corpus_metadata(), sources.load_timeline_review())

@@ -88,6 +88,31 @@ def build_claims() -> pd.DataFrame:
     return extract_all(sources.load_corpus_documents())
 
 
+def build_codebook(claims: pd.DataFrame) -> pd.DataFrame:
+    """Builder of ``codebook``: the curated indicators (``codebook/indicators.csv``) joined with the
+    claims they cite, each value checked against the parser's reading of its span."""
+    return codebook_with_claims(sources.load_codebook(), claims)
+
+
+def build_corpus_documents() -> pd.DataFrame:
+    """Builder of ``corpus_documents``: one row per article (outlet, date and its precision, province,
+    GSO code, characters, words, sentences)."""
+    meta = sources.load_corpus_metadata()
+    table = corpus.describe(sources.load_corpus_documents(), meta)
+    return table.merge(meta[["doc_id", "url", "title_vi"]], on="doc_id", how="left", validate="one_to_one")
+
+
+def build_recall_check(claims: pd.DataFrame) -> pd.DataFrame:
+    """Builder of ``recall_check``: ``recall_check`` of every article with a hand-checked list
+    (``corpus.RECALL_DOCUMENTS``), with its ``doc_id``."""
+    documents = {d.doc_id[:3]: d for d in sources.load_corpus_documents()}
+    parts = []
+    for prefix in corpus.RECALL_DOCUMENTS:
+        doc_id, listed = sources.load_recall_check(prefix)
+        parts.append(recall_check(documents[prefix], listed).assign(doc_id=doc_id))
+    return pd.concat(parts, ignore_index=True)
+
+
 def extract_all(documents: list[corpus.Document]) -> pd.DataFrame:
     """Claims of every document, with unique claim ids."""
     table = pd.concat([extract(d) for d in documents], ignore_index=True)

@@ -13,7 +13,7 @@ import inspect
 
 import pandas as pd
 
-from . import stats
+from . import panel, stats
 
 
 def _r(value, digits: int) -> float:
@@ -28,13 +28,19 @@ def record(values: dict[str, int | float | str]) -> None:
         glue(name, value, display=False)
 
 
-def data(manifest: pd.DataFrame, loaded: dict, dti: pd.DataFrame) -> dict[str, int]:
-    """Notebook 03: raw files checked, tables passing their schemas, overall ranks known per partial year."""
+def data(manifest: pd.DataFrame, loaded: dict, dti: pd.DataFrame, dti_34: pd.DataFrame) -> dict[str, int]:
+    """Notebook 03: raw files checked, tables passing their schemas, the rounds held of each unit set
+    (complete or partial) and the overall ranks known in each partial round (``ranks_known_<year>``)."""
     stated = dti[(dti["measure"] == "dti") & (dti["source_kind"] != "derived") & dti["rank"].notna()]
     known = stated.groupby("year")["gso_code"].nunique()
-    return {"n_raw_files": len(manifest), "n_schemas": len(loaded),
-            "ranks_known_2020": int(known.get(2020, 0)), "ranks_known_2021": int(known.get(2021, 0)),
-            "corpus_rank_rows": int((dti["source_kind"] == "corpus").sum())}
+    complete = panel.complete_years(dti)
+    values = {"n_raw_files": len(manifest), "n_schemas": len(loaded),
+              "n_rounds": int(dti["year"].nunique()), "n_complete_rounds": len(complete),
+              "first_complete_round": complete[0], "last_complete_round": complete[-1],
+              "n_rounds_34": len(panel.complete_years(dti_34)),
+              "corpus_rank_rows": int((dti["source_kind"] == "corpus").sum())}
+    values |= {f"ranks_known_{year}": int(n) for year, n in known.items() if year not in complete}
+    return values
 
 
 def _persistence(consecutive: pd.DataFrame, dti_ranks: pd.DataFrame) -> dict[str, int | float]:
@@ -90,10 +96,12 @@ def _rank_by_year(rows: pd.DataFrame) -> pd.Series:
 
 def cases(*, ranks: dict[str, pd.DataFrame], merger: pd.DataFrame, units: pd.DataFrame,
           prefixes: dict[str, str]) -> dict[str, int | float | str]:
-    """Notebook 05: each case's overall ranks by year, its 2024 rank of 63, its 2025 unit and that
-    unit's 2024 rank of 34, and the partners' 2024 ranks. ``ranks`` and ``prefixes`` are keyed by the
-    cases' GSO codes (``prefixes`` gives each case's key prefix)."""
-    values: dict[str, int | float | str] = {"n_units_2025": int(units["new_unit"].nunique())}
+    """Notebook 05: each case's overall ranks by year, its rank of 63 in the merger's comparison round
+    (``merger_year``), its 2025 unit and that unit's rank of 34 in the same round, and the partners'
+    ranks. ``ranks`` and ``prefixes`` are keyed by the cases' GSO codes (``prefixes`` gives each
+    case's key prefix)."""
+    year = int(merger["year"].iloc[0])
+    values: dict[str, int | float | str] = {"n_units_2025": int(units["new_unit"].nunique()), "merger_year": year}
     for code, prefix in prefixes.items():
         for year, rank in _rank_by_year(ranks[code]).items():
             values[f"{prefix}_rank_{year}"] = int(rank)
@@ -102,9 +110,9 @@ def cases(*, ranks: dict[str, pd.DataFrame], merger: pd.DataFrame, units: pd.Dat
         values |= {f"{prefix}_new_unit": str(case["new_unit"]),
                    f"{prefix}_new_rank": int(case["new_unit_rank_of_34"]),
                    f"{prefix}_new_score": _r(case["new_unit_score"], 4),
-                   f"{prefix}_score_2024": _r(case["dti_2024_score"], 4),
+                   f"{prefix}_score_{year}": _r(case["dti_score"], 4),
                    f"{prefix}_partners": len(rows) - 1}
-        partner_ranks = rows.loc[rows["role"] == "partner", "dti_2024_rank_of_63"].dropna()
+        partner_ranks = rows.loc[rows["role"] == "partner", "dti_rank_of_63"].dropna()
         if len(partner_ranks):  # a unit the merger left unchanged has no partner
             values[f"{prefix}_partner_best_rank"] = int(partner_ranks.min())
     return values
@@ -117,18 +125,22 @@ def _bottom_regions(ranks: pd.DataFrame, regions: pd.Series, year: int, bottom: 
     return {f"bottom_regions_{year}": int(counts.size), f"bottom_most_one_region_{year}": int(counts.max())}
 
 
-def geography(*, ranks: pd.DataFrame, regions: pd.Series, correlations: pd.DataFrame, weights: list[pd.DataFrame],
+def geography(*, ranks: pd.DataFrame, regions: pd.Series, correlations: pd.DataFrame, weights: pd.DataFrame,
               merged: pd.DataFrame, bottom: int = 10) -> dict[str, int | float | str]:
-    """Notebook 06: where the bottom ten lie, which main index moves with the overall score, the checks."""
+    """Notebook 06: where the bottom ten lie in the first and last complete rounds, which main index
+    moves with the overall score in the latest round of the 34 units, the checks."""
     values: dict[str, int | float | str] = {"bottom_n": bottom, "n_regions": int(regions.nunique())}
-    for year in (2022, 2024):
-        values.update(_bottom_regions(ranks, regions, year, bottom))
-    ordered = correlations.sort_values("estimate", ascending=False)
+    years = sorted(ranks["year"].unique())
+    for year in (years[0], years[-1]):
+        values.update(_bottom_regions(ranks, regions, int(year), bottom))
+    latest = int(correlations["year"].max())
+    values["index_year"] = latest
+    ordered = correlations[correlations["year"] == latest].sort_values("estimate", ascending=False)
     for name, row in (("strongest", ordered.iloc[0]), ("weakest", ordered.iloc[-1])):
         values.update({f"index_{name}": str(row["label"]).lower(), f"index_{name}_rho": _r(row["estimate"], 2),
                        f"index_{name}_low": _r(row["ci_low"], 2), f"index_{name}_high": _r(row["ci_high"], 2)})
     values["index_n"] = int(ordered["n"].iloc[0])
-    values["weights_rows"] = int(sum(len(w) for w in weights))
-    values["weights_rows_passing"] = int(sum(int(w["passes"].sum()) for w in weights))
+    values["weights_rows"] = len(weights)
+    values["weights_rows_passing"] = int(weights["passes"].sum())
     values["merged_units_passing"] = int(merged["passes"].sum())
     return values

@@ -28,7 +28,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
-from . import provinces, sources
+from . import provinces, sources, study
 
 CRS = "EPSG:4326"
 #: Albers equal-area conic fitted to Vietnam (standard parallels 10°N and 22°N), for areas.
@@ -184,7 +184,7 @@ def provinces_63(feature_collection: dict, reference_points: pd.DataFrame) -> gp
     expected = set(provinces.load_reference()["gso_code"])
     if set(gdf["gso_code"]) != expected:
         raise GeoError(f"map file lacks GSO code(s) {sorted(expected - set(gdf['gso_code']))}; "
-                       f"expected all {provinces.N_UNITS} pre-2025 provinces")
+                       f"expected all {study.PROVINCES.n_units} pre-2025 provinces")
     gdf["name_vi"] = gdf["gso_code"].map(provinces.name_of)
     gdf = gdf[["gso_code", "name_vi", "name_in_file", "geometry"]].sort_values("gso_code", ignore_index=True)
     check_reference_points(gdf, reference_points)
@@ -194,23 +194,23 @@ def provinces_63(feature_collection: dict, reference_points: pd.DataFrame) -> gp
 def units_34(provinces_gdf: gpd.GeoDataFrame, crosswalk: pd.DataFrame) -> gpd.GeoDataFrame:
     """The 34 units of 2025 as unions of their old provinces (dissolved through the merger table).
 
-    Columns: ``new_unit_code_2025``, ``new_unit`` (short 2025 name), ``gso_codes`` (the old
-    GSO codes it joins, e.g. ``"95;96"``), ``geometry``. Sorted by ``new_unit_code_2025``.
+    Columns: ``unit_code``, ``new_unit`` (short 2025 name), ``gso_codes`` (the old
+    GSO codes it joins, e.g. ``"95;96"``), ``geometry``. Sorted by ``unit_code``.
     """
-    cw = crosswalk[["gso_code", "new_unit", "new_unit_code_2025"]]
+    cw = crosswalk[["gso_code", "new_unit", "unit_code"]]
     joined = provinces_gdf[["gso_code", "geometry"]].merge(cw, on="gso_code", how="left", validate="one_to_one")
     if joined["new_unit"].isna().any():
         raise GeoError(f"GSO code(s) {joined.loc[joined['new_unit'].isna(), 'gso_code'].tolist()} "
                        "are not in the crosswalk")
     rows = []
-    for (code, name), part in joined.groupby(["new_unit_code_2025", "new_unit"], sort=True):
-        rows.append({"new_unit_code_2025": code, "new_unit": name,
+    for (code, name), part in joined.groupby(["unit_code", "new_unit"], sort=True):
+        rows.append({"unit_code": code, "new_unit": name,
                      "gso_codes": ";".join(sorted(part["gso_code"])),
                      "geometry": _valid(shapely.union_all(part.geometry.to_numpy()))})
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=provinces_gdf.crs)
-    if out["new_unit_code_2025"].duplicated().any() or len(out) != provinces.N_UNITS_2025:
-        raise GeoError(f"{len(out)} units after the dissolve, expected {provinces.N_UNITS_2025} with distinct codes")
-    return out.sort_values("new_unit_code_2025", ignore_index=True)
+    if out["unit_code"].duplicated().any() or len(out) != study.UNITS.n_units:
+        raise GeoError(f"{len(out)} units after the dissolve, expected {study.UNITS.n_units} with distinct codes")
+    return out.sort_values("unit_code", ignore_index=True)
 
 
 # --- output and checks -----------------------------------------------------------------
@@ -232,12 +232,12 @@ def _plain(value):
 def to_geojson_text(gdf: gpd.GeoDataFrame, key: str | None = None, *, decimals: int = DECIMALS,
                     attribution: str | None = BOUNDARY_CREDIT) -> str:
     """Deterministic GeoJSON text: features sorted by ``key`` (default: ``gso_code`` or
-    ``new_unit_code_2025``), coordinates rounded to ``decimals``, property keys sorted, one
+    ``unit_code``), coordinates rounded to ``decimals``, property keys sorted, one
     feature per line. ``attribution`` (the ODbL credit) is kept as a foreign member.
     """
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         raise GeoError(f"GeoJSON is written in EPSG:4326; this frame is in {gdf.crs}: use to_crs first")
-    key = key or next((k for k in ("gso_code", "new_unit_code_2025") if k in gdf.columns), None)
+    key = key or next((k for k in ("gso_code", "unit_code") if k in gdf.columns), None)
     if key is None or gdf[key].duplicated().any():
         raise GeoError(f"key column {key!r} must exist and be unique to sort features deterministically")
     columns = sorted(c for c in gdf.columns if c != gdf.geometry.name)

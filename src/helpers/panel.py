@@ -14,10 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import provinces, sources, stats
+from . import provinces, sources, stats, study
 
 PANEL_COLUMNS = ["year", "gso_code", "province", "measure", "rank", "score", "source_kind",
                  "rank_method", "source", "n_units", "note"]
+#: The panel of each unit set has the same columns, its own key and name column in second and third place.
+NAME_COLUMNS = {study.PROVINCES.name: "province", study.UNITS.name: "new_unit"}
 MEASURES = [m for m, _, _ in sources.DTI_MEASURES]
 SOURCE_KINDS = ["official", "news", "corpus", "derived"]
 #: Preference when one value per unit is needed (cross_section): backbone first.
@@ -37,53 +39,79 @@ class PartialDataError(ValueError):
     """A statistic needs the full cross-section but the year is only partly observed."""
 
 
-def _names() -> pd.Series:
+def panel_columns(unit_set: study.UnitSet) -> list[str]:
+    """The columns of ``unit_set``'s panel: those of ``PANEL_COLUMNS`` with the set's key and name."""
+    return ["year", unit_set.key, NAME_COLUMNS[unit_set.name], *PANEL_COLUMNS[3:]]
+
+
+def _names(unit_set: study.UnitSet = study.PROVINCES) -> pd.Series:
+    if unit_set is study.UNITS:
+        return provinces.crosswalk().drop_duplicates("unit_code").set_index("unit_code")["new_unit"]
     return provinces.load_reference().set_index("gso_code")["name_vi"]
 
 
-def _frame(rows: list[dict]) -> pd.DataFrame:
-    table = pd.DataFrame(rows, columns=PANEL_COLUMNS)
+def _frame(rows: list[dict], unit_set: study.UnitSet = study.PROVINCES) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=panel_columns(unit_set))
     table["year"] = table["year"].astype(int)
     table["rank"] = table["rank"].astype("Int64")
     table["score"] = table["score"].astype(float)
-    table["n_units"] = provinces.N_UNITS
+    table["n_units"] = unit_set.n_units
     table["note"] = table["note"].fillna("")
     return table
 
 
-def backbone_rows() -> pd.DataFrame:
-    """Overall DTI 2022-2024 for all 63 units, ranks computed from the scores."""
-    scores = sources.load_dti_scores()
-    names = _names()
+def _row(unit_set: study.UnitSet, names: pd.Series, year: int, key: str, **values) -> dict:
+    return {"year": year, unit_set.key: key, NAME_COLUMNS[unit_set.name]: names[key], "note": "", **values}
+
+
+def backbone_rows(unit_set: study.UnitSet = study.PROVINCES) -> pd.DataFrame:
+    """Overall DTI of every unit in every year of the set's complete score files, ranks computed
+    from the scores (competition ranking)."""
+    scores = sources.load_dti_scores(unit_set)
+    names = _names(unit_set)
     rows = []
     for year, part in scores.groupby("year"):
         ranks = stats.competition_rank(part["dti_score"]).astype("Int64")
         for i, row in part.iterrows():
-            rows.append({"year": year, "gso_code": row["gso_code"], "province": names[row["gso_code"]],
-                         "measure": "dti", "rank": ranks[i], "score": row["dti_score"],
-                         "source_kind": "official", "rank_method": "computed_from_scores",
-                         "source": row["source_url"], "note": ""})
-    return _frame(rows)
+            rows.append(_row(unit_set, names, year, row[unit_set.key], measure="dti", rank=ranks[i],
+                             score=row["dti_score"], source_kind="official", rank_method="computed_from_scores",
+                             source=row["source_url"]))
+    return _frame(rows, unit_set)
 
 
-def year_file_rows() -> pd.DataFrame:
-    """Every stated rank or score in ``dti_<year>.csv``, one row per unit and measure."""
-    names = _names()
+def _kind(source: str) -> str:
+    return "official" if OFFICIAL_MARK in source else "news"
+
+
+def year_file_rows(unit_set: study.UnitSet = study.PROVINCES) -> pd.DataFrame:
+    """Every stated rank or score in the set's per-round files, one row per unit and measure."""
+    names = _names(unit_set)
     rows = []
-    for year in sources.DTI_YEARS:
-        table = sources.load_dti_year(year)
+    for year in sources.round_files(unit_set):
+        table = sources.load_dti_round(unit_set, year)
         for _, row in table.iterrows():
-            kind = "official" if OFFICIAL_MARK in row["source_url"] else "news"
             for measure, rank_col, score_col in sources.DTI_MEASURES:
                 rank = row[rank_col] if rank_col else pd.NA
                 score = row[score_col]
                 if pd.isna(rank) and pd.isna(score):
                     continue
-                rows.append({"year": year, "gso_code": row["gso_code"], "province": names[row["gso_code"]],
-                             "measure": measure, "rank": rank, "score": score, "source_kind": kind,
-                             "rank_method": "published" if pd.notna(rank) else "",
-                             "source": row["source_url"], "note": ""})
-    return _frame(rows)
+                rows.append(_row(unit_set, names, year, row[unit_set.key], measure=measure, rank=rank, score=score,
+                                 source_kind=_kind(row["source_url"]),
+                                 rank_method="published" if pd.notna(rank) else "", source=row["source_url"]))
+    return _frame(rows, unit_set)
+
+
+def main_index_rows(main: pd.DataFrame, unit_set: study.UnitSet) -> pd.DataFrame:
+    """The published main indices and overall DTI of the set's units (``sources.load_main_indices``),
+    one row per unit, year and measure; the note names the file and line of the value."""
+    names = _names(unit_set)
+    part = main[main["units"] == unit_set.n_units]
+    rows = [_row(unit_set, names, int(r["year"]), r[unit_set.key], measure=r["measure"], rank=r["rank"],
+                 score=r["score"], source_kind=_kind(r["source_url"]),
+                 rank_method="published" if pd.notna(r["rank"]) else "", source=r["source_url"])
+            | {"note": f"{r['file']} line {int(r['line'])}"}
+            for _, r in part.iterrows()]
+    return _frame(rows, unit_set)
 
 
 def derived_rows() -> pd.DataFrame:
@@ -147,11 +175,11 @@ def corpus_ranks(codebook: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
             raise sources.SourceError(f"{where}, columns as_of/value: {row['as_of']!r}/{row['value']!r} "
                                       "must be an assessment year and a whole rank") from None
         denominator = int(float(row["denominator"])) if str(row["denominator"]).strip() else None
-        if denominator != provinces.N_UNITS:
+        if denominator != study.PROVINCES.n_units:
             raise sources.SourceError(f"{where}, column denominator: {row['denominator']!r}; a DTI rank "
-                                      f"of the pre-2025 ranking is out of {provinces.N_UNITS}")
-        if not 1 <= rank <= provinces.N_UNITS:
-            raise sources.SourceError(f"{where}, column value: rank {rank} outside 1..{provinces.N_UNITS}")
+                                      f"of the pre-2025 ranking is out of {study.PROVINCES.n_units}")
+        if not 1 <= rank <= study.PROVINCES.n_units:
+            raise sources.SourceError(f"{where}, column value: rank {rank} outside 1..{study.PROVINCES.n_units}")
         rows.append({"year": year, "gso_code": code, "province": names[code],
                      "measure": CORPUS_INDICATORS[row["indicator"]], "rank": rank, "score": np.nan,
                      "source_kind": "corpus", "rank_method": "published",
@@ -162,28 +190,30 @@ def corpus_ranks(codebook: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def _order(table: pd.DataFrame) -> pd.DataFrame:
+    key = "unit_code" if "unit_code" in table.columns else "gso_code"
     table = table.copy()
     table["_m"] = table["measure"].map({m: i for i, m in enumerate(MEASURES)})
     table["_p"] = [PRIORITY.get((k, r), 9) for k, r in zip(table["source_kind"], table["rank_method"], strict=True)]
-    table = table.sort_values(["year", "gso_code", "_m", "_p", "source"], kind="stable", ignore_index=True)
+    table = table.sort_values(["year", key, "_m", "_p", "source"], kind="stable", ignore_index=True)
     return table.drop(columns=["_m", "_p"])
 
 
-def validate_panel(table: pd.DataFrame) -> pd.DataFrame:
-    """Schema of the processed panel: types, ranges, one row per key, rank rules per source."""
+def validate_panel(table: pd.DataFrame, unit_set: study.UnitSet = study.PROVINCES) -> pd.DataFrame:
+    """Schema of a processed panel: types, ranges, one row per key, rank rules per source."""
     import pandera.pandas as pa
 
+    keys = _names(unit_set).index.tolist()
     schema = pa.DataFrameSchema({
-        "year": pa.Column(int, pa.Check.in_range(2020, 2024)),
-        "gso_code": pa.Column(None, pa.Check.isin(provinces.load_reference()["gso_code"].tolist())),
+        "year": pa.Column(int, pa.Check.ge(study.FIRST_DTI_ROUND)),
+        unit_set.key: pa.Column(None, pa.Check.isin(keys)),
         "measure": pa.Column(None, pa.Check.isin(MEASURES)),
-        "rank": pa.Column("Int64", pa.Check.in_range(1, provinces.N_UNITS), nullable=True),
+        "rank": pa.Column("Int64", pa.Check.in_range(1, unit_set.n_units), nullable=True),
         "score": pa.Column(float, pa.Check.in_range(0.0, 1.0), nullable=True),
         "source_kind": pa.Column(None, pa.Check.isin(SOURCE_KINDS)),
         "rank_method": pa.Column(None, pa.Check.isin(["published", "computed_from_scores", ""])),
         "source": pa.Column(None, pa.Check.str_length(min_value=1)),
-        "n_units": pa.Column(int, pa.Check.eq(provinces.N_UNITS)),
-    }, unique=["year", "gso_code", "measure", "source_kind", "source"], strict=False)
+        "n_units": pa.Column(int, pa.Check.eq(unit_set.n_units)),
+    }, unique=["year", unit_set.key, "measure", "source_kind", "source"], strict=False)
     schema.validate(table)
     if (table["rank"].isna() & table["score"].isna()).any():
         raise ValueError("panel: a row with neither rank nor score")
@@ -193,10 +223,20 @@ def validate_panel(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_panel(claims: pd.DataFrame) -> pd.DataFrame:
-    """Builder of the ``dti_panel`` table: backbone, year files, corpus ranks, derived values."""
+    """Builder of the ``dti_panel`` table (the 63 provinces): backbone, round files, corpus ranks,
+    derived values."""
     parts = [backbone_rows(), year_file_rows(), corpus_ranks(sources.load_codebook(), claims), derived_rows()]
     table = _order(pd.concat([p for p in parts if len(p)], ignore_index=True))
     return validate_panel(table)[PANEL_COLUMNS]
+
+
+def build_panel_34() -> pd.DataFrame:
+    """Builder of the ``dti_panel_34`` table (the 34 units of 2025), in the shape of ``dti_panel``:
+    backbone (complete scores, ranks computed), round files, and the published main indices."""
+    unit_set = study.UNITS
+    parts = [backbone_rows(unit_set), year_file_rows(unit_set), main_index_rows(sources.load_main_indices(), unit_set)]
+    table = _order(pd.concat([p for p in parts if len(p)], ignore_index=True))
+    return validate_panel(table, unit_set)[panel_columns(unit_set)]
 
 
 # --- disagreements -----------------------------------------------------------------------
@@ -216,7 +256,9 @@ def disagreements(panel: pd.DataFrame) -> pd.DataFrame:
     """
     out = []
     panel = _order(panel)
-    for (year, code, measure), group in panel.groupby(["year", "gso_code", "measure"], sort=True):
+    key = "unit_code" if "unit_code" in panel.columns else "gso_code"
+    name = "new_unit" if key == "unit_code" else "province"
+    for (year, code, measure), group in panel.groupby(["year", key, "measure"], sort=True):
         for field in ("rank", "score"):
             stated = group[group[field].notna()]
             if len(stated) < 2:
@@ -230,7 +272,7 @@ def disagreements(panel: pd.DataFrame) -> pd.DataFrame:
                 note = _rounding_note(float(ref[field]), float(other[field])) if field == "score" else ""
                 if other["note"]:
                     note = "; ".join(x for x in (note, other["note"]) if x)
-                out.append({"year": year, "gso_code": code, "province": ref["province"], "measure": measure,
+                out.append({"year": year, "gso_code": code, "province": ref[name], "measure": measure,
                             "field": field, "reference_value": cast(ref[field]),
                             "reference_kind": ref["source_kind"], "reference_rank_method": ref["rank_method"],
                             "reference_source": ref["source"], "other_value": cast(other[field]),
@@ -258,7 +300,7 @@ def coverage(panel: pd.DataFrame) -> pd.DataFrame:
     kinds = pd.concat([seen, seen.assign(source_kind="any non-derived").loc[lambda t: t["source_kind"] != "derived"]])
     counts = kinds.groupby(["year", "measure", "source_kind"])["gso_code"].nunique().rename("n_observed")
     table = counts.reset_index()
-    table["share"] = table["n_observed"] / provinces.N_UNITS
+    table["share"] = table["n_observed"] / study.PROVINCES.n_units
     return table
 
 
@@ -284,15 +326,15 @@ def cross_section(panel: pd.DataFrame, year: int, measure: str = "dti", value: s
     rows = _order(rows).drop_duplicates("gso_code", keep="first")
     series = rows.set_index("gso_code")[value].sort_index()
     n = len(series)
-    partial = n < provinces.N_UNITS
+    partial = n < study.PROVINCES.n_units
     if partial and not allow_partial:
         raise PartialDataError(
-            f"{measure} {value} {year}: only {n}/{provinces.N_UNITS} units are observed, so a "
+            f"{measure} {value} {year}: only {n}/{study.PROVINCES.n_units} units are observed, so a "
             "full cross-section (mean, dispersion, rank correlation) cannot be computed; pass "
             "allow_partial=True to get the partial Series (flagged) and say so on the output"
         )
-    series.name = f"{measure} {value} {year}" + (f" (partial: {n}/{provinces.N_UNITS})" if partial else "")
-    series.attrs.update({"partial": partial, "coverage": f"{n}/{provinces.N_UNITS}",
+    series.name = f"{measure} {value} {year}" + (f" (partial: {n}/{study.PROVINCES.n_units})" if partial else "")
+    series.attrs.update({"partial": partial, "coverage": f"{n}/{study.PROVINCES.n_units}",
                          "derived": sorted(rows.loc[rows["source_kind"] == "derived", "gso_code"])})
     return series
 
@@ -325,29 +367,30 @@ def build_crosswalk() -> pd.DataFrame:
     return provinces.crosswalk()
 
 
-def build_34units() -> pd.DataFrame:
-    """``data/processed/dti_2024_34units.csv``: DTI 2024 for the 34 new units.
+def unit_scores(panel_34: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per 2025 unit for one round of the 34-unit panel: ``year``, ``unit_code``, ``new_unit``,
+    ``score`` and ``rank`` (the complete scores, ranks computed by competition ranking), ``rank_method``,
+    ``source``, and ``published_rank``/``published_score``/``published_source`` as a per-unit round
+    file states them (blank where none does). Sorted by rank."""
+    rows = panel_34[(panel_34["year"] == year) & (panel_34["measure"] == "dti")]
+    backbone = rows[rows["rank_method"] == "computed_from_scores"]
+    if backbone.empty:
+        raise PartialDataError(f"the 34-unit panel has no complete scores for {year}; rounds with them: "
+                               f"{complete_years(panel_34)}")
+    stated = rows[(rows["rank_method"] != "computed_from_scores") & ~rows["note"].str.contains(" line ")]
+    stated = _order(stated).drop_duplicates("unit_code").set_index("unit_code")
+    out = backbone[["year", "unit_code", "new_unit", "score", "rank", "rank_method", "source"]].copy()
+    out["published_rank"] = out["unit_code"].map(stated["rank"]).astype("Int64")
+    out["published_score"] = out["unit_code"].map(stated["score"])
+    out["published_source"] = out["unit_code"].map(stated["source"]).fillna("")
+    return out.sort_values(["rank", "unit_code"], ignore_index=True)
 
-    ``score`` from the complete 34-unit score file, ``rank`` computed from it (competition
-    ranking); ``published_rank``/``published_score`` as the per-unit news file states them.
-    Join to old units through ``crosswalk_2025.csv`` on ``new_unit_code_2025`` and ``new_unit``.
-    """
-    scores = sources.load_dti_34units_scores()
-    published = sources.load_dti_34units().set_index("new_unit_code_2025")
-    scores["rank"] = stats.competition_rank(scores["dti_score"]).astype("Int64")
-    out = pd.DataFrame({
-        "year": scores["year"].astype(int),
-        "new_unit_code_2025": scores["new_unit_code_2025"],
-        "new_unit": scores["new_unit_code_2025"].map(provinces.new_unit_name),
-        "score": scores["dti_score"],
-        "rank": scores["rank"],
-        "rank_method": "computed_from_scores",
-        "source": scores["source_url"],
-    })
-    out["published_rank"] = out["new_unit_code_2025"].map(published["rank"]).astype("Int64")
-    out["published_score"] = out["new_unit_code_2025"].map(published["dti_score"])
-    out["published_source"] = out["new_unit_code_2025"].map(published["source_url"]).fillna("")
-    return out.sort_values(["rank", "new_unit_code_2025"], ignore_index=True)
+
+def complete_years(panel: pd.DataFrame) -> list[int]:
+    """The rounds of a panel (either unit set) in which every unit has an overall score (the
+    rounds of its complete score files)."""
+    backbone = panel[(panel["measure"] == "dti") & (panel["rank_method"] == "computed_from_scores")]
+    return sorted(int(y) for y in backbone["year"].unique())
 
 
 # --- views used by the data notebook ---------------------------------------------------

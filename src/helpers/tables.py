@@ -38,13 +38,26 @@ class Table:
 
 #: Every derived table, in an order in which each comes after the tables it needs.
 TABLES: dict[str, Table] = {t.name: t for t in [
+    Table("raw_inputs", "sources:build_raw_inputs"),
+    Table("published_summary", "sources:build_published_summary"),
     Table("claims", "claims:build_claims"),
     Table("claims_review_queue", "claims:build_claims_review_queue", needs=("claims",)),
     Table("consistency_audit", "claims:build_consistency_audit", needs=("claims", "claims_review_queue")),
+    Table("codebook", "claims:build_codebook", needs=("claims",)),
+    Table("recall_check", "claims:build_recall_check", needs=("claims",)),
+    Table("corpus_documents", "claims:build_corpus_documents"),
+    Table("timeline", "cases:build_timeline", needs=("claims",)),
+    Table("timeline_review", "cases:build_timeline_review", needs=("claims",)),
+    Table("population", "cases:build_population"),
     Table("crosswalk_2025", "panel:build_crosswalk"),
     Table("dti_panel", "panel:build_panel", needs=("claims",)),
     Table("panel_disagreements", "panel:build_disagreements", needs=("dti_panel",)),
-    Table("dti_2024_34units", "panel:build_34units"),
+    Table("dti_panel_34", "panel:build_panel_34"),
+    Table("main_indices", "components:build_main_indices"),
+    Table("weights_check", "components:build_weights_check", needs=("main_indices",)),
+    Table("merged_mean_check", "components:build_merged_mean_check",
+          needs=("main_indices", "dti_panel", "crosswalk_2025")),
+    Table("units_main_indices", "components:build_units_main_indices", needs=("main_indices", "crosswalk_2025")),
     Table("other_indices", "panel:build_other_indices"),
     Table("provinces_63", "geo:build_provinces_63", suffix=".geojson"),
     Table("units_34", "geo:build_units_34", needs=("provinces_63",), suffix=".geojson"),
@@ -67,9 +80,29 @@ def _read_csv(name: str, **kwargs) -> pd.DataFrame:
 def _read_geojson(name: str):
     import geopandas
 
-    frame = geopandas.read_file(_built(name))
+    path = _built(name)
+    paths.note_read(path)  # read by a library outside Python's open(): recorded by hand
+    frame = geopandas.read_file(path)
     frame.attrs["source"] = paths.relative(TABLES[name].file)
     return frame
+
+
+def load_raw_inputs() -> pd.DataFrame:
+    """``raw_inputs.csv``: every raw file, its size, checksum (checked by the build), source and the
+    rows of a table that passed its schema."""
+    table = _read_csv("raw_inputs", dtype={"sha256": str, "source": str}, na_values={"rows": [""]})
+    table["rows"] = table["rows"].astype("Int64")
+    return table
+
+
+def load_published_summary() -> pd.DataFrame:
+    """``published_summary.csv``: the ministry's published statistics per round, as transcribed."""
+    return _read_csv("published_summary", dtype={"value": str, "note": str})
+
+
+def load_recall_check() -> pd.DataFrame:
+    """``recall_check.csv``: each hand-listed expression of an article, found or not by the parser."""
+    return _read_csv("recall_check", dtype={"doc_id": str})
 
 
 def load_claims() -> pd.DataFrame:
@@ -86,6 +119,33 @@ def load_claims_review_queue() -> pd.DataFrame:
 def load_consistency_audit() -> pd.DataFrame:
     """``consistency_audit.csv``: every check of the claims, with its status and explanation."""
     return _read_csv("consistency_audit", dtype=str).astype({"start": int, "end": int})
+
+
+def load_codebook() -> pd.DataFrame:
+    """``codebook.csv``: the curated indicators joined with the claims they cite (text cells as strings)."""
+    return _read_csv("codebook", dtype=str).astype({"start": int, "end": int})
+
+
+def load_corpus_documents() -> pd.DataFrame:
+    """``corpus_documents.csv``: one row per article, with its size."""
+    return _read_csv("corpus_documents", dtype={"gso_code": str, "published": str})
+
+
+def load_timeline() -> pd.DataFrame:
+    """``timeline.csv``: the reviewed policy timeline, kept events placed on the time axis."""
+    return _read_csv("timeline", dtype={"gso_code": str, "document": str, "note": str, "auto_type": str},
+                     na_values={"x_start": [""], "x_end": [""]})
+
+
+def load_timeline_review() -> pd.DataFrame:
+    """``timeline_review.csv``: date claims per province, extracted, kept, dropped and changed."""
+    return _read_csv("timeline_review", dtype={"gso_code": str})
+
+
+def load_population() -> pd.DataFrame:
+    """``population.csv``: area and average population of the units by year, with the raw ``file`` and ``line``."""
+    return _read_csv("population", dtype={"gso_code": str}, na_values={"avg_population_thousand": [""],
+                                                                      "area_km2": [""], "density_per_km2": [""]})
 
 
 def load_crosswalk_2025() -> pd.DataFrame:
@@ -111,12 +171,43 @@ def load_panel_disagreements() -> pd.DataFrame:
                      na_values={"difference": [""]})
 
 
-def load_dti_2024_34units() -> pd.DataFrame:
-    """``dti_2024_34units.csv``: DTI 2024 of the 34 units formed in 2025."""
-    table = _read_csv("dti_2024_34units", dtype={"new_unit_code_2025": str, "source": str, "published_source": str},
-                      na_values={"published_rank": [""], "published_score": [""]})
-    table["published_rank"] = table["published_rank"].astype("Int64")
+def load_dti_panel_34() -> pd.DataFrame:
+    """``dti_panel_34.csv``: every DTI rank and score held for the 34 units of 2025 (overall, from the
+    complete scores, the per-round files and the published main indices), one row per unit, year,
+    measure and source; the shape of ``dti_panel.csv`` with ``unit_code`` and ``new_unit``."""
+    table = _read_csv("dti_panel_34", dtype={"unit_code": str, "source": str, "note": str, "rank_method": str,
+                                             "new_unit": str},
+                      na_values={"rank": [""], "score": [""]})
+    table["rank"] = table["rank"].astype("Int64")
+    table["score"] = table["score"].astype(float)
     return table
+
+
+def load_main_indices() -> pd.DataFrame:
+    """``main_indices.csv``: the eight main indices and the overall DTI as published, every unit set
+    (``units``), keyed by ``gso_code`` or ``unit_code``, with the raw ``file`` and ``line`` of each value."""
+    table = _read_csv("main_indices", dtype={"gso_code": str, "unit_code": str, "note": str, "source_url": str},
+                      na_values={"rank": [""], "score": [""]})
+    table["rank"] = table["rank"].astype("Int64")
+    return table
+
+
+def load_weights_check() -> pd.DataFrame:
+    """``weights_check.csv``: each published overall score of the 63 provinces recomputed from its
+    eight main indices with the published weights, every round with published scores."""
+    return _read_csv("weights_check", dtype={"gso_code": str}, na_values={"recomputed": [""], "difference": [""]})
+
+
+def load_merged_mean_check() -> pd.DataFrame:
+    """``merged_mean_check.csv``: each 2025 unit's published score against the mean of its former
+    provinces' scores, every round both sets have."""
+    return _read_csv("merged_mean_check", dtype={"unit_code": str, "gso_codes": str})
+
+
+def load_units_main_indices() -> pd.DataFrame:
+    """``units_main_indices.csv``: the complete main-index table of the 34 units, one row per unit and
+    round, the indices wide, with the CSV line of every value."""
+    return _read_csv("units_main_indices", dtype={"unit_code": str, "gso_codes": str})
 
 
 def load_other_indices() -> pd.DataFrame:
@@ -138,4 +229,4 @@ def load_units_34():
 
 
 #: The loader of each table, by name.
-LOADERS = {name: globals()[f"load_{name}"] for name in TABLES}
+TABLE_LOADERS = {name: globals()[f"load_{name}"] for name in TABLES}

@@ -12,42 +12,41 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import panel, params, provinces, stats
+from . import panel, params, provinces, stats, study
 
-N_UNITS = 63
 
-#: Indices the catch-up analysis can run on, with their name in figures and allowed rounds.
-INDICES = {
+
+#: Indices the catch-up analysis can run on, with their name in figures.
+CATCH_UP_INDICES = {
     "dti": "DTI overall",
     "papi_egov": "PAPI e-governance",
 }
-#: Rounds usable for the catch-up analysis: DTI needs full cross-sections (2022-2024); PAPI
-#: e-governance 2018 has only two sub-dimensions (not comparable) and is left out.
-COMPLETE_DTI_ROUNDS = [2022, 2023, 2024]
-ROUNDS = {"dti": COMPLETE_DTI_ROUNDS, "papi_egov": [2019, 2020, 2021, 2022, 2023, 2024]}
-PAPI_OFF_SCALE = 2019
-
 #: Number of rank groups of the transition matrix (5: quintiles).
 QUANTILE_GROUPS = 5
-#: Year of the DTI–PAPI triangulation (a complete DTI year with PAPI values).
-TRIANGULATION_YEAR = 2022
-#: First round from which observed moves are compared with the benchmark (no earlier round
-#: follows another with stated ranks on both sides).
-FIRST_MOVE_ROUND = 2021
 #: Smallest and largest bottom cohort (``bottom_k``).
 BOTTOM_K = (1, 20)
 
 
-def check_parameters(focus_provinces: str, baseline, comparison, index: str, bottom_k) -> list[str]:
-    """Check the notebook's parameters with ``helpers.params``; return the focus provinces' GSO codes.
+def index_rounds(dti_panel: pd.DataFrame, other: pd.DataFrame) -> dict[str, list[int]]:
+    """Rounds usable for the catch-up analysis, from the data: the DTI rounds with full
+    cross-sections (every province scored), and the PAPI e-governance rounds except the one with
+    two sub-dimensions only (``study.PAPI_NOT_COMPARABLE``)."""
+    papi = other[(other["index"] == "papi_egov") & (other["year"] != study.PAPI_NOT_COMPARABLE)]
+    return {"dti": panel.complete_years(dti_panel), "papi_egov": sorted(int(y) for y in papi["year"].unique())}
+
+
+def check_trajectory_parameters(focus_provinces, baseline, comparison, index: str, bottom_k,
+                                rounds: dict[str, list[int]]) -> list[str]:
+    """Check the trajectories notebook's parameters with ``helpers.params`` against the rounds the
+    data hold (``index_rounds``); return the focus provinces' GSO codes.
 
     Every error is a ``params.ParameterError`` naming the parameter, the bad value and the
     allowed values.
     """
-    params.choice("index", index, list(INDICES))
-    rounds = ROUNDS[index]
-    params.choice("baseline", baseline, rounds[:-1])
-    later = [r for r in rounds if r > baseline]
+    params.choice("index", index, list(CATCH_UP_INDICES))
+    held = rounds[index]
+    params.choice("baseline", baseline, held[:-1])
+    later = [r for r in held if r > baseline]
     if isinstance(comparison, bool) or comparison not in later:
         raise params.ParameterError("comparison", comparison, f"a round of {index!r} later than baseline={baseline}: "
                                     + ", ".join(str(r) for r in later))
@@ -84,18 +83,18 @@ def dti_long(dti_panel: pd.DataFrame, measure: str = "dti", *, include_derived: 
 def index_values(dti_panel: pd.DataFrame, other: pd.DataFrame, index: str) -> pd.DataFrame:
     """Units × rounds of the index's values: DTI overall scores or PAPI e-governance values.
 
-    DTI scores come from the complete 2022-2024 backbone (other rounds have no full scores).
+    DTI scores come from the complete backbone (other rounds have no full scores).
     Missing unit-rounds stay missing.
     """
     if index == "dti":
         rows = dti_panel[(dti_panel["measure"] == "dti") & (dti_panel["source_kind"] != "derived")]
         rows = _prefer(rows, "score").rename(columns={"score": "value"})
     elif index == "papi_egov":
-        rows = other_index(other, "papi_egov", exclude_flags=("not_comparable_2018",))
+        rows = other_index(other, "papi_egov", exclude_flags=(study.PAPI_FLAGS[study.PAPI_NOT_COMPARABLE],))
     else:
-        raise ValueError(f"index {index!r}: expected one of {sorted(INDICES)}")
+        raise ValueError(f"index {index!r}: expected one of {sorted(CATCH_UP_INDICES)}")
     table = wide(rows, "value")
-    return table[[c for c in table.columns if c in ROUNDS[index]]]
+    return table[[c for c in table.columns if c in index_rounds(dti_panel, other)[index]]]
 
 
 def wide(long: pd.DataFrame, value: str) -> pd.DataFrame:
@@ -105,7 +104,7 @@ def wide(long: pd.DataFrame, value: str) -> pd.DataFrame:
     return table.astype(float).sort_index()
 
 
-def complete_rounds(table: pd.DataFrame, n_units: int = N_UNITS) -> list[int]:
+def complete_rounds(table: pd.DataFrame, n_units: int = study.PROVINCES.n_units) -> list[int]:
     """Rounds in which every one of ``n_units`` units has a value (full cross-sections)."""
     return [c for c in table.columns if table[c].notna().sum() == n_units]
 
@@ -130,7 +129,7 @@ def other_index(other: pd.DataFrame, index: str, *, exclude_flags: tuple[str, ..
     return rows
 
 
-def bottom_units(ranks: pd.DataFrame, k: int, n_units: int = N_UNITS) -> pd.DataFrame:
+def bottom_units(ranks: pd.DataFrame, k: int, n_units: int = study.PROVINCES.n_units) -> pd.DataFrame:
     """Units ranked in the last ``k`` places (rank > n − k) of any round: unit, round, rank."""
     if not 1 <= k < n_units:
         raise ValueError(f"bottom k must be between 1 and {n_units - 1}, got {k}")
@@ -140,7 +139,7 @@ def bottom_units(ranks: pd.DataFrame, k: int, n_units: int = N_UNITS) -> pd.Data
     return hits.sort_values(["year", "rank", "gso_code"]).reset_index(drop=True)
 
 
-def consecutive_persistence(ranks: pd.DataFrame, n_units: int = N_UNITS) -> pd.DataFrame:
+def consecutive_persistence(ranks: pd.DataFrame, n_units: int = study.PROVINCES.n_units) -> pd.DataFrame:
     """Spearman correlation (with its Fisher-z SE) of each pair of consecutive full rounds."""
     full = complete_rounds(ranks, n_units)
     rows = []
@@ -153,7 +152,7 @@ def consecutive_persistence(ranks: pd.DataFrame, n_units: int = N_UNITS) -> pd.D
 
 
 def moves_against_benchmark(ranks: pd.DataFrame, units: list[str], persistence: pd.DataFrame, *,
-                            n_units: int = N_UNITS, draws: int = 4000, seed: int = stats.DEFAULT_SEED,
+                            n_units: int = study.PROVINCES.n_units, draws: int = 4000, seed: int = stats.DEFAULT_SEED,
                             level: float = 0.90) -> pd.DataFrame:
     """Each observed one-round move of ``units`` compared with the regression-to-the-mean benchmark.
 
@@ -195,7 +194,7 @@ def moves_against_benchmark(ranks: pd.DataFrame, units: list[str], persistence: 
     return pd.DataFrame(rows)
 
 
-def quantile_transitions(ranks: pd.DataFrame, a: int, b: int, k: int, n_units: int = N_UNITS):
+def quantile_transitions(ranks: pd.DataFrame, a: int, b: int, k: int, n_units: int = study.PROVINCES.n_units):
     """Counts and shares of moves between quantile groups of rounds ``a`` and ``b`` (see stats)."""
     ga = stats.quantile_group(ranks[a], k, n_units)
     gb = stats.quantile_group(ranks[b], k, n_units)
@@ -227,7 +226,7 @@ def trajectory_rows(dti_panel: pd.DataFrame, other: pd.DataFrame) -> dict[str, p
     papi = index_values(dti_panel, other, "papi_egov")
     papi_ranks = ranks_from_values(papi).stack().rename("rank").reset_index()
     papi_ranks.columns = ["gso_code", "year", "rank"]
-    papi_ranks["kind"] = np.where(papi_ranks["year"] == PAPI_OFF_SCALE, "off-scale 2019", "computed")
+    papi_ranks["kind"] = np.where(papi_ranks["year"] == study.PAPI_OFF_SCALE, "off-scale 2019", "computed")
     out = {"dti": pd.concat([egov, dti[["year", "gso_code", "rank", "kind"]]], ignore_index=True),
            "papi_egov": papi_ranks}
     for frame in out.values():
@@ -271,9 +270,10 @@ def persistence_table(dti_ranks: pd.DataFrame, papi_ranks: pd.DataFrame, other: 
     full = complete_rounds(dti_ranks)
     egov = other_index(other, "egov_2017").set_index("gso_code")["rank"].astype(float)
     pairs = [(f"DTI {a} vs DTI {b}", dti_ranks[a], dti_ranks[b]) for i, a in enumerate(full) for b in full[i + 1:]]
-    pairs.append((f"e-gov 2017 vs DTI {TRIANGULATION_YEAR}", egov, dti_ranks[TRIANGULATION_YEAR]))
+    first = full[0]
+    pairs.append((f"e-gov {study.EGOV_YEAR} vs DTI {first}", egov, dti_ranks[first]))
     pairs += [(f"DTI {y} vs PAPI {y}", dti_ranks[y], papi_ranks[y]) for y in full]
-    pairs += [(f"PAPI {a} vs PAPI {a + 1}" + (f" (off-scale {a})" if a == PAPI_OFF_SCALE else ""),
+    pairs += [(f"PAPI {a} vs PAPI {a + 1}" + (f" (off-scale {a})" if a == study.PAPI_OFF_SCALE else ""),
                papi_ranks[a], papi_ranks[a + 1]) for a in papi_ranks.columns[:-1]]
     long = pd.concat([stats.rank_persistence(x, y).assign(pair=name) for name, x, y in pairs])
     table = long.pivot_table(index="pair", columns="method", values=["estimate", "ci_low", "ci_high"], sort=False)
@@ -288,7 +288,7 @@ def pair_label(a: int, b: int) -> str:
     return f"{a}->{b}"
 
 
-def last_place_benchmarks(consecutive: pd.DataFrame, n_units: int = N_UNITS) -> pd.DataFrame:
+def last_place_benchmarks(consecutive: pd.DataFrame, n_units: int = study.PROVINCES.n_units) -> pd.DataFrame:
     """For each measured pair of consecutive rounds: where last place is expected next round by
     chance alone (``stats.rtm_benchmark``), indexed by the pair's label."""
     rows = []
@@ -300,7 +300,7 @@ def last_place_benchmarks(consecutive: pd.DataFrame, n_units: int = N_UNITS) -> 
     return pd.DataFrame(rows).set_index("pair")
 
 
-def reference_benchmark(consecutive: pd.DataFrame, n_units: int = N_UNITS) -> stats.RTMBenchmark:
+def reference_benchmark(consecutive: pd.DataFrame, n_units: int = study.PROVINCES.n_units) -> stats.RTMBenchmark:
     """The benchmark of last place with the mean measured persistence and the largest standard error."""
     return stats.rtm_benchmark(float(consecutive["rho_s"].mean()), n_units,
                                rho_se_fisher_z=float(consecutive["se_fisher_z"].max()))
@@ -316,14 +316,15 @@ def beta_table(dti_panel: pd.DataFrame, other: pd.DataFrame, index: str, baselin
                 "excess_ci_high")
         return {"panel": label, **{k: res[k] for k in keep}}
 
-    chosen = index_tables(dti_panel, other, index, [r for r in ROUNDS[index] if baseline <= r <= comparison])
-    label = f"{INDICES[index]} {pair_label(baseline, comparison)}"
+    rounds = index_rounds(dti_panel, other)
+    chosen = index_tables(dti_panel, other, index, [r for r in rounds[index] if baseline <= r <= comparison])
+    label = f"{CATCH_UP_INDICES[index]} {pair_label(baseline, comparison)}"
     rows = [row(f"{label}, standardised", chosen["z"], baseline, comparison),
             row(f"{label}, ranks", chosen["ranks"], baseline, comparison)]
     if index == "papi_egov":
         rows.append(row(f"{label}, raw values", chosen["values"], baseline, comparison))
-    last = ROUNDS["papi_egov"][-1]
-    for start in (PAPI_OFF_SCALE, PAPI_OFF_SCALE + 1):
+    last = rounds["papi_egov"][-1]
+    for start in (study.PAPI_OFF_SCALE, study.PAPI_OFF_SCALE + 1):
         pair = index_tables(dti_panel, other, "papi_egov", [start, last])
         rows.append(row(f"PAPI e-governance {pair_label(start, last)}, raw values", pair["values"], start, last))
     return pd.DataFrame(rows).drop_duplicates("panel").set_index("panel")
@@ -336,8 +337,9 @@ SIGMA_COLUMNS = ["index", "round", "n", "mean", "sd", "sd_ci_low", "sd_ci_high",
 def sigma_table(dti_panel: pd.DataFrame, other: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
     """Spread across units by round (``stats.dispersion_by_year``) of the raw DTI scores and PAPI
     e-governance values on their balanced panels, with the number of units of each."""
-    dti = index_tables(dti_panel, other, "dti", ROUNDS["dti"])
-    papi = index_tables(dti_panel, other, "papi_egov", ROUNDS["papi_egov"])
+    rounds = index_rounds(dti_panel, other)
+    dti = index_tables(dti_panel, other, "dti", rounds["dti"])
+    papi = index_tables(dti_panel, other, "papi_egov", rounds["papi_egov"])
     table = pd.concat([stats.dispersion_by_year(dti["values"]).assign(index="DTI overall (raw score)"),
                        stats.dispersion_by_year(papi["values"]).assign(index="PAPI e-governance")])
     return table[SIGMA_COLUMNS].reset_index(drop=True), dti["n"], papi["n"]
@@ -348,12 +350,20 @@ def bottom_cohort(ranks: pd.DataFrame, baseline: int, bottom_k: int) -> list[str
     return list(ranks[baseline].nlargest(bottom_k, keep="all").index)
 
 
+def triangulation_year(dti_ranks: pd.DataFrame) -> int:
+    """The round of the DTI–PAPI triangulation: the first complete DTI round."""
+    return complete_rounds(dti_ranks)[0]
+
+
 def triangulation(dti_ranks: pd.DataFrame, papi_ranks: pd.DataFrame,
-                  year: int = TRIANGULATION_YEAR) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """DTI and PAPI e-governance ranks of the units with both in ``year``, and their rank
-    correlations indexed by method."""
+                  year: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """DTI and PAPI e-governance ranks of the units with both in ``year`` (default: the first
+    complete DTI round), and their rank correlations indexed by method."""
+    year = triangulation_year(dti_ranks) if year is None else year
     both = pd.concat({"dti_rank": dti_ranks[year], "papi_rank": papi_ranks[year]}, axis=1).dropna()
-    return both, stats.rank_persistence(both["dti_rank"], both["papi_rank"]).set_index("method")
+    correlations = stats.rank_persistence(both["dti_rank"], both["papi_rank"]).set_index("method")
+    correlations.attrs["year"] = year
+    return both, correlations
 
 
 def _move(row: dict, interval: bool = False) -> str:
@@ -375,7 +385,7 @@ def key_findings(*, consecutive: pd.DataFrame, benchmarks: pd.DataFrame, moves: 
     z = beta.loc[beta_panel]
     fe = cohort_effects.set_index("round").loc[comparison]
     k = len(transitions)
-    sp = triangulation.loc["spearman"]
+    sp, tri_year = triangulation.loc["spearman"], triangulation.attrs["year"]
     return [
         f"**Persistence.** Year-to-year DTI rank correlation: Spearman {first['rho_s']:.2f} [{first['ci_low']:.2f}, "
         f"{first['ci_high']:.2f}] for {pair_label(persistence.index.min(), int(first['to']))} and {last['rho_s']:.2f} "
@@ -394,6 +404,13 @@ def key_findings(*, consecutive: pd.DataFrame, benchmarks: pd.DataFrame, moves: 
         f"{fe['rtm_expected']:.2f} SD is expected from regression to the mean alone (excess {fe['excess']:.2f}).",
         f"**Mobility.** Shorrocks index {shorrocks:.2f} between {k} rank groups {pair_label(baseline, comparison)} "
         f"({int(transitions.loc[k, k])} of {int(transitions.loc[k].sum())} units of the bottom group stayed there).",
-        f"**Triangulation.** DTI {TRIANGULATION_YEAR} and PAPI e-governance {TRIANGULATION_YEAR} rank correlation: "
+        f"**Triangulation.** DTI {tri_year} and PAPI e-governance {tri_year} rank correlation: "
         f"Spearman {sp['estimate']:.2f} [{sp['ci_low']:.2f}, {sp['ci_high']:.2f}], n = {int(sp['n'])}.",
     ]
+
+
+def judged_moves(moves: pd.DataFrame) -> pd.DataFrame:
+    """The moves compared with the benchmark: those from the second DTI round on (a move from the
+    first round, ``study.FIRST_DTI_ROUND``, is left out: no earlier round follows another with stated
+    ranks on both sides)."""
+    return moves[moves["from"] > study.FIRST_DTI_ROUND].reset_index(drop=True)

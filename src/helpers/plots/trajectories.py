@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import figures, provinces, stats
+from .. import figures, provinces, stats, study
 from .. import trajectories as tj
 from . import (
     BAND,
@@ -71,7 +71,7 @@ def _end_labels(ax, ends: list[tuple[str, int, float, str]], n_units: int) -> No
 
 
 def draw_ranks(ax, long: pd.DataFrame, units: list[str], colours: dict[str, str], *,
-               n_units: int = tj.N_UNITS, label_end: bool = True, breaks=()) -> None:
+               n_units: int = study.PROVINCES.n_units, label_end: bool = True, breaks=()) -> None:
     """Rank of each unit by round on ``ax``: lines only between consecutive observed rounds,
     markers by source kind (``long``: gso_code, province, year, rank, kind)."""
     ends = []
@@ -101,13 +101,13 @@ def trajectories(rows: dict[str, pd.DataFrame], units: list[str], focus: list[st
     colours = unit_colours(units, focus)
     fig, axes = plt.subplots(1, 2, figsize=(11.5, 6.4), sharey=True, gridspec_kw={"width_ratios": [1.25, 1]})
     draw_ranks(axes[0], rows["dti"], units, colours)
-    draw_ranks(axes[1], rows["papi_egov"], units, colours, breaks=[tj.PAPI_OFF_SCALE])
+    draw_ranks(axes[1], rows["papi_egov"], units, colours, breaks=[study.PAPI_OFF_SCALE])
     axes[0].set_title("DTI overall rank\n(2017: IT-application/e-government ranking)", fontsize=10)
     axes[1].set_title("PAPI e-governance rank\n(computed from values)", fontsize=10)
-    axes[0].set_xticks([2017, 2020, 2021, 2022, 2023, 2024])
-    axes[0].set_xlim(2016.5, 2025.2)
-    axes[1].set_xticks(list(range(2019, 2025)))
-    axes[1].set_xlim(2018.5, 2025.2)
+    for ax, panel in zip(axes, ("dti", "papi_egov"), strict=True):
+        years = sorted(int(y) for y in rows[panel]["year"].unique())
+        ax.set_xticks(years)
+        ax.set_xlim(years[0] - 0.5, years[-1] + 1.2)
     axes[1].set_ylabel("")
     for ax in axes:
         ax.set_xlabel("round")
@@ -122,7 +122,7 @@ def trajectories(rows: dict[str, pd.DataFrame], units: list[str], focus: list[st
 
 
 def rtm_benchmark(bench: stats.RTMBenchmark, moves: pd.DataFrame, colours: dict[str, str],
-                  n_units: int = tj.N_UNITS) -> Figure:
+                  n_units: int = study.PROVINCES.n_units) -> Figure:
     """Where last place lands next round by chance (``stats.rtm_benchmark``), with the observed
     next ranks of the units that were last (``moves`` rows with ``rank_from == n_units``)."""
     fig, ax = plt.subplots(figsize=(8, 4.2))
@@ -160,8 +160,8 @@ def sigma(dispersion: pd.DataFrame, n_dti: int, n_papi: int) -> Figure:
         ax.set_title(f"{name}: {'coefficient of variation' if is_cv else 'standard deviation'}", fontsize=10)
         ax.set_xlabel("round")
         ax.set_xticks(sub["round"].tolist())
-    axes[1].axvspan(tj.PAPI_OFF_SCALE - 0.4, tj.PAPI_OFF_SCALE + 0.4, color=CAVEAT_BAND, alpha=0.2,
-                    label=f"{tj.PAPI_OFF_SCALE} off-scale")
+    axes[1].axvspan(study.PAPI_OFF_SCALE - 0.4, study.PAPI_OFF_SCALE + 0.4, color=CAVEAT_BAND, alpha=0.2,
+                    label=f"{study.PAPI_OFF_SCALE} off-scale")
     axes[1].legend(fontsize=8, frameon=False)
     fig.suptitle("Sigma-convergence: spread across units by round (95% bootstrap intervals)", fontsize=11)
     fig.subplots_adjust(bottom=0.25, wspace=0.3, top=0.84)
@@ -184,10 +184,10 @@ def transitions(counts: pd.DataFrame, shares: pd.DataFrame, index: str, baseline
     ax.set_yticks(range(k), [str(g) for g in range(1, k + 1)])
     ax.set_xlabel(f"group in {comparison} (1 = top)")
     ax.set_ylabel(f"group in {baseline}")
-    ax.set_title(f"{tj.INDICES[index]}: moves between {k} rank groups (counts)", fontsize=10)
+    ax.set_title(f"{tj.CATCH_UP_INDICES[index]}: moves between {k} rank groups (counts)", fontsize=10)
     ax.grid(False)
     fig.subplots_adjust(bottom=0.22)
-    figures.add_source(fig, f"{tj.INDICES[index]}, units observed in every round {baseline}-{comparison} "
+    figures.add_source(fig, f"{tj.CATCH_UP_INDICES[index]}, units observed in every round {baseline}-{comparison} "
                             f"(n={n}); shading = row share.", method_note=(index == "dti"))
     return fig
 

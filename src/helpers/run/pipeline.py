@@ -139,6 +139,13 @@ def _checked(notebook: Path, staged_nb: Path) -> nbformat.NotebookNode:
     return strip_run_metadata(nb)
 
 
+def recorded_reads(record: Path) -> list[str]:
+    """The data files a run opened, as its kernel recorded them (sorted, each once)."""
+    if not record.is_file():
+        return []
+    return sorted(set(record.read_text(encoding="utf-8").split()))
+
+
 def run_notebook(notebook: Path, *, parameters: dict | None = None, output: Path | None = None,
                  figure_dir: Path | None = None, progress_bar: bool | None = None,
                  timeout: int = EXECUTION_TIMEOUT, html_dir: Path | None = None) -> Path:
@@ -159,12 +166,14 @@ def run_notebook(notebook: Path, *, parameters: dict | None = None, output: Path
     work = Path(tempfile.mkdtemp(prefix=f"run-{notebook.stem}-", dir=paths.BUILD))
     staged_figures = work / "figures"
     staged_figures.mkdir()
-    saved_env = {k: os.environ.get(k) for k in (paths.FIGURE_DIR_ENV, paths.NOTEBOOK_ENV)}
+    saved_env = {k: os.environ.get(k) for k in (paths.FIGURE_DIR_ENV, paths.NOTEBOOK_ENV, paths.READS_ENV)}
     os.environ[paths.FIGURE_DIR_ENV] = str(staged_figures)
     os.environ[paths.NOTEBOOK_ENV] = paths.relative(notebook)
+    os.environ[paths.READS_ENV] = str(work / "reads.txt")
     try:
         _execute(notebook, work / notebook.name, parameters, progress_bar=progress_bar, timeout=timeout)
         nb = _checked(notebook, work / notebook.name)
+        nb.metadata.setdefault("study", {})["reads"] = recorded_reads(work / "reads.txt")
         files.write_atomic(work / "out.ipynb", lambda tmp: nbformat.write(nb, tmp))
         moves = [(f, figure_dir / f.name) for f in sorted(staged_figures.iterdir())]
         moves.append((work / "out.ipynb", output))

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from .. import files, params, paths, provinces
+from .. import files, params, paths, provinces, study
 from . import errors
 from .batch import run_batch  # first: see helpers.run.pipeline's imports
 from .render import render_notebook
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         for job in rendering:
             job.result()
         pages.shutdown()
-        if len(units) == provinces.N_UNITS:
+        if len(units) == study.PROVINCES.n_units:
             files.write_text(PROFILES / "index.html", _index_page(units, result.written))
         print(f"profiles: {len(result.written)} of {len(codes)} written in {time.perf_counter() - started:.1f} s; "
               f"open {paths.relative(PROFILES / 'index.html')}")
