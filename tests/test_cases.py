@@ -6,7 +6,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from helpers import cases, claims, corpus, params, paths, provinces, sources, tables, vnnum
+from helpers import cases, claims, corpus, panel, params, paths, provinces, sources, tables, vnnum
 
 matplotlib.use("Agg")
 
@@ -26,7 +26,7 @@ def book(all_claims):
 
 @pytest.fixture(scope="module")
 def cells(book):
-    return cases.indicator_cells(book, PAIR)
+    return cases.indicator_cells(book, PAIR, tables.load_population())
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def dti():
 
 @pytest.fixture(scope="module")
 def units():
-    return tables.load_dti_2024_34units()
+    return panel.unit_scores(tables.load_dti_panel_34(), 2024)
 
 
 # --- parameters -------------------------------------------------------------------------
@@ -142,18 +142,18 @@ def test_normalisation_rules(cells):
 
 
 def test_population_comes_from_the_matching_row():
-    pop = cases.population(BEN_TRE, 2024)
+    pop = cases.population(BEN_TRE, 2024, tables.load_population())
     raw = pd.read_csv(paths.RAW / "provinces" / "area_population_2011_2025.csv", dtype=str, keep_default_na=False)
     line = int(pop["source"].split(" line ")[1].split(" ")[0])
     assert raw.iloc[line - 2]["gso_code"] == BEN_TRE and raw.iloc[line - 2]["year"] == "2024"
     assert pop["population"] == int(Decimal(raw.iloc[line - 2]["avg_population_thousand"]) * 1000)
     with pytest.raises(cases.CaseError, match=r"Bến Tre \(83\) 2030"):
-        cases.population(BEN_TRE, 2030)
+        cases.population(BEN_TRE, 2030, tables.load_population())
 
 
 def test_pair_without_corpus_gives_empty_cells(book):
-    assert cases.indicator_cells(book, ["01", "04"]).empty  # Hà Nội, Cao Bằng
-    docs = cases.corpus_documents(["01", BAC_LIEU])
+    assert cases.indicator_cells(book, ["01", "04"], tables.load_population()).empty  # Hà Nội, Cao Bằng
+    docs = cases.corpus_documents(["01", BAC_LIEU], sources.load_corpus_metadata())
     assert docs["articles"].tolist() == [0, 4]
     assert docs["province"].tolist() == ["Hà Nội", "Bạc Liêu"]
 
@@ -169,7 +169,7 @@ def test_every_date_claim_is_reviewed_and_no_date_is_typed(all_claims):
 
 
 def test_timeline_dates_come_from_claims(all_claims):
-    timeline = cases.load_timeline(all_claims)
+    timeline = cases.timeline(all_claims, sources.load_corpus_metadata(), sources.load_timeline_review())
     by_id = all_claims.set_index("claim_id")
     resolution = timeline[(timeline["event_key"] == "bt-resolution-dt") & (timeline["role"] == "event")].iloc[0]
     assert resolution["date"] == by_id.at[resolution["claim_id"], "date_iso"] == "2020-10-20"
@@ -197,10 +197,14 @@ def test_review_must_follow_the_extractor(tmp_path, all_claims):
     stale.loc[0, "auto_type"] = "visit" if stale.loc[0, "auto_type"] != "visit" else "plan"
     stale.to_csv(tmp_path / "t.csv", index=False)
     with pytest.raises(cases.CaseError, match="changed since the review"):
-        cases.load_timeline(all_claims, review=sources.load_timeline_review(tmp_path / "t.csv"))
+        cases.timeline(all_claims, sources.load_corpus_metadata(), sources.load_timeline_review(tmp_path / "t.csv"))
     review.iloc[1:].to_csv(tmp_path / "m.csv", index=False)
-    with pytest.raises(cases.CaseError, match="no review row"):
-        cases.load_timeline(all_claims, review=sources.load_timeline_review(tmp_path / "m.csv"))
+    missing = review.loc[0, "claim_id"]  # a date claim without a review row enters as unreviewed, never silently
+    meta, partial = sources.load_corpus_metadata(), sources.load_timeline_review(tmp_path / "m.csv")
+    events = cases.timeline(all_claims, meta, partial).set_index("claim_id")
+    assert not events.at[missing, "reviewed"] and events["reviewed"].drop(missing).all()
+    assert events.at[missing, "label"] == "unreviewed date"
+    assert cases.review_summary(all_claims, meta, partial)["unreviewed"].sum() == 1
     typed = review.copy()
     typed.loc[0, "label"] = "Directive of 2021"
     typed.to_csv(tmp_path / "d.csv", index=False)
@@ -225,15 +229,17 @@ def test_dti_ranks_keep_every_source(dti):
 
 
 def test_merger_summary_through_the_crosswalk(dti, units):
-    summary = cases.merger_summary("95", dti, units)
+    cw = provinces.crosswalk()
+    summary = cases.merger_summary("95", dti, units, cw)
     assert summary["constituent"].tolist() == ["Bạc Liêu", "Cà Mau"]
     assert set(summary["new_unit"]) == {"Cà Mau"}
-    on_disk = pd.read_csv(paths.PROCESSED / "dti_2024_34units.csv", dtype={"new_unit_code_2025": str})
-    row = on_disk[(on_disk["new_unit_code_2025"] == "96") & (on_disk["new_unit"] == "Cà Mau")].iloc[0]
+    on_disk = pd.read_csv(paths.PROCESSED / "dti_panel_34.csv", dtype={"unit_code": str})
+    on_disk = on_disk[(on_disk["rank_method"] == "computed_from_scores") & (on_disk["year"] == 2024)]
+    row = on_disk[(on_disk["unit_code"] == "U96") & (on_disk["new_unit"] == "Cà Mau")].iloc[0]
     assert (summary["new_unit_rank_of_34"] == row["rank"]).all()
     backbone = dti[(dti["year"] == 2024) & (dti["measure"] == "dti") & (dti["rank_method"] == "computed_from_scores")]
-    assert summary.iloc[0]["dti_2024_rank_of_63"] == backbone.set_index("gso_code").at["95", "rank"]
-    ben_tre = cases.merger_summary("83", dti, units)
+    assert summary.iloc[0]["dti_rank_of_63"] == backbone.set_index("gso_code").at["95", "rank"]
+    ben_tre = cases.merger_summary("83", dti, units, cw)
     assert ben_tre["constituent"].tolist()[0] == "Bến Tre" and len(ben_tre) == 3
-    unchanged = cases.merger_summary(provinces.from_slug("ha-noi"), dti, units)
+    unchanged = cases.merger_summary(provinces.from_slug("ha-noi"), dti, units, cw)
     assert len(unchanged) == 1 and bool(unchanged["unchanged"].iloc[0])

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from conftest import save_twice
-from helpers import components, provinces, sources
+from helpers import components, provinces, sources, study
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +14,7 @@ def main():
 
 @pytest.fixture(scope="module")
 def table34(main):
-    return components.table_34_2024(main, provinces.crosswalk())
+    return components.units_table(main, provinces.crosswalk(), 2024)
 
 
 def test_weights_sum_to_one():
@@ -52,21 +52,21 @@ def test_a_breaking_row_is_reported_not_dropped(main):
 def test_each_34_unit_score_is_the_mean_of_its_provinces(main):
     scores = sources.load_dti_scores()
     cw = provinces.crosswalk()
-    published = main[(main["units"] == 34) & (main["measure"] == "dti")][["new_unit_code_2025", "score", "line"]]
-    check = components.merged_mean_check(published, scores, cw)
+    published = main[(main["units"] == 34) & (main["measure"] == "dti")][["unit_code", "score", "line"]]
+    check = components.merged_mean_check(published, scores, cw, 2024)
     assert len(check) == 34 and check["passes"].all(), check[~check["passes"]]
     assert check.set_index("new_unit")["gso_codes"]["Cà Mau"] == "95;96"
-    other = sources.load_dti_34units_scores().rename(columns={"dti_score": "score"})
-    assert components.merged_mean_check(other, scores, cw)["passes"].all()
+    other = sources.load_dti_scores(study.UNITS).rename(columns={"dti_score": "score"})
+    assert components.merged_mean_check(other, scores, cw, 2024)["passes"].all()
 
 
 def test_complete_2024_table_of_34_units(table34, main):
-    assert len(table34) == 34 and table34["new_unit_code_2025"].is_unique
-    assert table34[[*components.INDICES, "dti"]].notna().all().all()
+    assert len(table34) == 34 and table34["unit_code"].is_unique
+    assert table34[[*study.MAIN_INDICES, "dti"]].notna().all().all()
     assert table34["dti_rank"].tolist() == list(range(1, 35))
     # every value traces back to its CSV line
     raw = main.set_index("line")
-    for measure in [*components.INDICES, "dti"]:
+    for measure in [*study.MAIN_INDICES, "dti"]:
         lines = table34[f"line_{measure}"]
         assert (raw.loc[lines, "score"].to_numpy() == table34[measure].to_numpy()).all()
         assert (raw.loc[lines, "measure"] == measure).all()
@@ -79,7 +79,7 @@ def test_bac_lieu_beside_top_and_bottom_five(main, year, rank):
     assert len(table) == 10 and table["is_focus"].sum() == 1
     assert table.loc[table["is_focus"], "dti_rank"].item() == rank
     assert (table["group"] == "top five").sum() == 5
-    assert table[components.INDICES].notna().all().all()
+    assert table[study.MAIN_INDICES].notna().all().all()
 
 
 def test_a_province_outside_the_printed_ranks_is_refused(main):
@@ -89,7 +89,7 @@ def test_a_province_outside_the_printed_ranks_is_refused(main):
 
 def test_index_correlations_have_intervals(table34):
     corr = components.index_correlations(table34)
-    assert corr["measure"].tolist() == components.INDICES and (corr["n"] == 34).all()
+    assert corr["measure"].tolist() == study.MAIN_INDICES and (corr["n"] == 34).all()
     assert ((corr["ci_low"] <= corr["estimate"]) & (corr["estimate"] <= corr["ci_high"])).all()
     assert corr["estimate"].between(-1, 1).all()
 
@@ -117,5 +117,5 @@ def test_component_figure_focus_beside_extremes(figure_dir, main):
 def test_component_figure_correlations(figure_dir, table34):
     from helpers.plots import components as plots
 
-    fig = plots.index_correlations(components.index_correlations(table34))
+    fig = plots.index_correlations(components.index_correlations(table34), year=2024)
     save_twice(fig, "component_index_correlations")

@@ -51,8 +51,8 @@ def test_case_values_take_the_official_rank_and_the_merger_rows():
     ranks = {"95": pd.DataFrame({"year": [2021, 2022, 2022, 2024], "rank": [63, 61, 60, 58],
                                        "source_kind": ["corpus", "derived", "official", "official"]})}
     merger = pd.DataFrame({"case_code": ["95", "95"], "case": ["Bạc Liêu", "Bạc Liêu"], "constituent": ["Bạc Liêu", "Cà Mau"],
-                           "role": ["case", "partner"], "dti_2024_rank_of_63": [58, 26],
-                           "dti_2024_score": [0.56289, 0.7277], "new_unit": ["Cà Mau", "Cà Mau"],
+                           "role": ["case", "partner"], "dti_rank_of_63": [58, 26], "year": [2024, 2024],
+                           "dti_score": [0.56289, 0.7277], "new_unit": ["Cà Mau", "Cà Mau"],
                            "new_unit_rank_of_34": [28, 28], "new_unit_score": [0.64531, 0.64531]})
     units = pd.DataFrame({"new_unit": [f"u{i}" for i in range(34)]})
     values = findings.cases(ranks=ranks, merger=merger, units=units, prefixes={"95": "case_a"})
@@ -68,10 +68,15 @@ def test_data_values_count_stated_overall_ranks_per_partial_year():
     dti = pd.DataFrame({"year": [2020, 2020, 2021, 2021, 2021], "gso_code": ["01", "02", "01", "01", "95"],
                         "measure": ["dti", "dti", "dti", "gov", "dti"], "rank": [1, None, 3, 4, 63],
                         "source_kind": ["news", "news", "derived", "news", "corpus"]})
-    values = findings.data(pd.DataFrame({"path": ["a", "b"]}), {"x": 1}, dti)
+    complete = pd.DataFrame({"year": [2022], "gso_code": ["01"], "measure": ["dti"], "rank": [1],
+                             "source_kind": ["official"], "rank_method": ["computed_from_scores"]})
+    dti = pd.concat([dti.assign(rank_method="published"), complete], ignore_index=True)
+    units = complete.rename(columns={"gso_code": "unit_code"}).assign(year=2024)
+    values = findings.data(pd.DataFrame({"path": ["a", "b"]}), {"x": 1}, dti, units)
     _plain(values)
     assert values == {"n_raw_files": 2, "n_schemas": 1, "ranks_known_2020": 1, "ranks_known_2021": 1,
-                      "corpus_rank_rows": 1}
+                      "corpus_rank_rows": 1, "n_rounds": 3, "n_complete_rounds": 1, "first_complete_round": 2022,
+                      "last_complete_round": 2022, "n_rounds_34": 1}
 
 
 def test_record_glues_without_display(monkeypatch):
@@ -84,10 +89,11 @@ def test_record_glues_without_display(monkeypatch):
 
 def test_cases_of_a_unit_the_merger_left_unchanged_have_no_partner_rank():
     from helpers import cases, tables
+    from helpers import panel as panels
 
-    panel, units = tables.load_dti_panel(), tables.load_dti_2024_34units()
+    panel, units = tables.load_dti_panel(), panels.unit_scores(tables.load_dti_panel_34(), 2024)
     ranks = {"01": cases.dti_ranks("01", panel)}
-    merger = cases.merger_summary("01", panel, units)
+    merger = cases.merger_summary("01", panel, units, tables.load_crosswalk_2025())
     values = findings.cases(ranks=ranks, merger=merger, units=units, prefixes={"01": "case_a"})
     assert values["case_a_partners"] == 0 and "case_a_partner_best_rank" not in values
     assert values["case_a_new_unit"] == "Hà Nội"

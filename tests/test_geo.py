@@ -6,7 +6,7 @@ import pytest
 import shapely
 
 from conftest import save_twice
-from helpers import geo, provinces, sources
+from helpers import geo, provinces, sources, study
 
 
 def _payload(features: list[dict]) -> str:
@@ -113,7 +113,7 @@ def test_a_wrong_key_is_caught_by_the_points(g63, points):
 
 
 def test_34_units_are_exact_unions_of_the_63(g63, g34):
-    assert len(g34) == 34 and g34["new_unit_code_2025"].is_unique
+    assert len(g34) == 34 and g34["unit_code"].is_unique
     diff = g63.union_all().symmetric_difference(g34.union_all())
     assert diff.area == pytest.approx(0.0, abs=1e-9)
     joins = g34.set_index("new_unit")["gso_codes"]
@@ -148,6 +148,9 @@ def _save_twice(fig, name):
     save_twice(fig, name)
 
 
+SOURCE = "DTI overall scores (test)"
+
+
 @pytest.fixture(scope="module")
 def ranks():
     from helpers import stats
@@ -160,13 +163,13 @@ def ranks():
 def test_map_rank_small_multiples(figure_dir, g63, ranks):
     from helpers.plots import maps
 
-    _save_twice(maps.rank_small_multiples(g63, ranks), "map_dti_rank_2022_2024")
+    _save_twice(maps.rank_small_multiples(g63, ranks, source=SOURCE), "map_dti_rank")
 
 
 def test_map_rank_change(figure_dir, g63, ranks):
     from helpers.plots import maps
 
-    fig = maps.rank_change_map(g63, ranks)
+    fig = maps.rank_change_map(g63, ranks, 2022, 2024, source=SOURCE)
     assert any("Regression to the mean" in t.get_text() for t in fig.texts)
     _save_twice(fig, "map_dti_rank_change")
 
@@ -174,12 +177,12 @@ def test_map_rank_change(figure_dir, g63, ranks):
 def test_map_units_2024(figure_dir, g63, g34):
     from helpers.plots import maps
 
-    scores = sources.load_dti_34units_scores().rename(columns={"dti_score": "score"})
-    fig = maps.dti_2024_units_map(g34, scores, g63)
+    scores = sources.load_dti_scores(study.UNITS).rename(columns={"dti_score": "score"})
+    fig = maps.units_map(g34, scores, 2024, g63, source=SOURCE, mean_checked=True)
     labels = [t.get_text() for t in fig.axes[0].texts]
     assert any(t.startswith("Cà Mau\n(Bạc Liêu + Cà Mau)\n0.6453") for t in labels), labels
     assert any(t.startswith("Vĩnh Long\n") for t in labels)
-    _save_twice(fig, "map_dti_2024_34units")
+    _save_twice(fig, "map_dti_34units_2024")
 
 
 def test_map_locator(figure_dir, g63, g34):
@@ -196,7 +199,7 @@ def test_map_shows_a_missing_rank_as_such(g63, ranks):
     from helpers.plots import maps
 
     partial = ranks[~((ranks["year"] == 2023) & (ranks["gso_code"] == "83"))]
-    fig = maps.rank_small_multiples(g63, partial)
+    fig = maps.rank_small_multiples(g63, partial, source=SOURCE)
     assert "Bến Tre\nno rank" in [t.get_text() for t in fig.axes[1].texts]
     plt.close(fig)
 
@@ -212,7 +215,7 @@ def test_a_map_is_rendered_once_when_saved_not_after_every_layer(monkeypatch, g6
     renders = []
     original_draw, original_draw_idle = FigureCanvasAgg.draw, FigureCanvasBase.draw_idle
     monkeypatch.setattr(FigureCanvasAgg, "draw", lambda self, *a, **k: (renders.append(1), original_draw(self)))
-    figs = [maps.locator_map(g63, g34, "95"), maps.rank_small_multiples(g63, ranks)]
+    figs = [maps.locator_map(g63, g34, "95"), maps.rank_small_multiples(g63, ranks, source=SOURCE)]
     assert renders == []
     assert FigureCanvasBase.draw_idle is original_draw_idle  # restored afterwards
     for fig in figs:

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from helpers import claims, panel, sources, stats, tables
+from helpers import claims, panel, sources, stats, study, tables
 
 
 @pytest.fixture(scope="module")
@@ -11,7 +11,7 @@ def built():
 
 def test_backbone_ranks_reproduce_the_official_2022_list(built):
     computed = built[(built["rank_method"] == "computed_from_scores") & (built["year"] == 2022)]
-    official = sources.load_dti_year(2022).set_index("gso_code")["rank"]
+    official = sources.load_dti_round(study.PROVINCES, 2022).set_index("gso_code")["rank"]
     assert len(computed) == 63 and official.notna().sum() == 63
     pd.testing.assert_series_equal(
         computed.set_index("gso_code")["rank"].sort_index(), official.sort_index(), check_names=False
@@ -134,10 +134,10 @@ def test_coverage_shares(built):
 
 
 def test_34_units_follow_old_units_through_crosswalk():
-    units = panel.build_34units()
+    units = panel.unit_scores(panel.build_panel_34(), 2024)
     cw = panel.build_crosswalk()
     assert len(units) == 34 and units["rank"].min() == 1
-    joined = cw.merge(units, on=["new_unit_code_2025", "new_unit"], how="left", validate="many_to_one")
+    joined = cw.merge(units, on=["unit_code", "new_unit"], how="left", validate="many_to_one")
     assert joined["score"].notna().all()
     assert joined.set_index("gso_code").loc["95", "new_unit"] == "Cà Mau"
     stated = units.dropna(subset=["published_rank"])

@@ -29,7 +29,8 @@ def loaded():
     dti_panel, other = tables.load_dti_panel(), tables.load_other_indices()
     book = claims.codebook_with_claims(sources.load_codebook(), all_claims)
     return {"meta": meta, "claims": all_claims, "dti": dti_panel, "other": other, "book": book,
-            "units": tables.load_dti_2024_34units(), "audit": tables.load_consistency_audit()}
+            "units": panel.unit_scores(tables.load_dti_panel_34(), 2024), "audit": tables.load_consistency_audit(),
+            "population": tables.load_population(), "crosswalk": tables.load_crosswalk_2025()}
 
 
 def _trajectory_inputs(t):
@@ -62,16 +63,16 @@ def _figures(t):
 
     def triangulation():
         dti_ranks, papi_ranks, *_ = _trajectory_inputs(t)
-        return draw_trajectories.triangulation(*tj.triangulation(dti_ranks, papi_ranks), PAIR_CODES,
-                                               tj.TRIANGULATION_YEAR)
+        tri, corr = tj.triangulation(dti_ranks, papi_ranks)
+        return draw_trajectories.triangulation(tri, corr, PAIR_CODES, corr.attrs["year"])
 
     def timeline():
-        events = cases.load_timeline(t["claims"], t["meta"])
+        events = cases.timeline(t["claims"], t["meta"], sources.load_timeline_review())
         ranks = {c: cases.dti_ranks(c, t["dti"]) for c in PAIR_CODES}
         return draw_cases.timeline(events[events["gso_code"].isin(PAIR_CODES)], ranks, PAIR_CODES)
 
     def merger():
-        summaries = {c: cases.merger_summary(c, t["dti"], t["units"]) for c in PAIR_CODES}
+        summaries = {c: cases.merger_summary(c, t["dti"], t["units"], t["crosswalk"]) for c in PAIR_CODES}
         return draw_cases.merger(t["units"], summaries, PAIR_CODES)
 
     documents = sources.load_corpus_documents()
@@ -83,9 +84,11 @@ def _figures(t):
         "ranking_by_region": lambda: draw_data.ranking_by_region(panel.ranking_by_region(t["dti"], 2022), 2022, "95"),
         "trajectories": trajectories, "rtm_benchmark": rtm, "sigma": sigma, "transitions": transitions,
         "triangulation": triangulation,
-        "indicators": lambda: draw_cases.indicators(cases.indicator_cells(t["book"], PAIR_CODES), PAIR_CODES),
+        "indicators": lambda: draw_cases.indicators(cases.indicator_cells(t["book"], PAIR_CODES, t["population"]),
+                                                    PAIR_CODES),
         "timeline": timeline, "merger": merger,
-        "profile": lambda: draw_profile.dti_ranks(profiles.dti_history("95"), "95"),
+        "profile": lambda: draw_profile.dti_ranks(profiles.dti_history("95", t["dti"]), "95",
+                                                  sorted(t["dti"]["year"].unique())),
     }
 
 
@@ -131,7 +134,7 @@ def test_every_plot_function_is_tested():
 
 
 def test_indicator_figure_says_not_reported(loaded):
-    cells = cases.indicator_cells(loaded["book"], PAIR_CODES)
+    cells = cases.indicator_cells(loaded["book"], PAIR_CODES, loaded["population"])
     fig = draw_cases.indicators(cells, PAIR_CODES)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts.count("not reported") == int((~cells["reported"]).sum())
@@ -139,7 +142,7 @@ def test_indicator_figure_says_not_reported(loaded):
 
 
 def test_timeline_draws_for_a_pair_without_articles(loaded):
-    events = cases.load_timeline(loaded["claims"], loaded["meta"])
+    events = cases.timeline(loaded["claims"], loaded["meta"], sources.load_timeline_review())
     for codes in (PAIR_CODES, ["01", "04"]):  # the cases; Hà Nội and Cao Bằng, without articles
         ranks = {c: cases.dti_ranks(c, loaded["dti"]) for c in codes}
         fig = draw_cases.timeline(events[events["gso_code"].isin(codes)], ranks, codes)
@@ -148,7 +151,7 @@ def test_timeline_draws_for_a_pair_without_articles(loaded):
 
 
 def test_merger_names_the_constituents_inside_the_bar_not_in_the_tick_labels(loaded):
-    summaries = {c: cases.merger_summary(c, loaded["dti"], loaded["units"]) for c in PAIR_CODES}
+    summaries = {c: cases.merger_summary(c, loaded["dti"], loaded["units"], loaded["crosswalk"]) for c in PAIR_CODES}
     fig = draw_cases.merger(loaded["units"], summaries, PAIR_CODES)
     ax = fig.axes[0]
     assert "Bạc Liêu + Cà Mau" in [t.get_text() for t in ax.texts]

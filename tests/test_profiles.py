@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from helpers import paths, profiles, provinces
+from helpers import paths, profiles, provinces, tables
 from helpers.run import profiles as run_profiles
 
 BAC_LIEU = provinces.from_slug("bac-lieu")
@@ -18,26 +18,28 @@ def test_identity_values_come_from_the_reference_table():
 
 
 def test_merger_follows_bac_lieu_into_ca_mau_with_the_34_unit_result():
-    row = profiles.merger(BAC_LIEU).iloc[0]
+    row = profiles.merger(BAC_LIEU, tables.load_crosswalk_2025(), tables.load_dti_panel_34()).iloc[0]
     merger = pd.read_csv(paths.RAW / "provinces" / "merger_2025.csv", dtype=str).set_index("gso_code").loc[BAC_LIEU]
     assert row["new unit (2025)"] == merger["new_unit_short"]
-    assert row["2025 code"] == merger["new_unit_code_2025"]
+    assert row["unit code"] == "U" + merger["new_unit_code_2025"] and row["round"] == 2024
     assert "Cà Mau" in row["merged with"]
-    units34 = pd.read_csv(paths.PROCESSED / "dti_2024_34units.csv", dtype={"new_unit_code_2025": str})
-    expected = units34.loc[units34["new_unit_code_2025"] == merger["new_unit_code_2025"], "rank"].iloc[0]
-    assert row["DTI 2024 rank among 34 units"] == expected
+    units34 = pd.read_csv(paths.PROCESSED / "dti_panel_34.csv", dtype={"unit_code": str})
+    backbone = units34[(units34["rank_method"] == "computed_from_scores") & (units34["year"] == 2024)]
+    expected = backbone.loc[backbone["unit_code"] == "U" + merger["new_unit_code_2025"], "rank"].iloc[0]
+    assert row["DTI rank among 34 units"] == expected
 
 
 def test_dti_history_keeps_every_source_including_the_corpus_rank():
-    hist = profiles.dti_history(BAC_LIEU)
+    hist = profiles.dti_history(BAC_LIEU, tables.load_dti_panel())
     corpus = hist[hist["source_kind"] == "corpus"]
     assert set(corpus["year"]) == {2021} and set(corpus["rank"]) == {63}
     assert set(hist.loc[hist["source_kind"] == "official", "year"]) >= {2022, 2023, 2024}
 
 
 def test_corpus_evidence_is_empty_for_a_province_without_articles():
-    assert profiles.corpus_evidence(provinces.from_slug("ha-noi")).empty
-    assert not profiles.corpus_evidence(BAC_LIEU).empty
+    codebook = tables.load_codebook()
+    assert profiles.corpus_evidence(provinces.from_slug("ha-noi"), codebook).empty
+    assert not profiles.corpus_evidence(BAC_LIEU, codebook).empty
 
 
 def test_profile_index_links_every_written_page():

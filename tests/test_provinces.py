@@ -56,7 +56,7 @@ def test_crosswalk_follows_every_old_unit():
     cw = provinces.crosswalk()
     assert len(cw) == 63 and cw["new_unit"].nunique() == 34
     row = cw.set_index("gso_code").loc["95"]
-    assert (row["new_unit"], row["new_unit_code_2025"]) == ("Cà Mau", "96")
+    assert (row["new_unit"], row["unit_code"]) == ("Cà Mau", "U96")
     assert cw.set_index("gso_code").loc["83", "new_unit"] == "Vĩnh Long"
     # constituents list exactly the old units that map to the same new unit
     for unit, part in cw.groupby("new_unit"):
@@ -66,12 +66,12 @@ def test_crosswalk_follows_every_old_unit():
 
 
 def test_new_units_resolve_only_through_the_merger_table():
-    assert provinces.resolve_new_unit("Cà Mau") == "96"
-    assert provinces.resolve_new_unit("TP. Huế") == "46"
-    assert provinces.resolve_new_unit("Thành phố Hồ Chí Minh") == "79"
+    assert provinces.resolve_unit("Cà Mau") == "U96"
+    assert provinces.resolve_unit("TP. Huế") == "U46"
+    assert provinces.resolve_unit("Thành phố Hồ Chí Minh") == "U79"
     # "Bạc Liêu" is an old unit: never silently mapped to a new one
     with pytest.raises(provinces.UnknownProvinceError, match="old province names are not new units"):
-        provinces.resolve_new_unit("Bạc Liêu")
+        provinces.resolve_unit("Bạc Liêu")
     # and the 63-unit alias "TP. Huế" is still Thừa Thiên Huế for the old units
     assert provinces.resolve("TP. Huế") == "46"
 

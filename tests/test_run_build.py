@@ -20,7 +20,7 @@ def test_committed_table_equals_fresh_build(built, name):
 
 @pytest.mark.parametrize("name", list(tables.TABLES))
 def test_each_table_has_one_loader_that_reads_what_was_built(built, name):
-    loaded = tables.LOADERS[name]()
+    loaded = tables.TABLE_LOADERS[name]()
     assert len(loaded) == len(built[name])
     assert sorted(loaded.columns) == sorted(built[name].columns)
 

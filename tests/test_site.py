@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths, provinces, sources, tables
+from helpers import paths, provinces, sources, study, tables
 from helpers.run import site
 
 PAGES = paths.ROOT / "site"
@@ -163,7 +163,7 @@ def test_data_page_lists_every_raw_file_and_offers_every_table(built):
 def test_profiles_page_lists_every_unit(built):
     page = (built / "profiles.html").read_text(encoding="utf-8")
     units = provinces.load_reference()
-    assert page.count("<tr><td>") == len(units) == provinces.N_UNITS
+    assert page.count("<tr><td>") == len(units) == study.PROVINCES.n_units
     for slug in PROFILE_SLUGS:
         assert f'href="profiles/{slug}.html"' in page and (built / "profiles" / f"{slug}.html").is_file()
 

@@ -3,7 +3,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from helpers import paths, sources
+from helpers import paths, sources, study
 
 
 def test_raw_inputs_match_manifest():
@@ -43,15 +43,15 @@ def test_missing_file_is_named(raw_copy):
 
 def test_every_raw_table_has_a_loader_and_loads():
     csvs = {p for p in sources.read_manifest()["path"] if p.endswith(".csv")}
-    assert csvs == set(sources.LOADERS)
-    for path, load in sources.LOADERS.items():
+    assert csvs == set(sources.raw_loaders())
+    for path, load in sources.raw_loaders().items():
         table = load()
         assert len(table) > 0, path
 
 
 def test_dti_year_files_have_one_row_per_unit_and_codes():
-    for year in sources.DTI_YEARS:
-        table = sources.load_dti_year(year)
+    for year in sources.round_files(study.PROVINCES):
+        table = sources.load_dti_round(study.PROVINCES, year)
         assert sorted(table["gso_code"]) == sorted(sources.provinces.load_reference()["gso_code"])
 
 
@@ -76,73 +76,73 @@ def test_missing_column_is_named(tmp_path):
         return [",".join(x for i, x in enumerate(line.split(",")) if i != 1) for line in lines]
     bad = _broken(tmp_path, "dti_2022.csv", drop_rank)
     with pytest.raises(sources.SourceError, match=r"dti_2022.csv: missing column\(s\) \['rank'\]"):
-        sources.load_dti_year(2022, bad)
+        sources.load_dti_round(study.PROVINCES, 2022, bad)
 
 
 def test_duplicate_unit_year_is_named(tmp_path):
     # line 3 (Hồ Chí Minh) becomes a second Đà Nẵng row
     bad = _broken(tmp_path, "dti_2022.csv", _replace_line(2, "TP. Hồ Chí Minh", "Đà Nẵng"))
     with pytest.raises(sources.SourceError, match=r"dti_2022.csv rows \[1, 2\] \(lines \[2, 3\]\), columns \['year', 'gso_code'\]: duplicate unit and year \[2022, '48'\]"):
-        sources.load_dti_year(2022, bad)
+        sources.load_dti_round(study.PROVINCES, 2022, bad)
 
 
 def test_rank_64_is_named(tmp_path):
     bad = _broken(tmp_path, "dti_2022.csv", _replace_line(63, "2022,63,", "2022,64,"))
     with pytest.raises(sources.SourceError, match=r"dti_2022.csv row 63 \(line 64\), column rank: value 64 fails rank within 1..63"):
-        sources.load_dti_year(2022, bad)
+        sources.load_dti_round(study.PROVINCES, 2022, bad)
 
 
 def test_score_above_one_is_named(tmp_path):
     bad = _broken(tmp_path, "dti_2022.csv", _replace_line(1, "0.8002", "1.2"))
     with pytest.raises(sources.SourceError, match=r"dti_2022.csv row 1 \(line 2\), column dti_score: value 1.2 fails score within \[0, 1\]"):
-        sources.load_dti_year(2022, bad)
+        sources.load_dti_round(study.PROVINCES, 2022, bad)
 
 
 def test_unknown_province_is_named(tmp_path):
     bad = _broken(tmp_path, "dti_2022.csv", _replace_line(3, "Quảng Ninh", "Quang Nimh"))
     with pytest.raises(sources.SourceError, match=r"dti_2022.csv row 3 \(line 4\), column province: unknown province 'Quang Nimh'.*did you mean \['Quảng Ninh'"):
-        sources.load_dti_year(2022, bad)
+        sources.load_dti_round(study.PROVINCES, 2022, bad)
 
 
 def test_text_in_a_number_column_is_named(tmp_path):
     bad = _broken(tmp_path, "dti_2022.csv", _replace_line(1, "0.8002", "0.80o2"))
     with pytest.raises(sources.SourceError, match=r"row 1 \(line 2\), column dti_score: '0.80o2' is not a number"):
-        sources.load_dti_year(2022, bad)
+        sources.load_dti_round(study.PROVINCES, 2022, bad)
 
 
 def test_stray_comma_is_named(tmp_path):
     bad = _broken(tmp_path, "dti_2022.csv", _replace_line(1, "0.8002", "0,8002"))
     with pytest.raises(sources.SourceError, match=r"dti_2022.csv row 1 \(line 2\): 20 fields, the header has 19"):
-        sources.load_dti_year(2022, bad)
+        sources.load_dti_round(study.PROVINCES, 2022, bad)
 
 
 def test_broken_competition_tie_is_named(tmp_path):
     # 2022 has Thanh Hóa and Yên Bái tied at 15, then 17: a 16 cannot follow
     bad = _broken(tmp_path, "dti_2022.csv", _replace_line(17, "2022,17,", "2022,16,"))
     with pytest.raises(sources.SourceError, match=r"column rank.*rank 15 is shared by 2 units, so rank\(s\) \[16\] cannot occur"):
-        sources.load_dti_year(2022, bad)
+        sources.load_dti_round(study.PROVINCES, 2022, bad)
 
 
 def test_higher_score_with_worse_rank_is_named(tmp_path):
     # give Quảng Ninh (rank 3) a score above Đà Nẵng's (rank 1)
     bad = _broken(tmp_path, "dti_2022.csv", _replace_line(3, "0.7024", "0.9024"))
     with pytest.raises(sources.SourceError, match=r"row 3 \(line 4\), column rank: .*higher score never has a worse rank"):
-        sources.load_dti_year(2022, bad)
+        sources.load_dti_round(study.PROVINCES, 2022, bad)
 
 
 def test_incomplete_score_year_is_named(tmp_path):
     bad = _broken(tmp_path, "dti_scores_2022_2024.csv", lambda lines: lines[:-1])
     with pytest.raises(sources.SourceError, match=r"year 2024 has 62 units, expected all 63"):
-        sources.load_dti_scores(bad)
+        sources.load_dti_scores(study.PROVINCES, [bad])
 
 
 def test_34unit_names_resolve_through_merger(tmp_path):
-    table = sources.load_dti_34units()
-    assert table.set_index("province").loc["Cà Mau", "new_unit_code_2025"] == "96"
+    table = sources.load_dti_round(study.UNITS, 2024)
+    assert table.set_index("province").loc["Cà Mau", "unit_code"] == "U96"
     lines_edit = _replace_line(1, "TP. Hà Nội", "Bạc Liêu")  # an old unit is not a 2025 unit
     bad = _broken(tmp_path, "dti_2024_34units.csv", lines_edit)
     with pytest.raises(sources.SourceError, match=r"row 1 \(line 2\), column province: unknown 2025 unit 'Bạc Liêu'"):
-        sources.load_dti_34units(bad)
+        sources.load_dti_round(study.UNITS, 2024, bad)
 
 
 def test_competition_rank_problems():
@@ -162,12 +162,12 @@ def test_derived_values_keep_their_text():
 def test_main_indices_keys_and_coverage():
     table = sources.load_main_indices()
     full = table[(table["year"] == 2024) & (table["units"] == 34)]
-    assert full.groupby("measure")["new_unit_code_2025"].nunique().eq(34).all()
+    assert full.groupby("measure")["unit_code"].nunique().eq(34).all()
     assert (full["gso_code"] == "").all()
     old = table[table["units"] == 63]
-    assert (old["gso_code"].str.fullmatch(r"\d{2}")).all() and (old["new_unit_code_2025"] == "").all()
-    cau_mau = full[full["unit_name"].str.contains("Cà Mau")]["new_unit_code_2025"].unique().tolist()
-    assert cau_mau == ["96"]
+    assert (old["gso_code"].str.fullmatch(r"\d{2}")).all() and (old["unit_code"] == "").all()
+    cau_mau = full[full["unit_name"].str.contains("Cà Mau")]["unit_code"].unique().tolist()
+    assert cau_mau == ["U96"]
     assert table.loc[0, "line"] == 2
 
 
@@ -178,19 +178,19 @@ def _broken_main(tmp_path, line, old, new):
 def test_main_indices_rank_beyond_units_is_named(tmp_path):
     bad = _broken_main(tmp_path, 195, "2024,34,TP. Hà Nội,dti,1,", "2024,34,TP. Hà Nội,dti,40,")
     with pytest.raises(sources.SourceError, match=r"row 195 \(line 196\), column rank: rank 40 exceeds units 34"):
-        sources.load_main_indices(bad)
+        sources.load_main_indices([bad])
 
 
 def test_main_indices_unknown_measure_is_named(tmp_path):
     bad = _broken_main(tmp_path, 1, ",awareness,", ",awarenes,")
     with pytest.raises(sources.SourceError, match=r"row 1 \(line 2\), column measure: value 'awarenes'"):
-        sources.load_main_indices(bad)
+        sources.load_main_indices([bad])
 
 
 def test_main_indices_old_name_is_not_a_2025_unit(tmp_path):
     bad = _broken_main(tmp_path, 195, "2024,34,TP. Hà Nội,", "2024,34,Bạc Liêu,")
     with pytest.raises(sources.SourceError, match=r"line 196\), column unit_name: unknown 2025 unit 'Bạc Liêu'"):
-        sources.load_main_indices(bad)
+        sources.load_main_indices([bad])
 
 
 def test_reference_points_cover_the_63_units_and_names_match_codes(tmp_path):

@@ -4,9 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import params, stats, tables
+from helpers import params, stats, study, tables
 from helpers import trajectories as tj
 from helpers.plots import trajectories as draw
+
+#: The rounds the study's data hold (the notebook passes ``tj.index_rounds`` of the loaded tables).
+ROUNDS = tj.index_rounds(tables.load_dti_panel(), tables.load_other_indices())
 
 
 def test_segments_never_bridge_a_gap_or_a_break():
@@ -72,11 +75,12 @@ def test_moves_without_a_full_cross_section_use_the_assumed_persistence():
 ])
 def test_parameter_errors_name_the_parameter_and_allowed_values(args, message):
     with pytest.raises(params.ParameterError, match=message):
-        tj.check_parameters(*args)
+        tj.check_trajectory_parameters(*args, ROUNDS)
 
 
 def test_valid_parameters_give_gso_codes():
-    assert tj.check_parameters("bac-lieu, ben-tre,da-nang", 2020, 2024, "papi_egov", 5) == ["95", "83", "48"]
+    assert tj.check_trajectory_parameters("bac-lieu, ben-tre,da-nang", 2020, 2024, "papi_egov", 5, ROUNDS) == [
+        "95", "83", "48"]
 
 
 def test_round_table_rounds_floats_only():
@@ -102,7 +106,7 @@ def analysis():
     followed = sorted(set(tj.bottom_units(dti_ranks, 5)["gso_code"]) | set(focus))
     consecutive = tj.consecutive_persistence(dti_ranks)
     moves = tj.moves_against_benchmark(dti_ranks, followed, consecutive, draws=500)
-    moves = moves[moves["from"] >= tj.FIRST_MOVE_ROUND].reset_index(drop=True)
+    moves = tj.judged_moves(moves)
     moves.insert(1, "province", moves["gso_code"])
     chosen = tj.index_tables(dti_panel, other, "dti", [2022, 2023, 2024])
     counts, shares = tj.quantile_transitions(chosen["ranks"], 2022, 2024, tj.QUANTILE_GROUPS, chosen["n"])
@@ -144,5 +148,5 @@ def test_persistence_table_has_every_pair_with_n():
     table = tj.persistence_table(dti_ranks, papi_ranks, other)
     assert {"DTI 2022 vs DTI 2023", "DTI 2022 vs DTI 2024", "e-gov 2017 vs DTI 2022",
             "PAPI 2019 vs PAPI 2020 (off-scale 2019)"} <= set(table.index)
-    assert table.loc["DTI 2022 vs DTI 2023", "n"] == tj.N_UNITS
+    assert table.loc["DTI 2022 vs DTI 2023", "n"] == study.PROVINCES.n_units
     assert (table["spearman ci_low"] <= table["spearman estimate"]).all()

@@ -6,7 +6,7 @@
   with its claim (document, raw span, quoted text) and, when normalised, its population row.
   Indicators that only one province reports keep a row saying so.
 * ``extract_events(claims, meta)``: every date claim of the corpus with an automatic event
-  type and role read from its sentence; ``load_timeline()`` joins it with the reviewed table
+  type and role read from its sentence; ``timeline()`` joins it with the reviewed table
   ``data/codebook/timeline_events.csv`` (which cites claim ids and never types a date).
 * ``dti_ranks(code, panel)``: every overall DTI rank the panel holds for a unit, by source.
 * ``merger_summary(code, panel, units)``: the unit's 2025 partners and the 2024 ranking of the 34 units.
@@ -28,7 +28,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from . import corpus, provinces, sources, vnnum
+from . import corpus, provinces, sources
 
 #: Units counted in people or their subscriptions: normalised per 100 inhabitants.
 PER_INHABITANT_UNITS = ("subscribers", "members", "individuals", "people")
@@ -161,7 +161,8 @@ def shown_statement(row: pd.Series, code: str, pop_table: pd.DataFrame) -> dict:
 def indicator_cells(book: pd.DataFrame, codes: list[str], pop_table: pd.DataFrame) -> pd.DataFrame:
     """The comparison figure's data table: one row per (indicator, province) (see ``CELL_COLUMNS``).
 
-    ``book`` is the ``codebook`` table, ``pop_table`` the ``population`` table. Index ranks (pillar ``dti``) are left to the
+    ``book`` is the ``codebook`` table, ``pop_table`` the ``population`` table. Index ranks (pillar ``dti``)
+    are left to the
     timeline. For each indicator that any of the units ``codes`` reports, every province gets a row;
     ``reported`` is False (and the value blank) where that province does not report it. Where
     a province states an indicator in several articles, the statement with the latest known
@@ -224,15 +225,18 @@ def side_by_side(cells: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
 
 
 def source_of(cell: pd.Series, claims: pd.DataFrame) -> str:
-    """Where a cell's value comes from: the claim, its span in the article and the population row of a
-    per-inhabitant value. The codebook build has checked that the span parses to the value; here the
-    quoted text must still be the claim's. Raises ``CaseError`` otherwise."""
+    """Where a cell's value comes from, re-checked against the claims table (the parser's reading of
+    every span): the quoted text is the claim's and the claim parses to the value. Raises
+    ``CaseError`` otherwise."""
     if not cell["reported"]:
         return "not reported"
     claim = claims.set_index("claim_id").loc[cell["claim_id"]]
     if claim["text"] != cell["text"]:
         raise CaseError(f"{cell['indicator']} {cell['province']}: claim text {claim['text']!r} is not the quoted "
                         f"{cell['text']!r}")
+    if claim["value"] == "" or Decimal(claim["value"]) != Decimal(cell["value"]):
+        raise CaseError(f"{cell['indicator']} {cell['province']}: span {claim['text']!r} parses to "
+                        f"{claim['value'] or 'no value'}, not {cell['value']}")
     where = f"claim {cell['claim_id']} ({claim['doc_id']}:{claim['start']}-{claim['end']} «{claim['text']}»)"
     if cell["population_source"]:
         where += f"; population {cell['population_source']}"
@@ -325,6 +329,22 @@ def extract_events(claims: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: The decision of a date claim that no row of the reviewed timeline covers yet (a new article's).
+UNREVIEWED = "unreviewed"
+
+
+def _unreviewed_rows(auto: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
+    """Review rows for the date claims the reviewed timeline does not cover yet: the automatic type and
+    role taken as they are, the claim shown as *unreviewed* and not placed without a stated year."""
+    new = auto[~auto["claim_id"].isin(review["claim_id"])]
+    return pd.DataFrame({
+        "claim_id": new["claim_id"], "auto_type": new["auto_type"], "auto_role": new["auto_role"],
+        "decision": UNREVIEWED, "event_type": new["auto_type"], "role": new["auto_role"],
+        "event_key": new["claim_id"], "document_claim": "", "year_from": "claim",
+        "label": "unreviewed date", "note": "not reviewed yet: add a row to data/codebook/timeline_events.csv",
+    })
+
+
 def check_timeline_review(review: pd.DataFrame) -> pd.DataFrame:
     """Check the reviewed timeline (``sources.load_timeline_review()``) row by row; return it."""
     where = review.attrs.get("source", "reviewed timeline")
@@ -398,9 +418,7 @@ def timeline(claims: pd.DataFrame, meta: pd.DataFrame, review: pd.DataFrame) -> 
     auto = extract_events(claims, meta)
     review = check_timeline_review(review)
     where = review.attrs.get("source", "reviewed timeline")
-    unreviewed = sorted(set(auto["claim_id"]) - set(review["claim_id"]))
-    if unreviewed:
-        raise CaseError(f"{where}: date claim(s) {unreviewed} have no review row; add them (keep or drop)")
+    review = pd.concat([review, _unreviewed_rows(auto, review)], ignore_index=True)
     stray = sorted(set(review["claim_id"]) - set(auto["claim_id"]))
     if stray:
         raise CaseError(f"{where}: claim(s) {stray} are not date claims of the corpus")
@@ -417,14 +435,15 @@ def timeline(claims: pd.DataFrame, meta: pd.DataFrame, review: pd.DataFrame) -> 
         if by_id.at[r.document_claim, "doc_id"] != r.doc_id:
             raise CaseError(f"{where} {r.claim_id}: document_claim {r.document_claim!r} is in another article")
     published = meta.set_index("doc_id")["published"]
-    kept = merged[merged["decision"] == "keep"].copy()
+    kept = merged[merged["decision"].isin(["keep", UNREVIEWED])].copy()
     placed = [place(r.date_iso, r.date_precision, r.year_from, published[r.doc_id]) for r in kept.itertuples()]
     kept = pd.concat([kept.reset_index(drop=True), pd.DataFrame(placed)], axis=1)
     kept["document"] = kept["document_claim"].map(lambda c: by_id.at[c, "text"] if c else "")
     kept["reviewed_changed"] = (kept["event_type"] != kept["auto_type"]) | (kept["role"] != kept["auto_role"])
+    kept["reviewed"] = kept["decision"] == "keep"
     columns = ["gso_code", "province", "event_key", "event_type", "role", "label", "document", "date", "dated_by",
                "x_start", "x_end", "claim_id", "doc_id", "text", "auto_type", "auto_role", "reviewed_changed", "note",
-               "sentence"]
+               "sentence", "reviewed"]
     return kept[columns].sort_values(["province", "x_start", "claim_id"], na_position="last", ignore_index=True)
 
 
@@ -434,10 +453,12 @@ def review_summary(claims: pd.DataFrame, meta: pd.DataFrame, review: pd.DataFram
     auto = extract_events(claims, meta)
     review = check_timeline_review(review).drop(columns=["auto_type", "auto_role"])
     m = auto.merge(review, on="claim_id", how="left")
+    m["decision"] = m["decision"].fillna(UNREVIEWED)
     m["changed"] = (m["decision"] == "keep") & ((m["event_type"] != m["auto_type"]) | (m["role"] != m["auto_role"]))
     return m.groupby(["gso_code", "province"]).agg(date_claims=("claim_id", "size"),
                                      kept=("decision", lambda s: int((s == "keep").sum())),
                                      dropped=("decision", lambda s: int((s == "drop").sum())),
+                                     unreviewed=("decision", lambda s: int((s == UNREVIEWED).sum())),
                                      type_or_role_changed=("changed", "sum")).reset_index()
 
 

@@ -10,7 +10,7 @@ Every output row keeps ``line``, the CSV line of the raw value it rests on.
   (the 2021-2022 method; 2023 is reported separately). Every row is kept with its pass flag.
 - ``merged_mean_check(units_34, scores_63, crosswalk)``: each 2024 score of a 2025 unit is
   the plain mean of its old provinces' 2024 scores.
-- ``table_34_2024(main)``: the complete 2024 table of the 34 units, indices wide.
+- ``units_table(main, crosswalk, year)``: the complete table of the 34 units in a round, indices wide.
 - ``focus_beside_extremes(main, year, code)``: a province's indices beside the published top
   five and bottom five (the middle 53 units are not in the source).
 - ``index_correlations(table)``, ``thirds_comparison(table)``: each index against the overall

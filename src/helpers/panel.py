@@ -351,7 +351,7 @@ def build_other_indices() -> pd.DataFrame:
                      "province": names[r["gso_code"]], "value": r["value"], "rank": r["rank"],
                      "source": r["source_url"], "flag": ""})
     papi = sources.load_papi()
-    flags = {2018: "not_comparable_2018", 2019: "off_scale_2019"}
+    flags = study.PAPI_FLAGS
     for _, r in papi[papi["value"].notna()].iterrows():
         rows.append({"index": "papi_egov", "year": r["year"], "gso_code": r["gso_code"],
                      "province": names[r["gso_code"]], "value": r["value"], "rank": pd.NA,

@@ -14,8 +14,6 @@ import pandas as pd
 
 from . import panel, params, provinces, stats, study
 
-
-
 #: Indices the catch-up analysis can run on, with their name in figures.
 CATCH_UP_INDICES = {
     "dti": "DTI overall",

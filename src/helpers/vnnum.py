@@ -72,13 +72,15 @@ from decimal import Decimal
 
 from babel.numbers import NumberFormatError, parse_decimal
 
+from . import study
+
 LOCALE = "vi"
 KINDS = ("count", "percent", "ratio", "rank", "rank_change", "money", "measure", "date", "doc_ref", "other")
 
 #: Number of provinces ranked by the DTI before the 2025 merger (the rank denominator).
-N_PROVINCES = 63
+N_PROVINCES = study.PROVINCES.n_units
 #: Number of provincial units after the 2025 merger.
-N_PROVINCES_2025 = 34
+N_PROVINCES_2025 = study.UNITS.n_units
 RANK_DENOMINATORS = (N_PROVINCES, N_PROVINCES_2025)
 
 _L = "A-Za-zÀ-ỹĐđ"  # letters of Vietnamese in NFC

@@ -150,7 +150,7 @@ def _time_range(placed: pd.DataFrame, ranks: dict[str, pd.DataFrame]) -> tuple[f
 
 def timeline(events: pd.DataFrame, ranks: dict[str, pd.DataFrame], codes: list[str]) -> Figure:
     """Per province: overall DTI ranks as known (``cases.dti_ranks``, by GSO code; marker =
-    source kind) above its dated policy events (``cases.load_timeline`` rows) on one time axis."""
+    source kind) above its dated policy events (rows of the ``timeline`` table) on one time axis."""
     colours = focus_colours(codes)
     placed = events[events["x_start"].notna()]
     lanes = {c: placed[placed["gso_code"] == c]["event_key"].drop_duplicates().tolist() for c in colours}

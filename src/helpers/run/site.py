@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import inspect
 import json
 import re
 import shutil
@@ -92,8 +93,19 @@ def raw_files_page() -> str:
     manifest = sources.read_manifest()
     rows = ["| file | source | bytes | SHA-256 |", "|---|---|---:|---|"]
     for r in manifest.itertuples():
-        source = str(r.source).replace("|", "\\|")
+        source = html.escape(str(r.source)).replace("|", "\\|")
         rows.append(f"| `data/raw/{r.path}` | {source} | {int(r.bytes):,} | `{r.sha256}` |")
+    return "\n".join(rows) + "\n"
+
+
+def derived_tables_page() -> str:
+    """A Markdown table of every derived table of the registry, each offered for download, with the
+    first paragraph of its loader's docstring (so a new table appears without editing the page)."""
+    rows = ["| table | content |", "|---|---|"]
+    for name, table in tables.TABLES.items():
+        doc = inspect.getdoc(tables.TABLE_LOADERS[name]) or ""
+        text = " ".join(doc.split("\n\n")[0].split()).replace("|", "\\|")
+        rows.append(f"| {{download}}`{table.file.name} <data/{table.file.name}>` | {text} |")
     return "\n".join(rows) + "\n"
 
 
@@ -188,6 +200,7 @@ def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
     generated = {src / "figures.md": figures_page(entries, notebooks),
                  src / "_generated" / "status.md": status_page(missing),
                  src / "_generated" / "raw_files.md": raw_files_page(),
+                 src / "_generated" / "derived_tables.md": derived_tables_page(),
                  src / "_generated" / "units.html": units_page(set(profiles))}
     written = sum(write_if_changed(target, text) for target, text in generated.items())
     (src / "_extra").mkdir(parents=True, exist_ok=True)
