@@ -23,8 +23,9 @@ in-sample and out-of-sample apart:
 
     PYTHONPATH=src python tests/test_vnnum_expressions.py [path/to/vnnum.py]
 
-With a path, that file is loaded in place of ``helpers.vnnum`` (to measure another version,
-e.g. ``git show <commit>:src/helpers/vnnum.py > /tmp/old_vnnum.py``).
+With a path, that file is loaded in place of ``helpers.vnnum`` (to measure another version; the
+parser before numbers in words and the other readings of the two articles' groups is
+``git show ae0a015:src/helpers/vnnum.py > /tmp/old_vnnum.py``).
 """
 
 from __future__ import annotations
@@ -55,8 +56,20 @@ GROUPS = ("digits", "words", "shorthand_money", "scale_range", "first_months", "
 #: shares measured when tuning ended: every row).
 IN_SAMPLE_FLOORS = dict.fromkeys(("count", "date", "doc_ref", "measure", "money", "other", "percent", "rank",
                                   "rank_change", "ratio", *GROUPS, "all"), 1.0)
-#: Shares measured on the out-of-sample article once tuning was done (not tuned to).
-OUT_OF_SAMPLE_FLOORS = {"all": 0.0}
+#: (right, total) on the out-of-sample article, measured once, after tuning was committed, and not
+#: tuned to since (the parser before this work read 18 of the 60). The misses: "6 tháng cuối năm"
+#: (the last months), "không muộn hơn ngày", "tốp 10", a ward number ("phường 3"), money after
+#: "lời"/"thu" without a currency, and nouns outside the lexicon ("chứng thư số", "hợp tác xã").
+OUT_OF_SAMPLE_MEASURED = {
+    "count": (11, 12), "date": (10, 12), "doc_ref": (1, 1), "measure": (3, 3), "money": (7, 9), "other": (6, 7),
+    "percent": (4, 4), "rank": (4, 5), "rank_change": (1, 1), "ratio": (5, 6), "all": (52, 60),
+    "date_bound": (3, 4), "digits": (19, 20), "first_months": (1, 2), "level": (3, 3), "multiplier": (4, 4),
+    "rank_group": (2, 3), "scale_range": (3, 3), "score": (3, 3), "shorthand_money": (3, 5), "unit_word": (5, 6),
+    "words": (6, 7),
+}
+OUT_OF_SAMPLE_FLOORS = {k: r / n for k, (r, n) in OUT_OF_SAMPLE_MEASURED.items()}
+#: Expressions found there that no row annotates ("2024" of "6 tháng cuối năm 2024").
+OUT_OF_SAMPLE_UNANNOTATED = 1
 
 
 def load_cases(path: Path = CASES) -> list[dict]:
@@ -193,6 +206,7 @@ def test_out_of_sample_accuracy_stays_at_what_was_measured():
     cases = load_cases(OUT_OF_SAMPLE)
     assert _below(accuracy_by_kind(cases=cases), OUT_OF_SAMPLE_FLOORS) == {}
     assert _below(accuracy_by_kind(cases=cases, by="group"), OUT_OF_SAMPLE_FLOORS) == {}
+    assert len(unannotated(cases)) <= OUT_OF_SAMPLE_UNANNOTATED
 
 
 def report(find_expressions=vnnum.find_expressions, paths=(IN_SAMPLE, OUT_OF_SAMPLE)) -> str:
