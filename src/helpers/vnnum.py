@@ -631,7 +631,8 @@ def _quantity(f: _Found) -> Expression:
     if f.m.group("points") and not f.m.group("scale") and not _is_score(f):
         number_end = f.m.end("n2") if f.m.group("n2") else f.m.end("n1")
         shorter = _PATTERN.match(f.text, f.start, number_end)  # the number alone, read without "điểm"
-        return _HANDLERS["qty"](_Found(f.text, shorter, "qty"))
+        if shorter and shorter.group("qty") and not shorter.group("points"):
+            return _quantity(_Found(f.text, shorter, "qty"))
     if f.m.group("n2"):
         return _range(f)
     kind, unit, factor, note = _tail(f)
