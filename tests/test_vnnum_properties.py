@@ -127,3 +127,19 @@ def test_rank_changes_are_signed(verb, places):
     e = check_well_formed(f"Năm nay tỉnh {verb} {places} bậc so với năm trước.")[0]
     sign = -1 if verb in ("giảm", "tụt") else 1
     assert (e.kind, e.value) == ("rank_change", Decimal(sign * places))
+
+
+#: Number words, nouns and cue words of the parser, to build sentences of words and digits.
+WORD_PIECES = ["một", "hai", "ba", "bốn", "năm", "mười", "mươi", "lăm", "tư", "trăm", "linh", "nghìn", "triệu",
+               "tỷ", "rưỡi", "nửa", "phần", "trăm", "gấp", "đôi", "lần", "điểm", "tháng", "đầu", "năm", "trước",
+               "ngày", "nhóm", "tỉnh", "dẫn", "đầu", "cuối", "bảng", "cấp", "độ", "mức", "huyện", "cán", "bộ",
+               "đồng", "k", "tr", "đến", "-", ",", ".", "Hai", "Năm", "thứ", "số", "12", "1,5", "2024", "30/6/2025",
+               "3tr5", "15k", "0,45"]
+
+
+@REPRODUCIBLE
+@given(st.lists(st.sampled_from(WORD_PIECES), max_size=14), st.sampled_from([" ", ""]))
+def test_never_raises_on_words_and_numbers(pieces, glue):
+    text = " ".join(pieces) if glue else "".join(pieces)
+    for e in check_well_formed(text):
+        assert e.kind != "other" or e.unit != "unparsed", e
