@@ -704,28 +704,56 @@ def churn_outliers(fit: SimplexFit, start, end, *, draws: pd.DataFrame | None = 
                          "p_adjusted": bh["p_adjusted"], "outlier": bh["rejected"]}, index=fit.scores.index)
 
 
+def _shift_test(x: np.ndarray, y: np.ndarray, cohort: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ANCOVA mean shift of the ``cohort`` units: y = a + b·x + shift·cohort + e, per row.
+
+    Arrays are rows × units (one row per data set). Returns the shift, its OLS standard error
+    and the pooled within-group slope b; residual degrees of freedom are units − 3.
+    """
+    n, k = x.shape[1], cohort.sum(axis=1)
+
+    def means(v):
+        inside = (v * cohort).sum(axis=1) / k
+        return inside, (v * ~cohort).sum(axis=1) / (n - k)
+
+    (xc, xo), (yc, yo) = means(x), means(y)
+    dx = x - np.where(cohort, xc[:, None], xo[:, None])
+    dy = y - np.where(cohort, yc[:, None], yo[:, None])
+    sxx = (dx**2).sum(axis=1)
+    slope = (dx * dy).sum(axis=1) / sxx
+    shift = (yc - yo) - slope * (xc - xo)
+    s2 = ((dy - slope[:, None] * dx) ** 2).sum(axis=1) / (n - 3)
+    return shift, np.sqrt(s2 * (1 / k + 1 / (n - k) + (xc - xo) ** 2 / sxx)), slope
+
+
 def excess_gain_test(fit: SimplexFit, start, end, units) -> dict:
     """Does a set of units gain more than typical churn predicts from their starting values?
 
-    Under typical churn, X_end | X_start ~ N(r·x_start, 1 − r²) with r the observed correlation
-    (point estimate). The statistic is the units' mean residual, excess = mean(x_end − r·x_start),
-    with SE √((1 − r²)/m); the one-sided p-value is for a gain. Conditioning on the start values
-    removes regression to the mean, including for units selected for a low start.
-    Null: the units move as typical churn predicts (expected excess 0), independently.
+    Typical churn is the linear regression of the end value on the start value (bivariate
+    normal: slope = the correlation on the standardised scale). The test is the ANCOVA
+    mean-shift t-test: end = a + b·start + excess·[unit in the set] + e, so the set is judged
+    against the line of the other units (its own shift does not dilute the benchmark) and the
+    test is exact, given the start values, under the normal typical-churn null; one-sided for
+    a gain, with units − 3 degrees of freedom. ``excess`` is in SDs of the end round's scale.
+    Conditioning on start values removes regression to the mean, including for units selected
+    for a low start. Null: the set moves as typical churn predicts (excess 0).
     """
-    i, j = fit.positions(start, end)
+    fit.positions(start, end)
     units = list(units)
     missing = [u for u in units if u not in fit.scores.index]
     if not units or missing:
         raise ValueError(f"units must be non-empty and in the fit; not found: {missing}")
-    r = float(fit.estimate[f"r{i + 1}{j + 1}"])
-    xs, xe = fit.scores.loc[units, start], fit.scores.loc[units, end]
-    excess = float((xe - r * xs).mean())
-    se = math.sqrt((1 - r**2) / len(units))
+    if len(units) > fit.n_units - 3:
+        raise ValueError(f"the test needs at least 3 units outside the set, got {fit.n_units - len(units)}")
+    cohort = fit.scores.index.isin(units)[None, :]
+    xs, xe = fit.scores[start].to_numpy()[None, :], fit.scores[end].to_numpy()[None, :]
+    shift, se, slope = (float(v[0]) for v in _shift_test(xs, xe, cohort))
+    df = fit.n_units - 3
     ranks_s, ranks_e = stats.competition_rank(fit.scores[start]), stats.competition_rank(fit.scores[end])
-    return {"units": units, "n": len(units), "r": r, "start_mean": float(xs.mean()), "end_mean": float(xe.mean()),
-            "expected_end_mean": r * float(xs.mean()), "excess": excess, "se": se, "z": excess / se,
-            "p_value": float(sps.norm.sf(excess / se)),
+    end_mean = float(fit.scores.loc[units, end].mean())
+    return {"units": units, "n": len(units), "slope": slope, "start_mean": float(fit.scores.loc[units, start].mean()),
+            "end_mean": end_mean, "expected_end_mean": end_mean - shift, "excess": shift, "se": se,
+            "t": shift / se, "df": df, "p_value": float(sps.t.sf(shift / se, df)),
             "start_rank_mean": float(ranks_s[units].mean()), "end_rank_mean": float(ranks_e[units].mean())}
 
 
@@ -791,11 +819,6 @@ def _rows_to_scale(x: np.ndarray, scale: str, normal_method: str = "blom") -> np
     return _blom(x.shape[1], normal_method)[_ranks_desc(x, axis=1) - 1]
 
 
-def _row_corr(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    ac, bc = a - a.mean(axis=1, keepdims=True), b - b.mean(axis=1, keepdims=True)
-    return (ac * bc).sum(axis=1) / np.sqrt((ac**2).sum(axis=1) * (bc**2).sum(axis=1))
-
-
 def _simulate_world(fit: SimplexFit, i: int, j: int, reps: int, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Observed start values, true later values and later errors under the fitted point estimate."""
     est = fit.estimate
@@ -816,8 +839,8 @@ def _power_curve(fit: SimplexFit, start, end, k: int, deltas, reps: int, alpha: 
     """Simulated power of ``excess_gain_test`` for the bottom k selected on the observed start rank."""
     _check_level(alpha, "alpha")
     _check_level(target, "target")
-    if not 1 <= k < fit.n_units:
-        raise ValueError(f"k must be between 1 and {fit.n_units - 1}, got {k}")
+    if not 1 <= k <= fit.n_units - 3:
+        raise ValueError(f"k must be between 1 and {fit.n_units - 3}, got {k}")
     i, j = fit.positions(start, end)
     deltas = np.round(np.arange(0, 3.0001, 0.05), 2) if deltas is None else np.asarray(deltas, dtype=float)
     rng = np.random.default_rng(seed)
@@ -825,16 +848,16 @@ def _power_curve(fit: SimplexFit, start, end, k: int, deltas, reps: int, alpha: 
     zs = _rows_to_scale(obs_s, fit.scale, fit.normal_method)
     rows = np.arange(reps)[:, None]
     cohort = np.argsort(obs_s, axis=1, kind="stable")[:, :k]  # lowest observed start values
-    crit = sps.norm.isf(alpha)
+    member = np.zeros(obs_s.shape, dtype=bool)
+    member[rows, cohort] = True
+    crit = sps.t.isf(alpha, fit.n_units - 3)
 
     def run(delta: float) -> tuple[float, float]:
         shifted = true_e.copy()
         shifted[rows, cohort] += delta
         ze = _rows_to_scale(shifted + err_e, fit.scale, fit.normal_method)
-        r = _row_corr(zs, ze)
-        excess = (ze[rows, cohort] - r[:, None] * zs[rows, cohort]).mean(axis=1)
-        power = float((excess / np.sqrt((1 - r**2) / k) > crit).mean())
-        return power, float(_ranks_desc(ze, axis=1)[rows, cohort].mean())
+        shift, se, _ = _shift_test(zs, ze, member)
+        return float((shift / se > crit).mean()), float(_ranks_desc(ze, axis=1)[rows, cohort].mean())
 
     base_rank = run(0.0)[1]
     results = [run(float(d)) for d in deltas]
@@ -850,7 +873,7 @@ def power_bottom_cohort(fit: SimplexFit, start, end, *, k: int = 5, deltas=None,
     Each replicate simulates all units under the fitted model (point estimate), selects the
     bottom k on the *observed* start value, adds ``delta`` (in SDs of the observed start-round
     scale) to their true later scores beyond the model's dynamics, and applies
-    ``excess_gain_test`` at one-sided ``alpha`` with r estimated from the replicate. ``curve``
+    ``excess_gain_test`` (the ANCOVA mean-shift t-test) at one-sided ``alpha``. ``curve``
     holds power and the extra rank places gained (mean later rank of the cohort at delta 0
     minus at delta); ``minimum_detectable()`` the smallest delta with power ≥ ``target``.
     This is design power under the model, not post-hoc observed power.
