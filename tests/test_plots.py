@@ -221,3 +221,9 @@ def test_stats_benchmark_is_what_the_rtm_figure_draws(loaded):
     dti_ranks = tj.wide(tj.dti_long(loaded["dti"]), "rank")
     bench = tj.reference_benchmark(tj.consecutive_persistence(dti_ranks))
     assert isinstance(bench, stats.RTMBenchmark) and len(bench.next_ranks) > 0
+
+
+def test_every_expression_kind_has_a_colour():
+    from helpers import vnnum
+
+    assert set(vnnum.KINDS) <= set(plots.EXPRESSION_COLOURS), set(vnnum.KINDS) - set(plots.EXPRESSION_COLOURS)

@@ -58,7 +58,8 @@ SEQUENTIAL = "Blues"
 STATUS_COLOURS = {"consistent": "#2e7d32", "inconsistent": "#c62828", "unverifiable": "#9e9e9e"}
 #: Kind of a numeric expression (``vnnum.KINDS``).
 EXPRESSION_COLOURS = {"count": "#1f77b4", "percent": "#ff7f0e", "ratio": "#2ca02c", "rank": "#d62728",
-                      "money": "#9467bd", "date": "#8c564b", "doc_ref": "#e377c2", "other": "#7f7f7f"}
+                      "money": "#9467bd", "date": "#8c564b", "doc_ref": "#e377c2", "other": "#7f7f7f",
+                      "rank_change": "#17becf", "measure": "#bcbd22"}
 
 #: One marker and fill per source kind, in every figure.
 SOURCE_KIND_STYLE = {
