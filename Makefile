@@ -1,9 +1,10 @@
 # The study's entry point. `make help` lists the targets.
 # Everything runs in a local virtual environment (.venv) built from requirements.txt.
 #
-# Dependencies are declared, not guessed:
+# Dependencies are recorded, not guessed:
 #   data/processed/*  <- every raw file listed in data/raw/MANIFEST.csv, data/codebook/*, the helpers
-#   a notebook        <- the files its metadata `study.reads` lists (build/deps.mk), the notebook,
+#   a notebook        <- the data files its last run opened, as the runner recorded them in its metadata
+#                        `study.reads` (build/deps.mk), the notebook,
 #                        the helpers (coarsely: any module) and the runner (src/helpers/run/, but
 #                        the site driver and the HTML renderer)
 #   the profiles      <- notebooks/profile.ipynb, the helpers, the derived tables, their runner
@@ -37,7 +38,7 @@ RAW_LISTED := $(addprefix data/raw/,$(shell tail -n +2 data/raw/MANIFEST.csv | c
 RAW := $(sort data/raw/MANIFEST.csv $(RAW_LISTED) $(shell find data/raw -type f))
 CODEBOOK := $(sort $(wildcard data/codebook/*.csv))
 SITE_SOURCES := $(sort $(shell find site -type f -not -path '*/__pycache__/*'))
-PROFILE_RUNNER := $(addprefix src/helpers/run/,profiles.py batch.py pipeline.py render.py publish.py errors.py)
+PROFILE_RUNNER := $(addprefix src/helpers/run/,profile_sweep.py batch.py pipeline.py render.py publish.py errors.py)
 # The notebook phase of `make report` runs this many jobs at once (one per core), unless make was
 # given -j itself; each job's output is printed whole when it ends (--output-sync). The unit tests
 # and nbval run on as many pytest workers (pytest-xdist).
@@ -60,7 +61,7 @@ $(SETUP_STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-# What each notebook declares that it reads (its metadata `study.reads`).
+# What each notebook read on its last run (its metadata `study.reads`, recorded by the runner).
 build/deps.mk: src/helpers/run/declared.py $(NOTEBOOKS) notebooks/profile.ipynb
 	@mkdir -p build
 	@$(PYTHON) src/helpers/run/declared.py $(NOTEBOOKS) notebooks/profile.ipynb > $@
@@ -92,7 +93,7 @@ $(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(NOTEBOOK_RUNNER) $(SETUP_STAMP)
 
 $(STAMPS)/profiles.done: notebooks/profile.ipynb $(HELPERS) $(PROFILE_RUNNER) $(SETUP_STAMP)
 	@mkdir -p $(STAMPS)
-	@$(BIN)/python -m helpers.run.profiles
+	@$(BIN)/python -m helpers.run.profile_sweep
 	@touch $@
 
 $(STAMPS)/site.done: $(NOTEBOOK_STAMPS) $(STAMPS)/profiles.done $(SITE_SOURCES) $(wildcard figures/*.json) \
@@ -118,7 +119,7 @@ nbval: data ## notebooks only: fresh run compared with the committed outputs and
 	$(BIN)/python scripts/checksums.py same-figures figures build/nbval-figures
 
 profiles: data ## a page per province (63 runs of notebooks/profile.ipynb on 2 warm kernels) in build/profiles/
-	@$(BIN)/python -m helpers.run.profiles
+	@$(BIN)/python -m helpers.run.profile_sweep
 	@mkdir -p $(STAMPS) && touch $(STAMPS)/profiles.done
 
 bench: $(SETUP_STAMP) ## measure cold and no-op report, its floor, make test and make profiles (build/bench.md)

@@ -151,3 +151,79 @@ def test_years_and_unit_counts_live_in_the_study_constants(module):
 def test_the_literal_check_sees_years_and_counts_but_not_strings():
     tree = ast.parse('"""DTI 2024 of 63."""\nA = 2024\nB = 63.0\nC = f"{x} of 34"\nD = 7\n')
     assert numeric_literals(tree) == [(2, 2024), (3, 63)]
+
+
+def _study_exception_classes() -> list[type]:
+    import importlib
+    import inspect
+
+    found = []
+    for module in MODULES:
+        name = "helpers." + ".".join(module.relative_to(HELPERS).with_suffix("").parts).removesuffix(".__init__")
+        imported = importlib.import_module(name.removesuffix("__init__").rstrip("."))
+        found += [c for _, c in inspect.getmembers(imported, inspect.isclass)
+                  if issubclass(c, BaseException) and c.__module__ == imported.__name__]
+    return found
+
+
+def test_every_error_of_the_study_has_the_one_base_class():
+    from helpers.exceptions import StudyError
+    from helpers.run import errors
+
+    classes = _study_exception_classes()
+    assert len(classes) >= 10, classes  # the check sees the study's errors
+    assert all(issubclass(c, StudyError) for c in classes), [c for c in classes if not issubclass(c, StudyError)]
+    assert StudyError in errors.KNOWN  # the runner catches them all (a map file's GeoError too)
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(HELPERS.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_modules(path: Path, known: set[str]) -> set[str]:
+    """The modules of ``helpers`` that a module imports anywhere (inside functions too)."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name in known}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+            base = f"{base}.{node.module}" if node.level and node.module else (node.module or base)
+            for alias in node.names:
+                found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base)
+    return {m for m in found if m in known and m != name}
+
+
+def import_cycles() -> list[list[str]]:
+    """Every cycle of imports among the modules of ``helpers`` (imports inside functions count)."""
+    known = {_module_name(m) for m in MODULES}
+    graph = {_module_name(m): _imported_modules(m, known) for m in MODULES}
+    cycles, state = [], {}
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                cycles.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, [*stack, nxt])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return cycles
+
+
+def test_no_import_cycle_among_the_helpers():
+    assert import_cycles() == []
+
+
+def test_the_cycle_check_sees_a_cycle(monkeypatch):
+    fake = {"helpers.a": {"helpers.b"}, "helpers.b": {"helpers.a"}}
+    monkeypatch.setattr(f"{__name__}._imported_modules", lambda path, known: fake[_module_name(path)])
+    monkeypatch.setattr(f"{__name__}.MODULES", [HELPERS / "a.py", HELPERS / "b.py"])
+    assert import_cycles() == [["helpers.a", "helpers.b", "helpers.a"]]

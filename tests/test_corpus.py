@@ -62,12 +62,12 @@ def test_document_missing_from_metadata_is_named(corpus_copy):
 
 def test_articles_about_checks_the_parameter_and_names_what_is_allowed():
     meta = sources.load_corpus_metadata()
-    assert set(corpus.articles_about(meta, "provinces", "ben-tre")["province"]) == {"Bến Tre"}
-    assert len(corpus.articles_about(meta, "provinces", "all")) == 5
+    assert set(params.articles_about(meta, "provinces", "ben-tre")["province"]) == {"Bến Tre"}
+    assert len(params.articles_about(meta, "provinces", "all")) == 5
     with pytest.raises(params.ParameterError, match=r"parameter provinces='bac-liu'.*did you mean 'bac-lieu'"):
-        corpus.articles_about(meta, "provinces", "bac-liu")
+        params.articles_about(meta, "provinces", "bac-liu")
     with pytest.raises(params.ParameterError, match=r"the corpus has no article about Hà Nội; allowed: 'all' or slugs"):
-        corpus.articles_about(meta, "provinces", "ha-noi")
+        params.articles_about(meta, "provinces", "ha-noi")
 
 
 def test_prepare_maps_back_to_raw_offsets():

@@ -112,7 +112,7 @@ def test_clean_never_deletes_a_tracked_file(project):
 def _publishing(root: Path) -> list[str]:
     """Which publishing steps `make -n report` would run: 'profiles' and 'site'."""
     lines = _make(root, "-n", "report").stdout.splitlines()
-    return [name for name, marker in (("profiles", "helpers.run.profiles"), ("site", "helpers.run.site"))
+    return [name for name, marker in (("profiles", "helpers.run.profile_sweep"), ("site", "helpers.run.site"))
             if any(marker in line for line in lines)]
 
 
@@ -145,7 +145,7 @@ def test_profiles_rerun_when_a_file_the_profile_notebook_reads_changes(project):
     reads = declared.reads(profile)
     assert "data/processed/provinces_63.geojson" in reads  # its locator map
     (project / "data/processed/provinces_63.geojson").touch()
-    assert "helpers.run.profiles" in _make(project, "-n", "report").stdout
+    assert "helpers.run.profile_sweep" in _make(project, "-n", "report").stdout
     assert _stale(project) == _readers("data/processed/provinces_63.geojson")  # the notebooks: 06 only
 
 

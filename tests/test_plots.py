@@ -9,13 +9,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from helpers import cases, claims, corpus, figures, panel, plots, profiles, sources, stats, tables
+from helpers import cases, claims, corpus, figures, panel, plots, profile_sections, sources, stats, tables
 from helpers import trajectories as tj
 from helpers.plots import cases as draw_cases
 from helpers.plots import claims as draw_claims
 from helpers.plots import corpus as draw_corpus
 from helpers.plots import data as draw_data
-from helpers.plots import profile as draw_profile
+from helpers.plots import profile_ranks as draw_profile
 from helpers.plots import trajectories as draw_trajectories
 
 PAIR_CODES = ["95", "83"]
@@ -87,7 +87,7 @@ def _figures(t):
         "indicators": lambda: draw_cases.indicators(cases.indicator_cells(t["book"], PAIR_CODES, t["population"]),
                                                     PAIR_CODES),
         "timeline": timeline, "merger": merger,
-        "profile": lambda: draw_profile.dti_ranks(profiles.dti_history("95", t["dti"]), "95",
+        "profile": lambda: draw_profile.dti_ranks(profile_sections.dti_history("95", t["dti"]), "95",
                                                   sorted(t["dti"]["year"].unique())),
     }
 
@@ -123,7 +123,7 @@ def test_every_plot_function_is_tested():
     from helpers.plots import claims as cl
     from helpers.plots import corpus as co
     from helpers.plots import data as d
-    from helpers.plots import profile as p
+    from helpers.plots import profile_ranks as p
     from helpers.plots import trajectories as tr
 
     public = {f"{m.__name__.rsplit('.', 1)[1]}.{n}" for m in (c, cl, co, d, p, tr)

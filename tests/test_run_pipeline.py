@@ -131,3 +131,28 @@ def test_unwritable_target_gives_one_message_and_changes_nothing(tmp_path, capsy
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "Traceback" not in err and "blocked" in err
     assert not (tmp_path / "out.ipynb").exists()
+
+
+def test_a_run_records_the_data_files_its_kernel_opened(tmp_path):
+    reads = """
+from helpers import provinces, tables
+tables.load_crosswalk_2025()
+tables.load_units_34()  # read by a library outside Python's open(): recorded by hand
+open(provinces.__file__).close()  # not a data file: not recorded
+"""
+    nb = _notebook(tmp_path / "reads.ipynb", reads)
+    out = pipeline.run_notebook(nb, figure_dir=tmp_path / "fig", progress_bar=False)
+    recorded = nbformat.read(out, as_version=4).metadata["study"]["reads"]
+    assert "data/processed/crosswalk_2025.csv" in recorded and "data/processed/units_34.geojson" in recorded
+    assert all(r.startswith(paths.RECORDED_PREFIXES) for r in recorded) and recorded == sorted(set(recorded))
+
+
+def test_each_committed_notebook_declares_what_its_last_run_recorded():
+    import json
+
+    from helpers.run import declared
+
+    for notebook in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        listed = declared.reads(notebook)
+        assert listed == sorted(set(listed)) and all((paths.ROOT / p).is_file() for p in listed), notebook.name
+        assert json.loads(notebook.read_text(encoding="utf-8"))["metadata"]["study"]["reads"] == listed

@@ -86,7 +86,7 @@ def built(tmp_path_factory):
     """The site built from the notebooks into a temporary folder; returns its folder."""
     have = {p.stem for p in site.PROFILES.glob("*.html")}
     if not set(PROFILE_SLUGS) <= have:
-        subprocess.run([sys.executable, "-m", "helpers.run.profiles", *PROFILE_SLUGS], cwd=paths.ROOT, check=True,
+        subprocess.run([sys.executable, "-m", "helpers.run.profile_sweep", *PROFILE_SLUGS], cwd=paths.ROOT, check=True,
                        capture_output=True, env={**os.environ, "CI": "1"})
     out = tmp_path_factory.mktemp("site") / "site"
     front = site.build(out, NOTEBOOKS, site.PROFILES, fresh=True)

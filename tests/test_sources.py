@@ -52,7 +52,7 @@ def test_every_raw_table_has_a_loader_and_loads():
 def test_dti_year_files_have_one_row_per_unit_and_codes():
     for year in sources.round_files(study.PROVINCES):
         table = sources.load_dti_round(study.PROVINCES, year)
-        assert sorted(table["gso_code"]) == sorted(sources.provinces.load_reference()["gso_code"])
+        assert sorted(table["gso_code"]) == sorted(sources.reference().table["gso_code"])
 
 
 def _broken(tmp_path, name, edit):

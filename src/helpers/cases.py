@@ -29,6 +29,7 @@ from decimal import Decimal
 import pandas as pd
 
 from . import corpus, provinces, sources
+from .exceptions import StudyError
 
 #: Units counted in people or their subscriptions: normalised per 100 inhabitants.
 PER_INHABITANT_UNITS = ("subscribers", "members", "individuals", "people")
@@ -44,7 +45,7 @@ CELL_COLUMNS = [
 ]
 
 
-class CaseError(ValueError):
+class CaseError(StudyError, ValueError):
     """A parameter, the reviewed timeline or a source row does not fit the comparison."""
 
 

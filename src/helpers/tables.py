@@ -16,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
+from .exceptions import StudyError
 
 
-class TableMissing(FileNotFoundError):
+class TableMissing(StudyError, FileNotFoundError):
     """A derived table has not been built yet."""
 
 

@@ -270,7 +270,7 @@ def persistence_table(dti_ranks: pd.DataFrame, papi_ranks: pd.DataFrame, other: 
     pairs = [(f"DTI {a} vs DTI {b}", dti_ranks[a], dti_ranks[b]) for i, a in enumerate(full) for b in full[i + 1:]]
     first = full[0]
     pairs.append((f"e-gov {study.EGOV_YEAR} vs DTI {first}", egov, dti_ranks[first]))
-    pairs += [(f"DTI {y} vs PAPI {y}", dti_ranks[y], papi_ranks[y]) for y in full]
+    pairs += [(f"DTI {y} vs PAPI {y}", dti_ranks[y], papi_ranks[y]) for y in full if y in papi_ranks.columns]
     pairs += [(f"PAPI {a} vs PAPI {a + 1}" + (f" (off-scale {a})" if a == study.PAPI_OFF_SCALE else ""),
                papi_ranks[a], papi_ranks[a + 1]) for a in papi_ranks.columns[:-1]]
     long = pd.concat([stats.rank_persistence(x, y).assign(pair=name) for name, x, y in pairs])

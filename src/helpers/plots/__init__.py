@@ -1,7 +1,7 @@
 """All of the study's drawing, with one visual vocabulary.
 
 Each submodule draws the figures of one subject (``plots.corpus``, ``plots.claims``,
-``plots.data``, ``plots.trajectories``, ``plots.cases``, ``plots.profile``) from tables it is
+``plots.data``, ``plots.trajectories``, ``plots.cases``, ``plots.profile_ranks``) from tables it is
 given: one function per figure, returning a matplotlib Figure with its source line already
 added (``figures.add_source``) and not saved; notebooks call them and save the result with
 ``helpers.figures.save``. The vocabulary below is the only place where a colour or a

@@ -1,15 +1,17 @@
-"""What each notebook reads, as it declares it, and the Makefile rules that follow.
+"""What each notebook read on its last run, and the Makefile rules that follow.
 
-A notebook declares the inputs it reads in its metadata, in one place::
+The runner (``helpers.run.pipeline``) records every data file a notebook's kernel opens (an
+audit hook installed when ``helpers`` is imported under the runner) and writes the record into the
+notebook's metadata, in one place::
 
     "metadata": {"study": {"reads": ["data/processed/dti_panel.csv",
-                                      "data/codebook/timeline_events.csv"]}}
+                                      "data/raw/provinces/provinces.csv"]}}
 
 (derived tables under ``data/processed/``, raw files under ``data/raw/``, hand-curated files
-under ``data/codebook/``). The Makefile re-runs a notebook when one of those files, the
-notebook itself, any helper module (a coarse dependency) or the runner changes. This file
-runs with any Python 3 and no third-party module, so ``make`` can call it before the
-environment exists::
+under ``data/codebook/``). Nobody writes this list by hand: ``make report`` runs the notebook and
+the record replaces it. The Makefile re-runs a notebook when one of those files, the notebook
+itself, any helper module (a coarse dependency) or the runner changes. This file runs with any
+Python 3 and no third-party module, so ``make`` can call it before the environment exists::
 
     python3 src/helpers/run/declared.py notebooks/*.ipynb > build/deps.mk
 """
@@ -28,11 +30,12 @@ PREFIXES = ("data/processed/", "data/raw/", "data/codebook/")
 
 
 def reads(notebook: Path) -> list[str]:
-    """The files a notebook declares that it reads (paths relative to the project root)."""
+    """The files a notebook read on its last recorded run (paths relative to the project root)."""
     meta = json.loads(Path(notebook).read_text(encoding="utf-8")).get("metadata", {})
     declared = meta.get("study", {}).get("reads")
     if not isinstance(declared, list) or not all(isinstance(p, str) and p.startswith(PREFIXES) for p in declared):
-        raise SystemExit(f"{notebook}: metadata study.reads must list the files it reads under {PREFIXES}")
+        raise SystemExit(f"{notebook}: metadata study.reads must list the files it read under {PREFIXES}; "
+                         f"run it with `make report` to record them")
     return declared
 
 

@@ -13,16 +13,16 @@ import os
 import sys
 import traceback
 
-from .. import claims, params, sources, tables
+from ..exceptions import StudyError
 
 
-class NotebookFailed(RuntimeError):
+class NotebookFailed(StudyError, RuntimeError):
     """A notebook run failed; the message names the notebook, the cell and the error."""
 
 
-#: Failures whose message says everything a user needs.
-KNOWN = (sources.SourceError, sources.ChecksumError, claims.CodebookError, tables.TableMissing,
-         params.ParameterError, NotebookFailed, FileNotFoundError, PermissionError, OSError)
+#: Failures whose message says everything a user needs: every error of the study, and the
+#: operating system's (a file that cannot be read or written).
+KNOWN = (StudyError, OSError)
 
 
 def verbose() -> bool:

@@ -76,7 +76,7 @@ def declared_parameters(notebook: Path) -> dict[str, dict]:
     return papermill.inspect_notebook(str(notebook))
 
 
-def check_parameters(notebook: Path, parameters: dict) -> None:
+def check_notebook_parameters(notebook: Path, parameters: dict) -> None:
     """Stop before anything runs if a parameter name is not declared by the notebook."""
     declared = declared_parameters(notebook)
     for name in sorted(set(parameters) - set(declared)):
@@ -157,7 +157,7 @@ def run_notebook(notebook: Path, *, parameters: dict | None = None, output: Path
     if not notebook.is_file():
         raise FileNotFoundError(f"{paths.relative(notebook)}: notebook not found")
     parameters = dict(parameters or {})
-    check_parameters(notebook, parameters)
+    check_notebook_parameters(notebook, parameters)
     output = Path(output).resolve() if output else notebook
     figure_dir = Path(figure_dir).resolve() if figure_dir else paths.ROOT / "figures"
     if progress_bar is None:  # a bar only where someone watches: not in CI, not into a file or a pipe

@@ -32,6 +32,7 @@ import warnings
 from pathlib import Path
 
 from .. import files, paths, provinces, sources, tables
+from ..exceptions import StudyError
 from . import errors
 
 SITE_SOURCES = paths.ROOT / "site"
@@ -47,7 +48,7 @@ NOT_STAGED = {"__pycache__"}
 GLUE_REF = re.compile(r"\{glue(?::\w+)?\}`([^`:]+\.ipynb)::(\w+)")
 
 
-class SiteFailed(RuntimeError):
+class SiteFailed(StudyError, RuntimeError):
     """Sphinx stopped; its own messages say why."""
 
 

@@ -1,7 +1,7 @@
 """Province profiles: one page per pre-2025 unit, from the panel, reference data and corpus.
 
 The tables here are what ``notebooks/profile.ipynb`` shows for one province;
-``helpers.run.profiles`` (``make profiles``) runs that notebook for all 63 units.
+``helpers.run.profile_sweep`` (``make profiles``) runs that notebook for all 63 units.
 """
 
 from __future__ import annotations

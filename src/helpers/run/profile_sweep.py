@@ -1,7 +1,7 @@
 """``make profiles``: notebooks/profile.ipynb for every pre-2025 unit, on warm kernels.
 
 Each run is rendered to ``build/profiles/<slug>.html``; ``build/profiles/index.html`` lists
-every unit. Command line: ``python -m helpers.run.profiles [SLUG ...]`` (default: all 63).
+every unit. Command line: ``python -m helpers.run.profile_sweep [SLUG ...]`` (default: all 63).
 """
 
 from __future__ import annotations

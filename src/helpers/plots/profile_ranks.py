@@ -11,7 +11,7 @@ from . import KIND_OFFSET, focus_colours, marker_kwargs
 
 
 def dti_ranks(history: pd.DataFrame, code: str, rounds: list[int], n_units: int = study.PROVINCES.n_units) -> Figure:
-    """Overall DTI rank of one province by round (``profiles.dti_history``), one marker per source
+    """Overall DTI rank of one province by round (``profile_sections.dti_history``), one marker per source
     kind, on the axis of every DTI round the panel holds (``rounds``)."""
     name = provinces.name_of(code)
     colour = focus_colours([code])[code]
