@@ -23,6 +23,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SETUP_STAMP := $(VENV)/.setup-complete
+# The project's own Jupyter kernel, registered inside .venv (never user-wide); every notebook names it.
+KERNEL_NAME := dti-study
+KERNEL_SPEC := $(VENV)/share/jupyter/kernels/$(KERNEL_NAME)/kernel.json
 STAMPS := build/stamps
 SITE := build/site
 
@@ -50,7 +53,7 @@ PARALLEL = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS)) --output-sync=target
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-setup: $(SETUP_STAMP) ## build .venv from the pinned requirements (once; later calls do nothing)
+setup: $(SETUP_STAMP) $(KERNEL_SPEC) ## build .venv from the pinned requirements and register its kernel (once)
 
 $(SETUP_STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or pass PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -60,6 +63,12 @@ $(SETUP_STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
+
+$(KERNEL_SPEC): $(SETUP_STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "DTI study (.venv)" >/dev/null
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+		git config filter.notebook-run-metadata.clean "python3 scripts/strip_run_metadata.py"; \
+		git config filter.notebook-run-metadata.smudge cat; fi
 
 # What each notebook read on its last run (its metadata `study.reads`, recorded by the runner).
 build/deps.mk: src/helpers/run/declared.py $(NOTEBOOKS) notebooks/profile.ipynb
@@ -86,12 +95,12 @@ report: ## run the data build and the notebooks whose inputs changed, regenerate
 # phase sees each derived table with the date the build left it (a table whose bytes did not
 # change keeps its date, and the notebooks that read it do not re-run). `make -n report` shows
 # the data build if its inputs changed and the notebooks whose declared inputs are newer now.
-$(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(NOTEBOOK_RUNNER) $(SETUP_STAMP)
+$(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(NOTEBOOK_RUNNER) $(SETUP_STAMP) $(KERNEL_SPEC)
 	@mkdir -p $(STAMPS)
 	@$(BIN)/python -m helpers.run.pipeline run $< --in-place
 	@touch $@
 
-$(STAMPS)/profiles.done: notebooks/profile.ipynb $(HELPERS) $(PROFILE_RUNNER) $(SETUP_STAMP)
+$(STAMPS)/profiles.done: notebooks/profile.ipynb $(HELPERS) $(PROFILE_RUNNER) $(SETUP_STAMP) $(KERNEL_SPEC)
 	@mkdir -p $(STAMPS)
 	@$(BIN)/python -m helpers.run.profile_sweep
 	@touch $@
@@ -109,26 +118,26 @@ test: lint unit nbval ## static checks, unit tests, then every notebook re-run a
 lint: $(SETUP_STAMP) ## ruff over the code, tests and notebooks
 	$(BIN)/ruff check .
 
-unit: $(SETUP_STAMP) ## unit tests only (one worker per core, a test file per worker at a time)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests
+unit: $(SETUP_STAMP) ## unit tests and the public API's examples (one worker per core, a test file per worker at a time)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests --doctest-modules src/helpers/api.py
 
-nbval: data ## notebooks only: fresh run compared with the committed outputs and figures
+nbval: data $(KERNEL_SPEC) ## notebooks only: fresh run compared with the committed outputs and figures
 	@rm -rf build/nbval-figures && mkdir -p build/nbval-figures
 	HELPERS_FIGURE_DIR=build/nbval-figures $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
 	$(BIN)/python scripts/checksums.py same-figures figures build/nbval-figures
 
-profiles: data ## a page per province (63 runs of notebooks/profile.ipynb on 2 warm kernels) in build/profiles/
+profiles: data $(KERNEL_SPEC) ## a page per province (63 runs of notebooks/profile.ipynb on 2 warm kernels) in build/profiles/
 	@$(BIN)/python -m helpers.run.profile_sweep
 	@mkdir -p $(STAMPS) && touch $(STAMPS)/profiles.done
 
-bench: $(SETUP_STAMP) ## measure cold and no-op report, its floor, make test and make profiles (build/bench.md)
+bench: $(SETUP_STAMP) $(KERNEL_SPEC) ## measure cold and no-op report, its floor, make test and make profiles (build/bench.md)
 	$(BIN)/python scripts/bench.py
 
 # Options for JupyterLab, e.g. `make lab LAB_ARGS="--no-browser --ip=127.0.0.1"`; as root,
 # --allow-root is added.
 LAB_ARGS ?=
-lab: $(SETUP_STAMP) ## open JupyterLab on the project environment (options in LAB_ARGS)
+lab: $(SETUP_STAMP) $(KERNEL_SPEC) ## open JupyterLab on the project environment (options in LAB_ARGS)
 	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 clean: ## remove build/ (stamps, runs, profiles, site); never a tracked file

@@ -9,6 +9,7 @@ and moved into place only when complete.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 from pathlib import Path
@@ -100,7 +101,11 @@ def save(
     caption = caption if caption is not None else _caption(fig)
     if not caption.strip():
         raise ValueError(f"figure {name!r} has no caption: give it a title or pass caption=")
-    out_dir = paths.figure_dir()
+    notebook = os.environ.get(NOTEBOOK_ENV, "")
+    interactive = None
+    if not os.environ.get(paths.FIGURE_DIR_ENV):  # outside the runner: a folder for this run
+        notebook, interactive = interactive_run()
+    out_dir = paths.figure_dir(interactive)
     out_dir.mkdir(parents=True, exist_ok=True)
     # Lay the figure out once and reuse its tight bounding box for every format (savefig's
     # bbox_inches="tight" would draw the figure an extra time per format).
@@ -117,13 +122,68 @@ def save(
         "caption": caption,
         "source": getattr(fig, "_study_source", ""),
         "method_note": getattr(fig, "_study_method_note", False),
-        "notebook": os.environ.get(NOTEBOOK_ENV, ""),
+        "notebook": notebook,
         "formats": list(formats),
     }
     text = json.dumps(entry, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     files.write_text(out_dir / f"{name}.json", text)
     if show and "png" in formats:
         _show_saved(fig, out_dir / f"{name}.png")
+
+
+def _current_notebook() -> Path | None:
+    """The notebook this kernel runs: JupyterLab names it (``$JPY_SESSION_NAME``); under nbconvert or
+    ``jupyter execute`` it is the notebook of the working folder whose parameters cell this kernel ran."""
+    session = os.environ.get("JPY_SESSION_NAME", "")
+    if session.endswith(".ipynb"):
+        here = Path.cwd() / Path(session).name
+        return here if here.is_file() else Path(session)
+    ran = set(_user_namespace().get("In", []))
+    for candidate in sorted(Path.cwd().glob("*.ipynb")):
+        if _parameters_cell(candidate) in ran:
+            return candidate
+    return None
+
+
+def _user_namespace() -> dict:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return {}
+    shell = get_ipython()
+    return shell.user_ns if shell is not None else {}
+
+
+def _parameters_cell(notebook: Path) -> str | None:
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return None
+    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    return "".join(tagged[0]["source"]) if tagged else None
+
+
+def _parameter_values(notebook: Path) -> dict:
+    """The current value of each name the notebook's parameters cell assigns (as the kernel holds it)."""
+    source = _parameters_cell(notebook) or ""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    names = [t.id for node in tree.body if isinstance(node, ast.Assign | ast.AnnAssign)
+             for t in (node.targets if isinstance(node, ast.Assign) else [node.target]) if isinstance(t, ast.Name)]
+    namespace = _user_namespace()
+    return {name: namespace[name] for name in names if name in namespace}
+
+
+def interactive_run() -> tuple[str, Path]:
+    """Where an interactive run (JupyterLab, nbconvert, ``jupyter execute``) saves its figures:
+    ``build/interactive/<notebook>--<parameters>/``, named as the runner names its runs, and the
+    notebook, as the sidecar records it (``""`` when it cannot be told)."""
+    notebook = _current_notebook()
+    if notebook is None:
+        return "", paths.INTERACTIVE / "unnamed"
+    return paths.relative(notebook), paths.INTERACTIVE / paths.run_label(notebook.stem, _parameter_values(notebook))
 
 
 def _show_saved(fig: matplotlib.figure.Figure, png: Path) -> None:

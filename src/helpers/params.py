@@ -9,6 +9,7 @@ become GSO codes here, at the edge) with the functions below. A bad value raises
 from __future__ import annotations
 
 import difflib
+import json
 
 import pandas as pd
 
@@ -43,14 +44,30 @@ def province(name: str, value) -> str:
                              _closest(value.strip(), _provinces.slugs()), "unknown province") from None
 
 
+def _listed(value) -> list[str] | None:
+    """The members of a list parameter: a comma-separated string (``"bac-lieu,ben-tre"``), a JSON list
+    in a string (``'["bac-lieu"]'``) or a list (papermill reads ``-p x '["a"]'`` as one); else ``None``."""
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return None
+    if isinstance(value, list | tuple):
+        return [v.strip() for v in value] if all(isinstance(v, str) for v in value) else None
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return None
+
+
 def province_list(name: str, value, *, allow_all: bool = False) -> list[str]:
     """GSO codes of a comma-separated list of slugs (``"all"`` gives every unit if allowed)."""
     allowed = ("'all' or " if allow_all else "") + "comma-separated ASCII slugs such as 'bac-lieu,ben-tre'"
-    if not isinstance(value, str) or not value.strip(" ,"):
+    parts = _listed(value)
+    if parts is None or not parts:
         raise ParameterError(name, value, allowed)
-    if allow_all and value.strip() == "all":
+    if allow_all and parts == ["all"]:
         return sorted(_provinces.load_reference()["gso_code"])
-    codes = [province(name, part) for part in value.split(",") if part.strip()]
+    codes = [province(name, part) for part in parts]
     if len(set(codes)) != len(codes):
         raise ParameterError(name, value, allowed, problem="a province is listed twice")
     return codes
@@ -80,7 +97,7 @@ def articles_about(meta: pd.DataFrame, name: str, value) -> pd.DataFrame:
     codes = province_list(name, value, allow_all=True)
     in_corpus = set(meta["gso_code"]) - {""}
     absent = [c for c in codes if c not in in_corpus]
-    if absent and value.strip() != "all":
+    if absent and _listed(value) != ["all"]:
         allowed = "'all' or slugs of provinces with an article: " + ", ".join(
             sorted(_provinces.slugify(_provinces.name_of(c)) for c in in_corpus))
         raise ParameterError(name, value, allowed, problem="the corpus has no article about "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,19 +23,32 @@ FIGURE_DIR_ENV = "HELPERS_FIGURE_DIR"
 NOTEBOOK_ENV = "HELPERS_NOTEBOOK"
 
 
-#: Where figures go when a notebook runs outside the runner (JupyterLab, nbconvert): never
-#: the committed ``figures/``, which only ``make report`` writes.
-INTERACTIVE_FIGURES = BUILD / "interactive" / "figures"
+#: Where figures go when a notebook runs outside the runner (JupyterLab, nbconvert, jupyter
+#: execute): one folder per notebook and parameters, never the committed ``figures/``, which
+#: only ``make report`` writes.
+INTERACTIVE = BUILD / "interactive"
+#: Where the runner writes a run with other parameters (``helpers.run.pipeline``).
+RUNS = BUILD / "runs"
 
 
-def figure_dir() -> Path:
-    """Directory that figures are saved to: ``$HELPERS_FIGURE_DIR``, else ``build/interactive/figures``.
+def run_label(stem: str, parameters: dict) -> str:
+    """``<stem>--<name=value,...>``: how a run of a notebook with its parameters is named, by the runner
+    (``build/runs/``) and interactively (``build/interactive/``)."""
+    label = ",".join(f"{k}={v}" for k, v in sorted(parameters.items())) or "defaults"
+    return f"{stem}--{re.sub(r'[^A-Za-z0-9=,._-]+', '_', label)}"
+
+
+def figure_dir(interactive: Path | None = None) -> Path:
+    """Directory that figures are saved to: ``$HELPERS_FIGURE_DIR``, else ``interactive`` (the
+    folder of an interactive run, ``figures.interactive_folder()``), else ``build/interactive``.
 
     The runner sets ``$HELPERS_FIGURE_DIR`` to its staging folder; a relative value is taken
     relative to the project root, whatever the working directory of the kernel.
     """
     override = os.environ.get(FIGURE_DIR_ENV)
-    return ROOT / override if override else INTERACTIVE_FIGURES
+    if override:
+        return ROOT / override
+    return interactive or INTERACTIVE
 
 
 def relative(path: Path | str) -> str:

@@ -43,7 +43,7 @@ import yaml  # noqa: E402
 from .. import files, params, paths  # noqa: E402
 from . import errors, publish  # noqa: E402
 
-KERNEL = "python3"
+KERNEL = "dti-study"  # the project's kernel, registered inside .venv by `make setup`
 EXECUTION_TIMEOUT = 600  # seconds per cell
 RUNS = paths.BUILD / "runs"
 
@@ -105,8 +105,7 @@ def _stderr_outputs(nb: nbformat.NotebookNode) -> list[tuple[int, str]]:
 
 def run_folder(notebook: Path, parameters: dict) -> Path:
     """``build/runs/<stem>--<name=value,...>``: one folder per notebook and parameters."""
-    label = ",".join(f"{k}={v}" for k, v in sorted(parameters.items())) or "defaults"
-    return RUNS / f"{notebook.stem}--{re.sub(r'[^A-Za-z0-9=,._-]+', '_', label)}"
+    return RUNS / paths.run_label(notebook.stem, parameters)
 
 
 def _execute(notebook: Path, staged_nb: Path, parameters: dict, *, progress_bar: bool, timeout: int) -> None:
