@@ -110,6 +110,23 @@ def derived_tables_page() -> str:
     return "\n".join(rows) + "\n"
 
 
+def api_page() -> str:
+    """The public Python API (``helpers.api``), generated from its docstrings: each function's
+    signature, its documentation and its examples (which run as tests in ``make test``)."""
+    from .. import api
+
+    def first_paragraph(obj) -> str:
+        return " ".join((inspect.getdoc(obj) or "").split("\n\n")[0].split()).replace("|", "\\|")
+
+    parts = [inspect.getdoc(api) or "", ""]
+    for name in (n for n in api.PUBLIC if not n.startswith("load_")):
+        func = getattr(api, name)
+        parts += [f"## `helpers.{name}{inspect.signature(func)}`", "", "```text", inspect.getdoc(func) or "", "```", ""]
+    parts += ["## One loader per derived table", "", "| function | table |", "|---|---|"]
+    parts += [f"| `helpers.{n}()` | {first_paragraph(getattr(api, n))} |" for n in api.PUBLIC if n.startswith("load_")]
+    return "\n".join(parts) + "\n"
+
+
 def units_page(profiles: set[str]) -> str:
     """An HTML table of the 63 pre-2025 units, each linked to its profile page when there is one."""
     units = provinces.load_reference().sort_values("gso_code")
@@ -202,6 +219,7 @@ def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
                  src / "_generated" / "status.md": status_page(missing),
                  src / "_generated" / "raw_files.md": raw_files_page(),
                  src / "_generated" / "derived_tables.md": derived_tables_page(),
+                 src / "_generated" / "api.md": api_page(),
                  src / "_generated" / "units.html": units_page(set(profiles))}
     written = sum(write_if_changed(target, text) for target, text in generated.items())
     (src / "_extra").mkdir(parents=True, exist_ok=True)
