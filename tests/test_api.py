@@ -52,7 +52,7 @@ def test_every_notebook_runs_on_the_projects_kernel_registered_inside_the_venv()
     assert "ipykernel install --sys-prefix --name $(KERNEL_NAME)" in makefile and "--user" not in makefile
     from helpers.run import pipeline
 
-    assert pipeline.KERNEL == kernel
+    assert kernel == pipeline.KERNEL
     specs = {json.loads(nb.read_text(encoding="utf-8"))["metadata"]["kernelspec"]["name"]
              for nb in paths.NOTEBOOKS.glob("*.ipynb")}
     displays = {json.loads(nb.read_text(encoding="utf-8"))["metadata"]["kernelspec"]["display_name"]
