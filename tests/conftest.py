@@ -20,17 +20,33 @@ def project_files() -> list[str]:
     return [f for f in listed.split("\0") if f and (paths.ROOT / f).is_file()]
 
 
-@pytest.fixture
-def project_copy(tmp_path):
-    """A copy of the project (its own data, notebooks, figures and sources) to break things in."""
+def copy_project(root):
+    """Copy the project (its own data, notebooks, figures and sources) to ``root``; return ``root``."""
     import shutil
 
-    root = tmp_path / "project"
     for name in project_files():
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(paths.ROOT / name, target)
     return root
+
+
+def run_module(root, *args: str):
+    """``python -m <args>`` in a project copy, on the copy's own code (no VERBOSE traceback)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    env.pop("VERBOSE", None)
+    return subprocess.run([sys.executable, "-m", *args], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    """A copy of the project (its own data, notebooks, figures and sources) to break things in."""
+    return copy_project(tmp_path / "project")
 
 
 def save_twice(fig, name: str) -> None:

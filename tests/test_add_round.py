@@ -11,28 +11,17 @@ merged units' profiles, the trajectories (04) and the findings' counts of rounds
 import ast
 import hashlib
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import project_files
-from helpers import paths
+from conftest import copy_project, run_module
 
 FIXTURES = Path(__file__).parent / "data" / "new_round"
 SOURCE = "made-up DTI round for tests/test_add_round.py; not an observation"
 NOTEBOOKS = ["03_data", "04_trajectories", "06_geography"]
-
-
-def _run(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(root / "src")}
-    env.pop("VERBOSE", None)
-    return subprocess.run([sys.executable, "-m", *args], cwd=root, env=env, capture_output=True, text=True,
-                          timeout=300)
 
 
 def _code_digest(root: Path) -> str:
@@ -44,20 +33,17 @@ def _code_digest(root: Path) -> str:
 @pytest.fixture(scope="module")
 def added(tmp_path_factory):
     """A copy of the project after the steps of the README's "Adding a DTI round"."""
-    root = tmp_path_factory.mktemp("round") / "project"
-    for name in project_files():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(paths.ROOT / name, root / name)
+    root = copy_project(tmp_path_factory.mktemp("round") / "project")
     code_before = _code_digest(root)
     steps = {}
     for fixture in sorted(FIXTURES.glob("*.csv")):
         target = f"data/raw/dti/{fixture.name}"
         shutil.copyfile(fixture, root / target)
-        steps[f"add {fixture.name}"] = _run(root, "helpers.run.manifest", "add", target, "--source", SOURCE)
-    steps["build"] = _run(root, "helpers.run.build")
+        steps[f"add {fixture.name}"] = run_module(root, "helpers.run.manifest", "add", target, "--source", SOURCE)
+    steps["build"] = run_module(root, "helpers.run.build")
     for name in NOTEBOOKS:
-        steps[name] = _run(root, "helpers.run.pipeline", "run", f"notebooks/{name}.ipynb", "--in-place")
-    steps["profile"] = _run(root, "helpers.run.pipeline", "run", "notebooks/profile.ipynb", "-p", "province", "ca-mau")
+        steps[name] = run_module(root, "helpers.run.pipeline", "run", f"notebooks/{name}.ipynb", "--in-place")
+    steps["profile"] = run_module(root, "helpers.run.pipeline", "run", "notebooks/profile.ipynb", "-p", "province", "ca-mau")
     return root, steps, code_before
 
 
