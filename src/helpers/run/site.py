@@ -118,10 +118,11 @@ def api_page() -> str:
     def first_paragraph(obj) -> str:
         return " ".join((inspect.getdoc(obj) or "").split("\n\n")[0].split()).replace("|", "\\|")
 
-    parts = [inspect.getdoc(api) or "", ""]
+    parts = [(inspect.getdoc(api) or "").replace("is enough::", "is enough:"), ""]
     for name in (n for n in api.PUBLIC if not n.startswith("load_")):
         func = getattr(api, name)
-        parts += [f"## `helpers.{name}{inspect.signature(func)}`", "", "```text", inspect.getdoc(func) or "", "```", ""]
+        signature = str(inspect.signature(func)).replace("'", "")
+        parts += [f"## {name}", "", f"`helpers.{name}{signature}`", "", "```text", inspect.getdoc(func) or "", "```", ""]
     parts += ["## One loader per derived table", "", "| function | table |", "|---|---|"]
     parts += [f"| `helpers.{n}()` | {first_paragraph(getattr(api, n))} |" for n in api.PUBLIC if n.startswith("load_")]
     return "\n".join(parts) + "\n"
