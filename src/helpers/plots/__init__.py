@@ -54,12 +54,14 @@ REFERENCE_LINE = "#999999"
 MARKER_EDGE = "#6f6f6f"
 #: Sequential colour map for shares (coverage, transition shares).
 SEQUENTIAL = "Blues"
-#: Status of a consistency-audit row.
-STATUS_COLOURS = {"consistent": "#2e7d32", "inconsistent": "#c62828", "unverifiable": "#9e9e9e"}
-#: Kind of a numeric expression (``vnnum.KINDS``).
-EXPRESSION_COLOURS = {"count": "#1f77b4", "percent": "#ff7f0e", "ratio": "#2ca02c", "rank": "#d62728",
-                      "money": "#9467bd", "date": "#8c564b", "doc_ref": "#e377c2", "other": "#7f7f7f",
-                      "rank_change": "#17becf", "measure": "#bcbd22"}
+#: Status of a consistency-audit row: blue and vermillion (Okabe & Ito), told apart by readers with
+#: deuteranopia or protanopia too (``tests/test_palettes.py`` simulates both), and grey.
+STATUS_COLOURS = {"consistent": "#0072B2", "inconsistent": "#D55E00", "unverifiable": "#BBBBBB"}
+#: Kind of a numeric expression (``vnnum.KINDS``): Paul Tol's "muted" qualitative scheme, designed to
+#: stay distinct for colour-blind readers, and a pale grey for ``other``.
+EXPRESSION_COLOURS = {"count": "#332288", "percent": "#88CCEE", "ratio": "#44AA99", "rank": "#117733",
+                      "rank_change": "#999933", "money": "#DDCC77", "measure": "#CC6677", "date": "#882255",
+                      "doc_ref": "#AA4499", "other": "#DDDDDD"}
 
 #: One marker and fill per source kind, in every figure.
 SOURCE_KIND_STYLE = {
