@@ -52,9 +52,13 @@ def focus_units(units_gdf: gpd.GeoDataFrame, codes=FOCUS) -> dict[str, str]:
     """The 2025 unit (``unit_code``) that absorbed each province of ``codes``: {unit_code: gso_code}."""
     joined = units_gdf.set_index("unit_code")["gso_codes"].str.split(";")
     return {unit: code for code in codes for unit, members in joined.items() if code in members}
-RANK_CMAP = "YlGn_r"
+#: Colour maps: the study's subject is the bottom of the ranking, so the worst ranks and the lowest
+#: scores are the darkest (never near-white on a white page); moves use a diverging brown-teal scale.
+RANK_CMAP = "YlOrRd"
 CHANGE_CMAP = "BrBG"
-SCORE_CMAP = "YlGn"
+SCORE_CMAP = "YlOrRd_r"
+#: How many of the largest rises and falls the rank-change map names.
+MOVERS_LABELLED = 3
 LABEL_SIZE = 9
 #: Layout of the single-map figures: size, axes margins, subtitle height, colour bar rectangle.
 SINGLE = (8, 10.6)
@@ -190,6 +194,7 @@ def rank_change_map(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame, start:
     _choropleth(ax, provinces_gdf, "gso_code", change, cmap, norm)
     texts = {c: f"{provinces.name_of(c)}\n{_signed(change.get(c))}" for c in FOCUS}
     _focus_labels(ax, provinces_gdf, texts)
+    _mover_labels(ax, provinces_gdf, change.drop(index=list(FOCUS), errors="ignore"))
     _frame(ax)
     fig.suptitle(f"Change in DTI rank, {start} → {end} ({study.PROVINCES.n_units} provinces)", fontsize=13,
                  fontweight="bold", y=0.99)
@@ -200,6 +205,19 @@ def rank_change_map(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame, start:
     _colourbar(fig, cmap, norm, SINGLE_BAR, f"places moved, {start} → {end} (+ = up)")
     figures.add_source(fig, _source(source), method_note=True)
     return fig
+
+
+def _mover_labels(ax, gdf: gpd.GeoDataFrame, change: pd.Series, k: int = MOVERS_LABELLED) -> None:
+    """Name the ``k`` largest rises and falls (ties broken by GSO code) beside their province."""
+    ordered = change.dropna().rename_axis("gso_code").reset_index(name="moved")
+    rises = ordered.sort_values(["moved", "gso_code"], ascending=[False, True]).head(k)
+    falls = ordered.sort_values(["moved", "gso_code"], ascending=[True, True]).head(k)
+    polys = gdf.set_index("gso_code").geometry
+    for row in pd.concat([rises, falls]).itertuples(index=False):
+        point = polys[row.gso_code].representative_point()
+        ax.annotate(f"{provinces.name_of(row.gso_code)} {_signed(row.moved)}", xy=(point.x, point.y),
+                    xytext=(4, 0), textcoords="offset points", ha="left", va="center", fontsize=7.5, color=INK,
+                    zorder=6, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
 
 
 def _signed(value) -> str:
