@@ -49,7 +49,7 @@ def _figures(t):
     """Every figure function of helpers.plots, as (name, function drawing it from the loaded tables)."""
     def trajectories():
         _, _, followed, _, _ = _trajectory_inputs(t)
-        return draw_trajectories.trajectories(tj.trajectory_rows(t["dti"], t["other"]), followed, PAIR_CODES)
+        return draw_trajectories.trajectories(tj.trajectory_rows(t["dti"], t["other"]), followed, PAIR_CODES, 5)
 
     def typical_churn():
         _, _, followed, consecutive, moves = _trajectory_inputs(t)

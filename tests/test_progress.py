@@ -169,6 +169,14 @@ def test_the_prespecified_hypotheses_name_their_provinces(real):
     assert "Bạc Liêu" in tests["provinces"].iloc[1] and (tests["df"] == real["n"] - 3).all()
 
 
+def test_the_residual_check_of_one_province_is_its_ancova_t(real):
+    tests = pg.prespecified(real["fit"], 2022, 2024, k=5, names=real["names"])
+    check = pg.residual_check(real["fit"], 2022, 2024, tests["units"].iloc[0])
+    assert check.index.tolist() == ["06"] and check["n"].iloc[0] == real["n"]
+    assert check["studentized_residual"].iloc[0] == pytest.approx(tests["t"].iloc[0])
+    assert check["rank"].iloc[0] == 1 and 0 < check["shapiro_p"].iloc[0] <= 1
+
+
 def test_power_grows_from_the_size_to_the_target(real):
     curves = pg.power(real["fit"], 2022, 2024, k=5, reps=300)
     table = pg.power_table(curves)
@@ -226,7 +234,7 @@ def test_progress_values_are_plain_rounded_and_named_for_the_page(real):
         starters=pg.starter_summary(movers, ranks, names), moved=moved, focus=["95", "06"], names=names,
         scale_check=pg.scale_check(real["fits"], 2022, 2024, n_samples=500, n_sims=500),
         tests=pg.prespecified(fit, 2022, 2024, k=5, names=names), curves=pg.power(fit, 2022, 2024, k=5, reps=300),
-        intervals=pg.rank_intervals(real["fits"], k=5, n_samples=400), prefixes={"95": "a"},
+        residuals=pg.residual_check(fit, 2022, 2024, ["06"]), intervals=pg.rank_intervals(real["fits"], k=5, n_samples=400), prefixes={"95": "a"},
         skew=pg.skewness(real["scores"]))
     _plain(values)
     assert values["rel"] == round(float(fit.estimate["reliability_2"]), 2) and values["model_boot"] == N_BOOT
@@ -239,6 +247,7 @@ def test_progress_values_are_plain_rounded_and_named_for_the_page(real):
     assert values["progress_names"].startswith("Bắc Kạn, ")  # from the lowest start up
     assert 0 <= values["ri_a_2023_last"] <= 1 and "ri_a_2023_last_other" in values
     assert (values["lfsr_alpha"], values["bh_q"], values["power_target"]) == (5, 5, 80)
+    assert (values["resid_rank"], values["resid_n"], values["resid_p_floor"]) == (1, n, round(1 / n, 3))
 
 
 def test_the_verdict_reads_the_two_intervals():

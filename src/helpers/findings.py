@@ -245,10 +245,11 @@ def _moved_values(moved: pd.DataFrame, focus: list[str], names: pd.Series, check
     return values
 
 
-def _test_values(tests: pd.DataFrame, curves: dict) -> dict[str, int | float | str]:
-    """The two pre-specified tests (``progress.prespecified``, the last-placed province first) and
-    the power of each (``progress.power``)."""
-    last, cohort = tests.iloc[0], tests.iloc[1]
+def _test_values(tests: pd.DataFrame, curves: dict, residuals: pd.DataFrame) -> dict[str, int | float | str]:
+    """The two pre-specified tests (``progress.prespecified``, the last-placed province first), the
+    check of their normal errors (``progress.residual_check`` of the last-placed province) and the
+    power of each (``progress.power``)."""
+    last, cohort, check = tests.iloc[0], tests.iloc[1], residuals.iloc[0]
     values: dict[str, int | float | str] = {
         "pre_last_names": str(last["provinces"]), "pre_last_start": int(last["start_rank_mean"]),
         "pre_last_end": int(last["end_rank_mean"]), "pre_last_excess": _r(last["excess"], 2),
@@ -256,7 +257,9 @@ def _test_values(tests: pd.DataFrame, curves: dict) -> dict[str, int | float | s
         "pre_cohort_names": str(cohort["provinces"]), "pre_cohort_excess": _r(cohort["excess"], 2),
         "pre_cohort_se": _r(cohort["se"], 2), "pre_cohort_p": _r(cohort["p_value"], 2),
         "pre_cohort_start": _r(cohort["start_rank_mean"], 1), "pre_cohort_end": _r(cohort["end_rank_mean"], 1),
-        "pre_df": int(cohort["df"])}
+        "pre_df": int(cohort["df"]), "resid_rank": int(check["rank"]), "resid_n": int(check["n"]),
+        "resid_shapiro_p": _r(check["shapiro_p"], 2), "resid_skew": _r(check["residual_skewness"], 2),
+        "resid_p_floor": _r(1 / int(check["n"]), 3)}
     for key, curve in curves.items():
         mdd = curve.minimum_detectable()
         values |= {f"power_{key}_delta": _r(mdd["delta"], 2), f"power_{key}_places": round(mdd["rank_places"])}
@@ -286,12 +289,13 @@ def _interval_values(intervals: pd.DataFrame, prefixes: dict[str, str], primary:
 def progress(*, model: pd.DataFrame, primary: str, n_boot: int, grid: pd.DataFrame, benchmarks: pd.DataFrame,
              period: str, ranks: dict[str, int], starters: dict[str, tuple[str, int]], moved: pd.DataFrame,
              focus: list[str], names: pd.Series, scale_check: pd.DataFrame, tests: pd.DataFrame, curves: dict,
-             intervals: pd.DataFrame, prefixes: dict[str, str], skew: pd.Series) -> dict[str, int | float | str]:
+             residuals: pd.DataFrame, intervals: pd.DataFrame, prefixes: dict[str, str],
+             skew: pd.Series) -> dict[str, int | float | str]:
     """Notebook 07: the measurement model and its sensitivity, the two benchmarks, who really moved,
     the pre-specified tests and their power, the rank intervals of the cases and the tails."""
     return {**_model_values(model, primary, n_boot), **_grid_values(grid),
             **_benchmark_values(benchmarks, period, ranks, starters), **_moved_values(moved, focus, names, scale_check),
-            **_test_values(tests, curves), **_interval_values(intervals, prefixes, primary, skew)}
+            **_test_values(tests, curves, residuals), **_interval_values(intervals, prefixes, primary, skew)}
 
 
 def _main_index_values(prefix: str, profile: pd.DataFrame) -> dict[str, int | float | str]:

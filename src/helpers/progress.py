@@ -288,11 +288,29 @@ def one_round_check(fit: m.SimplexFit, **kwargs) -> pd.DataFrame:
 
 def prespecified(fit: m.SimplexFit, start, end, *, k: int, names: pd.Series) -> pd.DataFrame:
     """The two hypotheses fixed in advance, each tested on its own (``measurement.prespecified_tests``):
-    the province last in ``start``, and the bottom-k cohort of ``start``."""
+    the province last in ``start``, and the bottom-k cohort of ``start``; ``units`` keeps their codes."""
     tests = m.prespecified_tests(fit, start, end, k=k)
     tests.insert(1, "provinces", [", ".join(names[u] for u in units) for units in tests["units"]])
-    keep = ["hypothesis", "provinces", "n", "start_rank_mean", "end_rank_mean", "excess", "se", "t", "df", "p_value"]
+    keep = ["hypothesis", "provinces", "n", "start_rank_mean", "end_rank_mean", "excess", "se", "t", "df", "p_value",
+            "units"]
     return tests[keep]
+
+
+def residual_check(fit: m.SimplexFit, start, end, units: list[str]) -> pd.DataFrame:
+    """How far the tests' normal errors hold: OLS of the later score on the earlier one over all
+    units; per named unit, its externally studentized residual (for one unit, the t of its
+    ANCOVA test) and its rank among all units (1 = largest); for all, the residuals' skewness and
+    the Shapiro–Wilk p-value. A unit whose residual is the largest of n has, without any
+    assumption about the errors' shape, a p-value of at least 1/n."""
+    import statsmodels.api as sm
+
+    fit.positions(start, end)
+    ols = sm.OLS(fit.scores[end].to_numpy(), sm.add_constant(fit.scores[start].to_numpy())).fit()
+    studentized = pd.Series(ols.get_influence().resid_studentized_external, index=fit.scores.index)
+    ranks = studentized.rank(ascending=False, method="min")
+    return pd.DataFrame({"studentized_residual": studentized[units], "rank": ranks[units].astype(int),
+                         "n": fit.n_units, "residual_skewness": float(sps.skew(ols.resid)),
+                         "shapiro_p": float(sps.shapiro(ols.resid).pvalue)}, index=pd.Index(units, name="gso_code"))
 
 
 # --------------------------------------------------------------------------------------------

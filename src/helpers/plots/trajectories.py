@@ -94,9 +94,10 @@ def draw_ranks(ax, long: pd.DataFrame, units: list[str], colours: dict[str, str]
     ax.set_ylabel(f"rank (1 = best, {n_units} = last)")
 
 
-def trajectories(rows: dict[str, pd.DataFrame], units: list[str], focus: list[str]) -> Figure:
+def trajectories(rows: dict[str, pd.DataFrame], units: list[str], focus: list[str], bottom_k: int) -> Figure:
     """DTI (with the 2017 e-government rank) and PAPI e-governance ranks of the followed units
-    (``tj.trajectory_rows``), one panel each."""
+    (``tj.trajectory_rows``: every unit ever in the bottom ``bottom_k`` of a DTI round, and the focus
+    provinces), one panel each."""
     colours = unit_colours(units, focus)
     fig, axes = plt.subplots(1, 2, figsize=(11.5, 6.4), sharey=True, gridspec_kw={"width_ratios": [1.25, 1]})
     draw_ranks(axes[0], rows["dti"], units, colours)
@@ -112,7 +113,8 @@ def trajectories(rows: dict[str, pd.DataFrame], units: list[str], focus: list[st
         ax.set_xlabel("round")
     handles, labels = kind_handles(TRAJECTORY_KINDS)
     fig.legend(handles, labels, loc="upper center", ncol=4, frameon=False, fontsize=8, bbox_to_anchor=(0.5, 1.0))
-    fig.suptitle("Ranks of the units ever in the bottom, and of the focus provinces", y=1.05, fontsize=11)
+    fig.suptitle(f"Ranks of the units ever in the bottom {bottom_k} of a DTI round, and of the focus provinces",
+                 y=1.05, fontsize=11)
     fig.subplots_adjust(top=0.84, bottom=0.16, wspace=0.22)
     figures.add_source(fig, "DTI panel (ministry results, news, corpus articles, derived values as marked); 2017 "
                             "IT-application/e-government ranking; PAPI e-governance (third-party copy of PAPI data).",
