@@ -14,11 +14,16 @@ def _trajectory_inputs() -> dict:
     consecutive = pd.DataFrame({"from": [2022, 2023], "to": [2023, 2024], "rho_s": [0.8612, 0.7749],
                                 "se_fisher_z": [0.1, 0.1], "ci_low": [0.7649, 0.6251], "ci_high": [0.9151, 0.8651],
                                 "n": [63, 63]})
-    benchmarks = pd.DataFrame({"spearman": [0.86, 0.77], "expected_next_rank": [60.8712, 59.12],
-                               "low": [54.0, 47.0], "high": [63.0, 63.0], "draws": [4000, 4000]},
-                              index=["2022->2023", "2023->2024"])
-    moves = pd.DataFrame({"rank_from": [63, 63, 58, 60], "rank_to": [58, 60, 32, 63],
-                          "beats_benchmark": [False, False, True, False]})
+    churn = pd.DataFrame({"spearman": [0.86, 0.77], "expected_next_rank": [60.8712, 59.12],
+                          "low": [54.0, 47.0], "high": [63.0, 63.0], "level": [0.9, 0.9], "draws": [4000, 4000]},
+                         index=["2022->2023", "2023->2024"])
+    within, rise, fall = "within typical churn", "rise beyond typical churn", "fall beyond typical churn"
+    moves = pd.DataFrame({"gso_code": ["06", "95", "06", "83"], "from": [2022, 2023, 2023, 2021],
+                          "to": [2023, 2024, 2024, 2022], "rank_from": [63, 63, 58, 31], "rank_to": [58, 60, 32, 51],
+                          "interval_low": [54.0, 47.0, 31.0, 11.0], "interval_high": [63.0, 63.0, 62.0, 52.0],
+                          "p_as_good": [0.15, 0.4, 0.04, 0.95], "p_as_bad": [0.9, 0.7, 0.97, 0.0661],
+                          "judgement": [within, within, rise, fall],
+                          "rho_basis": ["measured", "measured", "measured", "assumed: mean of measured"]})
     beta = pd.DataFrame({"slope": [-0.3281], "ci_low": [-0.549], "ci_high": [-0.107], "rtm_slope": [-0.3281],
                          "excess": [0.0], "excess_ci_low": [-0.12], "excess_ci_high": [0.143], "n": [63]})
     fe = pd.DataFrame({"round": [2023, 2024], "estimate": [0.044, 0.5744], "ci_low": [-0.9, -0.567],
@@ -28,7 +33,7 @@ def _trajectory_inputs() -> dict:
     tri = pd.DataFrame({"estimate": [0.389, 0.27], "ci_low": [0.14, 0.1], "ci_high": [0.594, 0.4], "n": [62, 62]},
                        index=pd.Index(["spearman", "kendall"], name="method"))
     ranks = pd.DataFrame({2022: range(1, 64), 2023: range(1, 64)})
-    return dict(consecutive=consecutive, benchmarks=benchmarks, moves=moves, beta=beta, cohort_effects=fe,
+    return dict(consecutive=consecutive, churn=churn, moves=moves, beta=beta, cohort_effects=fe,
                 cohort=["a", "b", "c", "d", "e"], transitions=counts, shorrocks=0.7512, triangulation=tri,
                 dti_ranks=ranks)
 
@@ -37,10 +42,14 @@ def test_trajectory_values_are_plain_and_rounded_as_shown():
     values = findings.trajectories(**_trajectory_inputs())
     _plain(values)
     assert values["rho_first"] == 0.86 and values["rho_last_low"] == 0.63 and values["rho_n"] == 63
-    assert values["rtm_expected"] == 60.9 and (values["rtm_low"], values["rtm_high"]) == (54, 63)
-    assert (values["rtm_level"], values["ci_level"], values["rtm_draws"]) == (90, 95, 4000)
-    assert (values["moves_n"], values["moves_beating"], values["moves_from_last"]) == (4, 1, 2)
-    assert values["moves_from_last_beating"] == 0
+    assert (values["churn_level"], values["ci_level"], values["churn_draws"]) == (90, 95, 4000)
+    assert (values["moves_n"], values["moves_rising_beyond"], values["moves_falling_beyond"]) == (4, 1, 1)
+    assert (values["moves_from_last"], values["moves_from_last_beyond"]) == (2, 0)
+    # the two cases' moves, keyed by the study's case order (Bạc Liêu case_a, Bến Tre case_b)
+    assert (values["move_case_a_2023_2024_low"], values["move_case_a_2023_2024_high"]) == (47, 63)
+    assert values["move_case_b_2021_2022_judgement"] == "fall beyond typical churn" and values["move_case_b_2021_2022_p_bad"] == 0.066
+    assert values["move_case_b_2021_2022_basis"].startswith("assumed")
+    assert not any(key.startswith("rtm_") for key in values), "the benchmark is typical churn, not 'chance'"
     assert values["beta_slope"] == values["beta_rtm_slope"] == -0.33
     assert (values["cohort_n"], values["cohort_gain"], values["cohort_rtm"]) == (5, 0.57, 0.7)
     assert (values["shorrocks"], values["bottom_stayed"], values["bottom_total"]) == (0.75, 6, 12)
@@ -75,8 +84,9 @@ def test_data_values_count_stated_overall_ranks_per_partial_year():
     values = findings.data(pd.DataFrame({"path": ["a", "b"]}), {"x": 1}, dti, units)
     _plain(values)
     assert values == {"n_raw_files": 2, "n_schemas": 1, "ranks_known_2020": 1, "ranks_known_2021": 1,
-                      "corpus_rank_rows": 1, "n_rounds": 3, "n_complete_rounds": 1, "first_complete_round": 2022,
-                      "last_complete_round": 2022, "n_rounds_34": 1}
+                      "ranks_published_2020": 1, "ranks_published_2021": 0, "ranks_corpus_2020": 0,
+                      "ranks_corpus_2021": 1, "corpus_rank_rows": 1, "n_rounds": 3, "n_complete_rounds": 1,
+                      "first_complete_round": 2022, "last_complete_round": 2022, "n_rounds_34": 1}
 
 
 def test_record_glues_without_display(monkeypatch):

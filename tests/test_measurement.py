@@ -413,3 +413,11 @@ def test_the_normal_score_scale_runs_end_to_end():
     assert bench.interval[1] == 40
     power = m.power_last_place(fit, "a", "c", deltas=[0, 4], reps=300, seed=2).curve["power"]
     assert power.iloc[0] < 0.12 and power.iloc[1] > power.iloc[0]
+
+
+def test_the_model_s_errors_are_study_errors_that_still_read_as_value_errors():
+    from helpers.exceptions import StudyError
+
+    assert issubclass(m.ModelError, StudyError) and issubclass(m.ModelError, ValueError)
+    with pytest.raises(m.ModelError, match="exactly three rounds"):
+        m.complete_three_rounds(pd.DataFrame({"a": [1.0, 2.0], "b": [2.0, 1.0]}))

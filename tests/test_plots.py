@@ -9,13 +9,16 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from helpers import cases, claims, corpus, figures, panel, plots, profile_sections, sources, stats, tables
+from helpers import cases, claims, corpus, figures, panel, plots, profile_sections, provinces, sources, stats, tables
+from helpers import measurement as m
+from helpers import progress as pg
 from helpers import trajectories as tj
 from helpers.plots import cases as draw_cases
 from helpers.plots import claims as draw_claims
 from helpers.plots import corpus as draw_corpus
 from helpers.plots import data as draw_data
 from helpers.plots import profile_ranks as draw_profile
+from helpers.plots import progress as draw_progress
 from helpers.plots import trajectories as draw_trajectories
 
 PAIR_CODES = ["95", "83"]
@@ -38,7 +41,7 @@ def _trajectory_inputs(t):
     papi_ranks = tj.ranks_from_values(tj.index_values(t["dti"], t["other"], "papi_egov"))
     followed = sorted(set(tj.bottom_units(dti_ranks, 5)["gso_code"]) | set(PAIR_CODES))
     consecutive = tj.consecutive_persistence(dti_ranks)
-    moves = tj.moves_against_benchmark(dti_ranks, followed, consecutive, draws=500)
+    moves = tj.moves_against_typical_churn(dti_ranks, followed, consecutive, draws=500)
     return dti_ranks, papi_ranks, followed, consecutive, moves
 
 
@@ -46,11 +49,11 @@ def _figures(t):
     """Every figure function of helpers.plots, as (name, function drawing it from the loaded tables)."""
     def trajectories():
         _, _, followed, _, _ = _trajectory_inputs(t)
-        return draw_trajectories.trajectories(tj.trajectory_rows(t["dti"], t["other"]), followed, PAIR_CODES)
+        return draw_trajectories.trajectories(tj.trajectory_rows(t["dti"], t["other"]), followed, PAIR_CODES, 5)
 
-    def rtm():
+    def typical_churn():
         _, _, followed, consecutive, moves = _trajectory_inputs(t)
-        return draw_trajectories.rtm_benchmark(tj.reference_benchmark(consecutive), moves,
+        return draw_trajectories.typical_churn(tj.last_place_churn(moves, consecutive, draws=500), moves,
                                                draw_trajectories.unit_colours(followed, PAIR_CODES))
 
     def sigma():
@@ -76,13 +79,13 @@ def _figures(t):
         return draw_cases.merger(t["units"], summaries, PAIR_CODES)
 
     documents = sources.load_corpus_documents()
-    return {
+    return {**_progress_figures(t),
         "corpus_sizes": lambda: draw_corpus.sizes(corpus.describe(documents, t["meta"])),
         "claims_by_kind": lambda: draw_claims.by_kind(t["claims"]),
         "claims_audit": lambda: draw_claims.audit(t["audit"]),
         "coverage": lambda: draw_data.coverage(t["dti"]),
         "ranking_by_region": lambda: draw_data.ranking_by_region(panel.ranking_by_region(t["dti"], 2022), 2022, "95"),
-        "trajectories": trajectories, "rtm_benchmark": rtm, "sigma": sigma, "transitions": transitions,
+        "trajectories": trajectories, "typical_churn": typical_churn, "sigma": sigma, "transitions": transitions,
         "triangulation": triangulation,
         "indicators": lambda: draw_cases.indicators(cases.indicator_cells(t["book"], PAIR_CODES, t["population"]),
                                                     PAIR_CODES),
@@ -93,7 +96,30 @@ def _figures(t):
 
 
 FIGURES = ["corpus_sizes", "claims_by_kind", "claims_audit", "coverage", "ranking_by_region", "trajectories",
-           "rtm_benchmark", "sigma", "transitions", "triangulation", "indicators", "timeline", "merger", "profile"]
+           "typical_churn", "sigma", "transitions", "triangulation", "indicators", "timeline", "merger", "profile",
+           "benchmarks", "league_table", "who_moved", "power"]
+
+
+def _progress_figures(t):
+    """The figures of the progress notebook, from a fit of the three complete rounds with few draws."""
+    scores = pg.model_scores(t["dti"], pg.complete_rounds(t["dti"]))
+    fits = pg.fit_scales(scores, "standardised", n_boot=300)
+    fit, names = fits["standardised"], provinces.load_reference().set_index("gso_code")["name_vi"]
+    colours = plots.focus_colours(PAIR_CODES)
+    n, (a, _, c) = len(scores), fit.rounds
+
+    def benchmarks():
+        benches = pg.benchmarks(fit, [n, 58], [(a, c)], n_sims=500)
+        movers = {r: pg.starters(fit, a, c, r) for r in (n, 58)}
+        return draw_progress.benchmarks(benches, pg.pair_label(a, c), [n, 58], movers, colours, names)
+
+    return {"benchmarks": benchmarks,
+            "league_table": lambda: draw_progress.league_table(
+                pg.league_rows(pg.rank_intervals(fits, k=5, n_samples=300), "standardised", names), colours, 5,
+                "standardised"),
+            "who_moved": lambda: draw_progress.who_moved(pg.who_moved(fit, a, c, n_samples=500, n_sims=500), names,
+                                                         colours),
+            "power": lambda: draw_progress.power(pg.power(fit, a, c, k=5, reps=200))}
 
 
 def _digests(directory):
@@ -124,9 +150,10 @@ def test_every_plot_function_is_tested():
     from helpers.plots import corpus as co
     from helpers.plots import data as d
     from helpers.plots import profile_ranks as p
+    from helpers.plots import progress as pr
     from helpers.plots import trajectories as tr
 
-    public = {f"{m.__name__.rsplit('.', 1)[1]}.{n}" for m in (c, cl, co, d, p, tr)
+    public = {f"{m.__name__.rsplit('.', 1)[1]}.{n}" for m in (c, cl, co, d, p, pr, tr)
               for n, f in inspect.getmembers(m, inspect.isfunction)
               if f.__module__ == m.__name__ and not n.startswith("_")
               and inspect.signature(f).return_annotation == "Figure"}
@@ -217,10 +244,29 @@ def test_no_colour_or_marker_is_chosen_outside_the_vocabulary():
         assert not literals, f"{module.name} chooses colours {literals}; add them to helpers.plots"
 
 
-def test_stats_benchmark_is_what_the_rtm_figure_draws(loaded):
-    dti_ranks = tj.wide(tj.dti_long(loaded["dti"]), "rank")
-    bench = tj.reference_benchmark(tj.consecutive_persistence(dti_ranks))
-    assert isinstance(bench, stats.RTMBenchmark) and len(bench.next_ranks) > 0
+def test_the_typical_churn_figure_states_each_pair_s_own_interval(loaded):
+    """Each panel writes the interval of its own pair (the one its moves are judged by), never a pooled one."""
+    _, _, followed, consecutive, moves = _trajectory_inputs(loaded)
+    churn = tj.last_place_churn(moves, consecutive, draws=500)
+    assert all(isinstance(b, stats.RTMBenchmark) for b in churn.values())
+    fig = draw_trajectories.typical_churn(churn, moves, draw_trajectories.unit_colours(followed, PAIR_CODES))
+    stated = [t.get_text() for ax in fig.axes for t in ax.texts if t.get_text().startswith("typical churn")]
+    assert stated == [draw_trajectories.churn_interval_text(b) for b in churn.values()]
+    plt.close(fig)
+
+
+def test_the_benchmark_figure_names_both_benchmarks_and_states_their_intervals(loaded):
+    scores = pg.model_scores(loaded["dti"], pg.complete_rounds(loaded["dti"]))
+    fit = m.fit_simplex(scores, n_boot=300)
+    a, _, c = fit.rounds
+    benches = pg.benchmarks(fit, [len(scores)], [(a, c)], n_sims=500)
+    movers = {len(scores): pg.starters(fit, a, c, len(scores))}
+    names = provinces.load_reference().set_index("gso_code")["name_vi"]
+    fig = draw_progress.benchmarks(benches, pg.pair_label(a, c), [len(scores)], movers, {}, names)
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert {draw_progress.interval_text(b) for b in benches.values()} <= texts
+    assert {t.get_text() for t in fig.legends[0].get_texts()} == {m.NOISE_ONLY, m.TYPICAL_CHURN}
+    plt.close(fig)
 
 
 def test_every_expression_kind_has_a_colour():

@@ -298,3 +298,167 @@ def test_changed_value_in_a_notebook_updates_the_findings_page(tmp_path):
     target.write_text(json.dumps(nb), encoding="utf-8")
     site.build(out, sorted(copies.glob("[0-9][0-9]_*.ipynb")), site.PROFILES)
     assert f'<span class="pasted-text">{format(-12.5, fmt)}</span>' in (out / "index.html").read_text(encoding="utf-8")
+
+
+# ---- the three contradictions of issue 24, each with the test that would have caught it ------------
+
+FINDINGS_ITEMS = re.compile(r"^\s*\d+\.\s", re.M)
+
+
+def finding_items(markdown: str) -> list[str]:
+    """The numbered key findings of the page (the list inside the ``findings`` container)."""
+    block = markdown.split("````{container} findings", 1)[1].split("````", 1)[0]
+    return [item for item in FINDINGS_ITEMS.split(block) if item.strip()]
+
+
+def _notebook_values() -> dict[str, dict[str, str]]:
+    return {f"notebooks/{nb.name}": _stored_values(nb) for nb in NOTEBOOKS}
+
+
+# 1. A derived value is never shown as an observation ---------------------------------------------
+
+CASE_RANK = re.compile(r"^(case_[ab])_rank_(\d{4})$")
+
+
+def _case_codes() -> dict[str, str]:
+    """The cases' GSO codes by the prefixes of notebook 05 (its parameters province_a and province_b)."""
+    import papermill
+
+    from helpers import params
+
+    defaults = papermill.inspect_notebook(str(NOTEBOOK_DIR / "05_cases.ipynb"))
+    return {f"case_{x}": params.province(f"province_{x}", ast.literal_eval(defaults[f"province_{x}"]["default"]))
+            for x in ("a", "b")}
+
+
+def derived_ranks_cited(markdown: str, stored: dict[str, dict[str, str]], panel) -> list[str]:
+    """Every rank of a case cited on the page that no source states (only a derived row has it)."""
+    codes, bad = _case_codes(), []
+    stated = panel[(panel["measure"] == "dti") & (panel["source_kind"] != "derived")]
+    for notebook, key, _ in GLUE_TEXT.findall(markdown):
+        match = CASE_RANK.match(key)
+        if not match or not notebook.endswith("05_cases.ipynb"):
+            continue
+        rows = stated[(stated["gso_code"] == codes[match.group(1)]) & (stated["year"] == int(match.group(2)))]
+        if int(ast.literal_eval(stored[notebook][key])) not in set(rows["rank"].dropna().astype(int)):
+            bad.append(key)
+    return bad
+
+
+def test_no_derived_value_is_shown_as_an_observation():
+    """Bến Tre's 2020 rank is derived (its 2021 rank and a news line saying it rose two places); the page
+    showed it among the observed ranks. Every rank of a case the page cites must be stated by a source."""
+    panel = tables.load_dti_panel()
+    assert derived_ranks_cited(FINDINGS.read_text(encoding="utf-8"), _notebook_values(), panel) == []
+
+
+def test_the_derived_check_sees_a_derived_rank_cited():
+    page = "It ranked {glue:text}`notebooks/05_cases.ipynb::case_b_rank_2020:d` in 2020."
+    stored = {"notebooks/05_cases.ipynb": {"case_b_rank_2020": "33"}}
+    assert derived_ranks_cited(page, stored, tables.load_dti_panel()) == ["case_b_rank_2020"]
+
+
+# 2. Every count has one source -------------------------------------------------------------------
+
+def test_every_glued_name_is_recorded_by_one_notebook():
+    owners: dict[str, list[str]] = {}
+    for notebook, values in _notebook_values().items():
+        for key in values:
+            owners.setdefault(key, []).append(notebook)
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
+def typed_rank_counts() -> dict[str, dict[int, int]]:
+    """The counts of overall ranks per partial round typed on the data page and in notebook 03's text."""
+    data = (PAGES / "data.md").read_text(encoding="utf-8")
+    coverage = re.search(r"overall ranks: ([^|;]*)", data).group(1)
+    nb = json.loads((NOTEBOOK_DIR / "03_data.ipynb").read_text(encoding="utf-8"))
+    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    years_counts = re.search(r"\*\*(\d{4}) and (\d{4})\*\* hold only (\d+) and (\d+) of the", text).groups()
+    return {"data page": {int(y): int(n) for y, n in re.findall(r"(\d{4}) (\d+) of \d+", coverage)},
+            "notebook 03": {int(years_counts[0]): int(years_counts[2]), int(years_counts[1]): int(years_counts[3])}}
+
+
+def rank_count_mismatches(markdown: str, stored: dict[str, dict[str, str]],
+                          typed: dict[str, dict[int, int]]) -> list[str]:
+    """Counts of known ranks the page cites (``ranks_known_<year>``, ``ranks_published_<year>``) that differ
+    from the count the data page and notebook 03 state for that round."""
+    bad = []
+    for notebook, key, _ in GLUE_TEXT.findall(markdown):
+        match = re.match(r"^ranks_(?:known|published)_(\d{4})$", key)
+        if not match:
+            continue
+        value, year = int(ast.literal_eval(stored[notebook][key])), int(match.group(1))
+        bad += [f"{key}={value}, {where} {counts[year]}" for where, counts in typed.items()
+                if year in counts and counts[year] != value]
+    return bad
+
+
+def test_every_count_has_one_source():
+    """The page gave 20 known ranks for 2021 (corpus included), notebook 03 and the data page 19. The page
+    now cites the published ranks and the corpus-only ones apart, from notebook 03's one count of each."""
+    stored, page = _notebook_values(), FINDINGS.read_text(encoding="utf-8")
+    assert rank_count_mismatches(page, stored, typed_rank_counts()) == []
+    cited = {key for _, key, _ in GLUE_TEXT.findall(page)}
+    assert "ranks_published_2021" in cited and "ranks_corpus_2021" in cited
+    values = stored["notebooks/03_data.ipynb"]
+    for year in (2020, 2021):
+        known, published, corpus = (int(values[f"ranks_{k}_{year}"]) for k in ("known", "published", "corpus"))
+        assert known == published + corpus
+
+
+def test_the_count_check_sees_the_old_count():
+    page = "known only in part ({glue:text}`notebooks/03_data.ipynb::ranks_known_2021:d` overall ranks)"
+    stored = {"notebooks/03_data.ipynb": {"ranks_known_2021": "20"}}
+    assert rank_count_mismatches(page, stored, {"data page": {2021: 19}}) == ["ranks_known_2021=20, data page 19"]
+
+
+# 3. A figure's interval and the sentence that cites it come from the same glued value --------------
+
+RANK_INTERVAL = re.compile(r"\{glue:text\}`([^`]+?\.ipynb)::(\w+)_low:d`(?:–|\s+and\s+|\s+to\s+)"
+                           r"\{glue:text\}`\1::\2_high:d`")
+
+
+def _svg_text(name: str) -> str:
+    import html
+
+    svg = (site.FIGURES / f"{name}.svg").read_text(encoding="utf-8")
+    return html.unescape(" ".join(re.findall(r">([^<>]+)<", svg)))
+
+
+def figure_interval_mismatches(markdown: str, stored: dict[str, dict[str, str]], svg_text) -> list[str]:
+    """Rank intervals (two glued whole numbers, ``low–high``) cited in a finding that links a figure and
+    that none of the linked figures states, as ``low–high``, in its text."""
+    bad = []
+    for item in finding_items(markdown):
+        linked = re.findall(r"<fig-([\w-]+)>", item)
+        for notebook, stem in RANK_INTERVAL.findall(" ".join(item.split())) if linked else []:
+            low, high = (int(ast.literal_eval(stored[notebook][f"{stem}_{end}"])) for end in ("low", "high"))
+            if not any(f"{low}–{high}" in svg_text(name) for name in linked):
+                bad.append(f"{stem}: {low}–{high} not in {', '.join(linked)}")
+    return bad
+
+
+def test_a_figure_and_the_sentence_citing_it_state_the_same_interval():
+    """The benchmark figure shaded one interval (about 50–63, from the mean correlation) while the sentence
+    linking to it gave another (54–63). Every rank interval a finding cites is written in the figure it links."""
+    page = FINDINGS.read_text(encoding="utf-8")
+    assert figure_interval_mismatches(page, _notebook_values(), _svg_text) == []
+    assert len(RANK_INTERVAL.findall(" ".join(page.split()))) >= 6  # the check has intervals to check
+
+
+def test_the_interval_check_sees_a_figure_with_another_interval():
+    page = ("````{container} findings\n\n1. Last place lands between "
+            "{glue:text}`notebooks/04_trajectories.ipynb::rtm_low:d` and "
+            "{glue:text}`notebooks/04_trajectories.ipynb::rtm_high:d`. {ref}`Figure <fig-04_rtm_benchmark>`.\n\n````")
+    stored = {"notebooks/04_trajectories.ipynb": {"rtm_low": "54", "rtm_high": "63"}}
+    assert figure_interval_mismatches(page, stored, lambda name: "90% interval 50–63") == [
+        "rtm: 54–63 not in 04_rtm_benchmark"]
+
+
+def test_no_identity_is_offered_as_evidence_and_no_benchmark_is_called_chance():
+    page = FINDINGS.read_text(encoding="utf-8")
+    assert "Catch-up is real" not in page and "chance" not in page.lower()
+    for item in finding_items(page):
+        if "::beta_slope:" in item:
+            assert "::beta_rtm_slope:" in item and "by construction" in item

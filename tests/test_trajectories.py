@@ -1,4 +1,4 @@
-"""Glue of the trajectories notebook: gaps stay gaps, bottom units, moves against the benchmark."""
+"""Glue of the trajectories notebook: gaps stay gaps, bottom units, moves against typical churn."""
 
 import numpy as np
 import pandas as pd
@@ -34,7 +34,7 @@ def _ranks_from(panel):
     return panel.rank(ascending=False, method="min")
 
 
-def test_moves_against_benchmark_flag_only_real_jumps():
+def test_moves_against_typical_churn_flag_only_real_jumps():
     rng = np.random.default_rng(7)
     n = 63
     latent = rng.standard_normal(n)
@@ -48,18 +48,47 @@ def test_moves_against_benchmark_flag_only_real_jumps():
     persistence = tj.consecutive_persistence(ranks, n_units=n)
     assert persistence[["from", "to"]].values.tolist() == [[2022, 2023]]
     runner_up = ranks[2022].nlargest(2).index[1]
-    moves = tj.moves_against_benchmark(ranks, [last, runner_up], persistence, n_units=n, draws=2000)
+    moves = tj.moves_against_typical_churn(ranks, [last, runner_up], persistence, n_units=n, draws=2000)
     jump = moves.set_index("gso_code").loc[last]
-    assert jump["rank_from"] == n and jump["beats_benchmark"] and jump["p_as_good"] < 0.05
-    assert jump["rho_basis"] == "measured"
-    assert not moves.set_index("gso_code").loc[runner_up, "beats_benchmark"]
+    assert jump["rank_from"] == n and jump["beats_typical_churn"] and jump["p_as_good"] < 0.05
+    assert jump["rho_basis"] == "measured" and jump["judgement"] == tj.BEYOND_RISE
+    assert not moves.set_index("gso_code").loc[runner_up, "beats_typical_churn"]
+
+
+def test_a_fall_beyond_typical_churn_is_judged_as_a_fall():
+    rng = np.random.default_rng(8)
+    n = 63
+    latent = rng.standard_normal(n)
+    scores = pd.DataFrame({2022: latent, 2023: latent + 0.3 * rng.standard_normal(n)},
+                          index=[f"{i:02d}" for i in range(n)])
+    first = scores[2022].idxmax()
+    scores.loc[first, 2023] = scores[2023].min() - 1  # the best unit drops to last place
+    ranks = _ranks_from(scores)
+    moves = tj.moves_against_typical_churn(ranks, [first], tj.consecutive_persistence(ranks, n_units=n),
+                                           n_units=n, draws=2000).iloc[0]
+    assert moves["judgement"] == tj.BEYOND_FALL and not moves["beats_typical_churn"]
+    assert moves["p_as_bad"] < 0.05 < moves["p_as_good"]
+
+
+def test_last_place_churn_is_the_benchmark_the_moves_from_last_are_judged_by():
+    dti_ranks = tj.wide(tj.dti_long(tables.load_dti_panel()), "rank")
+    consecutive = tj.consecutive_persistence(dti_ranks)
+    followed = sorted(set(tj.bottom_units(dti_ranks, 5)["gso_code"]))
+    moves = tj.judged_moves(tj.moves_against_typical_churn(dti_ranks, followed, consecutive, draws=500))
+    churn = tj.last_place_churn(moves, consecutive, draws=500)
+    from_last = moves[moves["rank_from"] == study.PROVINCES.n_units]
+    assert set(churn) == {tj.pair_label(a, b) for a, b in zip(from_last["from"], from_last["to"], strict=True)}
+    for row in from_last.to_dict("records"):
+        assert churn[tj.pair_label(row["from"], row["to"])].interval == (row["interval_low"], row["interval_high"])
+    table = tj.churn_table(churn, consecutive)
+    assert table.loc["2021->2022", "basis"] == tj.ASSUMED and table.loc["2022->2023", "basis"] == tj.MEASURED
 
 
 def test_moves_without_a_full_cross_section_use_the_assumed_persistence():
     ranks = pd.DataFrame({2021: [np.nan] * 5 + [5.0], 2022: [1.0, 2, 3, 4, 5, 6]},
                          index=list("abcdef"))
     persistence = pd.DataFrame([{"from": 2022, "to": 2023, "rho_s": 0.8, "se_fisher_z": 0.15}])
-    moves = tj.moves_against_benchmark(ranks, ["f", "a"], persistence, n_units=6, draws=500)
+    moves = tj.moves_against_typical_churn(ranks, ["f", "a"], persistence, n_units=6, draws=500)
     assert len(moves) == 1  # unit a has no 2021 rank: no move, no guess
     assert moves.loc[0, "rho_basis"].startswith("assumed") and moves.loc[0, "rho_s"] == 0.8
 
@@ -105,14 +134,15 @@ def analysis():
     focus = ["95", "83"]
     followed = sorted(set(tj.bottom_units(dti_ranks, 5)["gso_code"]) | set(focus))
     consecutive = tj.consecutive_persistence(dti_ranks)
-    moves = tj.moves_against_benchmark(dti_ranks, followed, consecutive, draws=500)
+    moves = tj.moves_against_typical_churn(dti_ranks, followed, consecutive, draws=500)
     moves = tj.judged_moves(moves)
     moves.insert(1, "province", moves["gso_code"])
+    churn = tj.churn_table(tj.last_place_churn(moves, consecutive, draws=500), consecutive)
     chosen = tj.index_tables(dti_panel, other, "dti", [2022, 2023, 2024])
     counts, shares = tj.quantile_transitions(chosen["ranks"], 2022, 2024, tj.QUANTILE_GROUPS, chosen["n"])
     cohort = tj.bottom_cohort(chosen["ranks"], 2022, 5)
     return {
-        "consecutive": consecutive, "benchmarks": tj.last_place_benchmarks(consecutive), "moves": moves,
+        "consecutive": consecutive, "churn": churn, "moves": moves,
         "focus": focus, "beta": tj.beta_table(dti_panel, other, "dti", 2022, 2024),
         "beta_panel": "DTI overall 2022->2024, standardised",
         "cohort_effects": stats.cohort_fixed_effects(chosen["z"], cohort, 2022), "cohort": cohort,
@@ -123,20 +153,21 @@ def analysis():
 
 def test_key_findings_quote_the_tables_by_label(analysis):
     findings = tj.key_findings(**analysis)
-    assert [f.split("**")[1] for f in findings] == ["Persistence.", "Benchmark.", "Focus provinces.",
+    assert [f.split("**")[1] for f in findings] == ["Persistence.", "Typical churn.", "Focus provinces.",
                                                      "Beta-convergence", "Bottom cohort", "Mobility.",
                                                      "Triangulation."]
     first = analysis["consecutive"].set_index("from").loc[2022]
     assert f"Spearman {first['rho_s']:.2f}" in findings[0] and "2022->2023" in findings[0]
     z = analysis["beta"].loc["DTI overall 2022->2024, standardised"]
-    assert f"slope {z['slope']:.2f}" in findings[3]
+    assert f"slope {z['slope']:.2f}" in findings[3] and "not evidence of catch-up" in findings[3]
+    assert "chance" not in " ".join(findings) and "typical churn" in findings[2]
     assert findings[5].startswith(f"**Mobility.** Shorrocks index {analysis['shorrocks']:.2f} between 5 rank groups")
 
 
 def test_key_findings_do_not_depend_on_row_order(analysis):
     """Every table reversed (rows) gives the same sentences: rows are found by label, not position."""
     reversed_ = dict(analysis)
-    for key in ("consecutive", "benchmarks", "beta", "cohort_effects", "triangulation"):
+    for key in ("consecutive", "churn", "beta", "cohort_effects", "triangulation"):
         reversed_[key] = analysis[key].iloc[::-1]
     assert tj.key_findings(**reversed_) == tj.key_findings(**analysis)
 

@@ -9,11 +9,10 @@ rounded as the page shows them, so that the stored output is deterministic (nbva
 
 from __future__ import annotations
 
-import inspect
-
 import pandas as pd
 
-from . import panel, stats
+from . import panel, stats, study
+from . import progress as pg
 
 
 def _r(value, digits: int) -> float:
@@ -30,16 +29,22 @@ def record(values: dict[str, int | float | str]) -> None:
 
 def data(manifest: pd.DataFrame, loaded: dict, dti: pd.DataFrame, dti_34: pd.DataFrame) -> dict[str, int]:
     """Notebook 03: raw files checked, tables passing their schemas, the rounds held of each unit set
-    (complete or partial) and the overall ranks known in each partial round (``ranks_known_<year>``)."""
+    (complete or partial) and the overall ranks known in each partial round: every stated rank
+    (``ranks_known_<year>``, derived values never count), those the ministry's and news pages
+    publish (``ranks_published_<year>``, the per-round files) and those only a corpus article
+    states (``ranks_corpus_<year>``); the first two differ by the last. The one count of each."""
     stated = dti[(dti["measure"] == "dti") & (dti["source_kind"] != "derived") & dti["rank"].notna()]
-    known = stated.groupby("year")["gso_code"].nunique()
     complete = panel.complete_years(dti)
     values = {"n_raw_files": len(manifest), "n_schemas": len(loaded),
               "n_rounds": int(dti["year"].nunique()), "n_complete_rounds": len(complete),
               "first_complete_round": complete[0], "last_complete_round": complete[-1],
               "n_rounds_34": len(panel.complete_years(dti_34)),
               "corpus_rank_rows": int((dti["source_kind"] == "corpus").sum())}
-    values |= {f"ranks_known_{year}": int(n) for year, n in known.items() if year not in complete}
+    for year, rows in stated.groupby("year"):
+        if year not in complete:
+            known, published = set(rows["gso_code"]), set(rows.loc[rows["source_kind"] != "corpus", "gso_code"])
+            values |= {f"ranks_known_{year}": len(known), f"ranks_published_{year}": len(published),
+                       f"ranks_corpus_{year}": len(known - published)}
     return values
 
 
@@ -52,15 +57,25 @@ def _persistence(consecutive: pd.DataFrame, dti_ranks: pd.DataFrame) -> dict[str
             "rho_n": int(last["n"])}
 
 
-def _benchmark(benchmarks: pd.DataFrame, moves: pd.DataFrame) -> dict[str, int | float]:
-    lp = benchmarks.iloc[0]
+def _churn(churn: pd.DataFrame, moves: pd.DataFrame) -> dict[str, int | float]:
+    """Counts of the one-round moves judged against typical churn (notebook 04, rank-correlation
+    version), and the moves of the two cases (``study.CASES``: ``case_a``, ``case_b``)."""
     from_last = moves[moves["rank_from"] == moves["rank_from"].max()]
-    level = inspect.signature(stats.rtm_benchmark).parameters["level"].default
-    return {"rtm_expected": _r(lp["expected_next_rank"], 1), "rtm_low": int(lp["low"]), "rtm_high": int(lp["high"]),
-            "rtm_level": round(100 * level), "rtm_draws": int(lp["draws"]),
-            "ci_level": round(100 * stats.DEFAULT_LEVEL),
-            "moves_n": len(moves), "moves_beating": int(moves["beats_benchmark"].sum()),
-            "moves_from_last": len(from_last), "moves_from_last_beating": int(from_last["beats_benchmark"].sum())}
+    values: dict[str, int | float] = {
+        "ci_level": round(100 * stats.DEFAULT_LEVEL), "churn_level": round(100 * float(churn["level"].iloc[0])),
+        "churn_draws": int(churn["draws"].iloc[0]), "moves_n": len(moves),
+        "moves_rising_beyond": int((moves["judgement"] == "rise beyond typical churn").sum()),
+        "moves_falling_beyond": int((moves["judgement"] == "fall beyond typical churn").sum()),
+        "moves_from_last": len(from_last),
+        "moves_from_last_beyond": int((from_last["judgement"] == "rise beyond typical churn").sum())}
+    for code, prefix in zip(study.CASES, ("case_a", "case_b"), strict=True):
+        for row in moves[moves["gso_code"] == code].to_dict("records"):
+            key = f"move_{prefix}_{row['from']}_{row['to']}"
+            values |= {f"{key}_from": int(row["rank_from"]), f"{key}_to": int(row["rank_to"]),
+                       f"{key}_low": int(row["interval_low"]), f"{key}_high": int(row["interval_high"]),
+                       f"{key}_p_bad": _r(row["p_as_bad"], 3), f"{key}_p_good": _r(row["p_as_good"], 3),
+                       f"{key}_judgement": str(row["judgement"]), f"{key}_basis": str(row["rho_basis"])}
+    return values
 
 
 def _catch_up(beta: pd.DataFrame, cohort_effects: pd.DataFrame, cohort: list) -> dict[str, int | float]:
@@ -73,13 +88,14 @@ def _catch_up(beta: pd.DataFrame, cohort_effects: pd.DataFrame, cohort: list) ->
             "cohort_rtm": _r(fe["rtm_expected"], 2), "cohort_excess": _r(fe["excess"], 2)}
 
 
-def trajectories(*, consecutive: pd.DataFrame, benchmarks: pd.DataFrame, moves: pd.DataFrame, beta: pd.DataFrame,
+def trajectories(*, consecutive: pd.DataFrame, churn: pd.DataFrame, moves: pd.DataFrame, beta: pd.DataFrame,
                  cohort_effects: pd.DataFrame, cohort: list, transitions: pd.DataFrame, shorrocks: float,
                  triangulation: pd.DataFrame, dti_ranks: pd.DataFrame) -> dict[str, int | float]:
-    """Notebook 04: persistence, the regression-to-the-mean benchmark, catch-up, mobility, triangulation."""
+    """Notebook 04: persistence, one-round moves against typical churn (``churn``: the
+    ``trajectories.churn_table``), the cohort's gain, mobility, triangulation."""
     k = transitions.index.max()
     tri = triangulation.loc["spearman"]
-    return {**_persistence(consecutive, dti_ranks), **_benchmark(benchmarks, moves),
+    return {**_persistence(consecutive, dti_ranks), **_churn(churn, moves),
             **_catch_up(beta, cohort_effects, cohort),
             "shorrocks": _r(shorrocks, 2), "bottom_stayed": int(transitions.loc[k, k]),
             "bottom_total": int(transitions.loc[k].sum()),
@@ -143,4 +159,186 @@ def geography(*, ranks: pd.DataFrame, regions: pd.Series, correlations: pd.DataF
     values["weights_rows"] = len(weights)
     values["weights_rows_passing"] = int(weights["passes"].sum())
     values["merged_units_passing"] = int(merged["passes"].sum())
+    return values
+
+
+# --------------------------------------------------------------------------------------------
+# notebook 07: the measurement model, the two benchmarks, who moved, power, the two cases
+
+
+def _model_values(table: pd.DataFrame, primary: str, n_boot: int) -> dict[str, int | float]:
+    """Reliability and stabilities (``progress.model_table``) of the primary scale, the
+    reliability on the other scale; intervals over all draws and over the admissible draws."""
+    values: dict[str, int | float] = {"model_boot": n_boot}
+    for scale, rows in table.groupby("scale", sort=False):
+        suffix = "" if scale == primary else "_other"
+        for i, row in enumerate(rows.to_dict("records")):
+            key = ("rel", "stab_12", "stab_23", "stab_13")[i] + suffix
+            values |= {key: _r(row["estimate"], 2), f"{key}_low": _r(row["ci_low"], 2),
+                       f"{key}_high": _r(row["ci_high"], 2), f"{key}_adm_low": _r(row["admissible_low"], 2),
+                       f"{key}_adm_high": _r(row["admissible_high"], 2)}
+        first = rows.iloc[0]
+        values |= {f"rel_range_low{suffix}": _r(first["range_low"], 2),
+                   f"share_admissible{suffix}": round(100 * float(first["share_admissible"]))}
+    return values
+
+
+def _grid_values(grid: pd.DataFrame) -> dict[str, float]:
+    """The range of the first-to-last stability over the sensitivity grid (``progress.sensitivity_table``)."""
+    assumed = [c for c in grid.columns if c.startswith("assumed")]
+    long = [c for c in grid.columns if c.startswith("stability")][-1]
+    return {"grid_low": _r(grid[assumed].min().min(), 2), "grid_high": _r(grid[assumed].max().max(), 2),
+            "grid_stab_low": _r(grid[long].min(), 2), "grid_stab_high": _r(grid[long].max(), 2),
+            "grid_share_admissible_low": round(100 * float(grid["share_admissible"].min()))}
+
+
+def _benchmark_values(table: pd.DataFrame, period: str, ranks: dict[str, int],
+                      starters: dict[str, tuple[str, int]]) -> dict[str, int | float | str]:
+    """Noise only and typical churn of the period (``progress.benchmark_table``) for each named
+    starting rank (``ranks``: ``{"last": 63, "rank": 58}``) and the province that started there
+    (``starters``: name and later rank)."""
+    values: dict[str, int | float | str] = {"bench_level": round(100 * float(table["level"].iloc[0])),
+                                            "bench_draws": int(table["draws"].iloc[0]), "bench_rank": ranks["rank"]}
+    short = {"noise only": "noise", "typical churn": "churn"}
+    for name, rank in ranks.items():
+        rows = table[(table["period"] == period) & (table["start_rank"] == rank)]
+        for row in rows.to_dict("records"):
+            key = f"{short[row['benchmark']]}_{name}"
+            values |= {f"{key}_expected": _r(row["expected_rank"], 1), f"{key}_low": int(row["low"]),
+                       f"{key}_high": int(row["high"])}
+        if name in starters:
+            end = int(starters[name][1])
+            verdict = _verdict(end, values[f"noise_{name}_low"], values[f"churn_{name}_low"])
+            values |= {f"{name}_starter": starters[name][0], f"{name}_starter_end": end,
+                       f"{name}_starter_verdict": verdict}
+    return values
+
+
+def _verdict(end: int, noise_low: int, churn_low: int) -> str:
+    """Where a later rank lies against the two benchmarks' intervals (a rise: better than the low end)."""
+    if end < churn_low and end < noise_low:
+        return "better than both intervals"
+    if end < noise_low:
+        return "better than the noise-only interval, inside typical churn"
+    return "inside both intervals"
+
+
+def _moved_values(moved: pd.DataFrame, focus: list[str], names: pd.Series, check: pd.DataFrame) -> dict:
+    """Who really moved (``progress.who_moved``): counts per bar on each scale, the names of the
+    provinces that made progress (from the bottom up), and each focus province's row."""
+    progress = moved[moved["change_class"] == pg.PROGRESS].sort_values("start_rank", ascending=False)
+    values: dict[str, int | float | str] = {
+        "n_progress": int(check.iloc[0, 0]), "n_decline": int(check.iloc[1, 0]),
+        "n_rise_beyond": int(check.iloc[2, 0]), "n_fall_beyond": int(check.iloc[3, 0]),
+        "n_progress_other": int(check.iloc[0, 1]), "n_decline_other": int(check.iloc[1, 1]),
+        "n_rise_beyond_other": int(check.iloc[2, 1]), "lfsr_alpha": round(100 * pg.LFSR_ALPHA),
+        "bh_q": round(100 * pg.BH_Q), "change_level": round(100 * moved.attrs["level"]),
+        "progress_names": ", ".join(names[c] for c in progress.index)}
+    for code in focus:
+        row = moved.loc[code]
+        values |= {f"tc_{code}_start": int(row["start_rank"]), f"tc_{code}_end": int(row["end_rank"]),
+                   f"tc_{code}_mean": _r(row["mean"], 2), f"tc_{code}_low": _r(row["ci_low"], 2),
+                   f"tc_{code}_high": _r(row["ci_high"], 2), f"tc_{code}_lfsr": _r(row["lfsr"], 3),
+                   f"tc_{code}_class": str(row["change_class"]), f"tc_{code}_p_rise": _r(row["p_churn_rise"], 3),
+                   f"tc_{code}_p_fall": _r(row["p_churn_fall"], 3), f"tc_{code}_churn_low": int(row["churn_low"]),
+                   f"tc_{code}_churn_high": int(row["churn_high"]), f"tc_{code}_churn": str(row["churn_class"])}
+    return values
+
+
+def _test_values(tests: pd.DataFrame, curves: dict, residuals: pd.DataFrame) -> dict[str, int | float | str]:
+    """The two pre-specified tests (``progress.prespecified``, the last-placed province first), the
+    check of their normal errors (``progress.residual_check`` of the last-placed province) and the
+    power of each (``progress.power``)."""
+    last, cohort, check = tests.iloc[0], tests.iloc[1], residuals.iloc[0]
+    values: dict[str, int | float | str] = {
+        "pre_last_names": str(last["provinces"]), "pre_last_start": int(last["start_rank_mean"]),
+        "pre_last_end": int(last["end_rank_mean"]), "pre_last_excess": _r(last["excess"], 2),
+        "pre_last_p": _r(last["p_value"], 3), "pre_cohort_n": int(cohort["n"]),
+        "pre_cohort_names": str(cohort["provinces"]), "pre_cohort_excess": _r(cohort["excess"], 2),
+        "pre_cohort_se": _r(cohort["se"], 2), "pre_cohort_p": _r(cohort["p_value"], 2),
+        "pre_cohort_start": _r(cohort["start_rank_mean"], 1), "pre_cohort_end": _r(cohort["end_rank_mean"], 1),
+        "pre_df": int(cohort["df"]), "resid_rank": int(check["rank"]), "resid_n": int(check["n"]),
+        "resid_shapiro_p": _r(check["shapiro_p"], 2), "resid_skew": _r(check["residual_skewness"], 2),
+        "resid_p_floor": _r(1 / int(check["n"]), 3)}
+    for key, curve in curves.items():
+        mdd = curve.minimum_detectable()
+        values |= {f"power_{key}_delta": _r(mdd["delta"], 2), f"power_{key}_places": round(mdd["rank_places"])}
+    first = next(iter(curves.values()))
+    return values | {"power_target": round(100 * first.target), "power_alpha": round(100 * first.alpha),
+                     "power_reps": int(first.reps)}
+
+
+def _interval_values(intervals: pd.DataFrame, prefixes: dict[str, str], primary: str,
+                     skew: pd.Series) -> dict[str, int | float]:
+    """Each case's rank interval, P(bottom k) and P(last) in every round (``progress.rank_intervals``),
+    on the primary scale and the P's on the other; each round's skewness."""
+    values: dict[str, int | float] = {f"skew_{year}": _r(v, 2) for year, v in skew.items()}
+    values |= {"ri_level": round(100 * float(intervals["level"].iloc[0])), "ri_k": int(intervals["k"].iloc[0])}
+    for code, prefix in prefixes.items():
+        for row in intervals[intervals["gso_code"] == code].to_dict("records"):
+            key = f"ri_{prefix}_{row['round']}"
+            if row["scale"] == primary:
+                values |= {f"{key}_rank": int(row["observed_rank"]), f"{key}_low": int(row["true_rank_low"]),
+                           f"{key}_high": int(row["true_rank_high"]), f"{key}_bottom": _r(row["p_bottom_k"], 3),
+                           f"{key}_last": _r(row["p_last"], 2)}
+            else:
+                values |= {f"{key}_bottom_other": _r(row["p_bottom_k"], 3), f"{key}_last_other": _r(row["p_last"], 2)}
+    return values
+
+
+def progress(*, model: pd.DataFrame, primary: str, n_boot: int, grid: pd.DataFrame, benchmarks: pd.DataFrame,
+             period: str, ranks: dict[str, int], starters: dict[str, tuple[str, int]], moved: pd.DataFrame,
+             focus: list[str], names: pd.Series, scale_check: pd.DataFrame, tests: pd.DataFrame, curves: dict,
+             residuals: pd.DataFrame, intervals: pd.DataFrame, prefixes: dict[str, str],
+             skew: pd.Series) -> dict[str, int | float | str]:
+    """Notebook 07: the measurement model and its sensitivity, the two benchmarks, who really moved,
+    the pre-specified tests and their power, the rank intervals of the cases and the tails."""
+    return {**_model_values(model, primary, n_boot), **_grid_values(grid),
+            **_benchmark_values(benchmarks, period, ranks, starters), **_moved_values(moved, focus, names, scale_check),
+            **_test_values(tests, curves, residuals), **_interval_values(intervals, prefixes, primary, skew)}
+
+
+def _main_index_values(prefix: str, profile: pd.DataFrame) -> dict[str, int | float | str]:
+    """The weakest published main index of each round (``progress.main_index_profile``, weakest
+    first): its name, its score (or rank), and how it compares with the bottom-k peers' scores."""
+    values: dict[str, int | float | str] = {}
+    for year, rows in profile.groupby("year"):
+        weakest, key = rows.iloc[0], f"mi_{prefix}_{year}"
+        values[f"{key}_index"] = str(weakest["measure"]).replace("_", " ")
+        if pd.notna(weakest["score"]):
+            values[f"{key}_score"] = _r(weakest["score"], 2)
+        else:
+            values[f"{key}_rank"] = int(weakest["rank"])
+        if weakest["peers"]:
+            peers = int(weakest["peers"])
+            relation = "below" if weakest["below_every_peer"] else "not below"
+            values |= {f"{key}_peers": peers, f"{key}_peer_low": _r(weakest["peer_low"], 2),
+                       f"{key}_peer_high": _r(weakest["peer_high"], 2),
+                       f"{key}_versus_peers": f"{relation} that of each of the other {peers} provinces in the "
+                                              f"bottom {peers + 1}"}
+    return values
+
+
+def case_record(*, profiles: dict[str, pd.DataFrame], milestones: dict[str, pd.DataFrame], commitments: dict,
+                documents: pd.DataFrame, cells: pd.DataFrame, prefixes: dict[str, str]) -> dict[str, int | float | str]:
+    """Notebook 07: what the sources report for the two cases. Per case (``prefixes``, by GSO
+    code): its articles and the indicators they state (``cases.indicator_cells``); its weakest
+    published main index in each round (``progress.main_index_profile``: the score and the
+    bottom-k peers' range, or the rank where only ranks are published); its policy events and
+    first dated commitment (``progress.policy_milestones``, ``progress.first_commitment``)."""
+    reported = cells[cells["reported"]]
+    both = reported.groupby("indicator")["gso_code"].nunique() == len(prefixes)
+    values: dict[str, int | float | str] = {"ind_n": int(cells["indicator"].nunique()), "ind_both": int(both.sum())}
+    for code, prefix in prefixes.items():
+        docs = documents[documents["gso_code"] == code]
+        values |= {f"art_{prefix}_n": int(docs["articles"].sum()),
+                   f"ind_{prefix}_n": int(reported.loc[reported["gso_code"] == code, "indicator"].nunique()),
+                   f"pol_{prefix}_events": len(milestones[code])}
+        first = commitments[code]
+        if len(first):
+            values |= {f"pol_{prefix}_first_label": str(first["label"]),
+                       f"pol_{prefix}_first_date": str(first["first_dated"]),
+                       f"pol_{prefix}_first_document": str(first["document"]) or "not stated",
+                       f"pol_{prefix}_horizon": str(first["horizon"]) or "none stated"}
+        values |= _main_index_values(prefix, profiles[code])
     return values

@@ -65,6 +65,12 @@ import pandas as pd
 from scipy import stats as sps
 
 from . import stats
+from .exceptions import StudyError
+
+
+class ModelError(StudyError, ValueError):
+    """Input the measurement model cannot use (too few rounds or units, a gap, a bad level or draws)."""
+
 
 DEFAULT_SEED = stats.DEFAULT_SEED
 DEFAULT_LEVEL = 0.90
@@ -88,13 +94,13 @@ _STAB = ("stability_12", "stability_23", "stability_13")
 
 def _check_level(level: float, name: str = "level") -> None:
     if not 0 < level < 1:
-        raise ValueError(f"{name} must be between 0 and 1, got {level!r}")
+        raise ModelError(f"{name} must be between 0 and 1, got {level!r}")
 
 
 def _blom(n_units: int, method: str = "blom") -> np.ndarray:
     """Normal scores of ranks 1..n (best first, so decreasing)."""
     if method not in NORMAL_METHODS:
-        raise ValueError(f"normal_method must be one of {sorted(NORMAL_METHODS)}, got {method!r}")
+        raise ModelError(f"normal_method must be one of {sorted(NORMAL_METHODS)}, got {method!r}")
     a = NORMAL_METHODS[method]
     ranks = np.arange(1, n_units + 1, dtype=float)
     return sps.norm.ppf(1 - (ranks - a) / (n_units + 1 - 2 * a))
@@ -108,7 +114,7 @@ def normal_scores(values: pd.Series, method: str = "blom") -> pd.Series:
     number of non-missing values. Missing values stay missing.
     """
     if method not in NORMAL_METHODS:
-        raise ValueError(f"normal_method must be one of {sorted(NORMAL_METHODS)}, got {method!r}")
+        raise ModelError(f"normal_method must be one of {sorted(NORMAL_METHODS)}, got {method!r}")
     a = NORMAL_METHODS[method]
     rank = stats.competition_rank(values.astype(float))
     n = int(rank.notna().sum())
@@ -122,7 +128,7 @@ def to_scale(scores: pd.DataFrame, scale: str = "standardised", normal_method: s
         return scores.apply(stats.standardise)
     if scale == "normal_scores":
         return scores.apply(normal_scores, method=normal_method)
-    raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
+    raise ModelError(f"scale must be one of {SCALES}, got {scale!r}")
 
 
 def complete_three_rounds(scores: pd.DataFrame, rounds=None) -> pd.DataFrame:
@@ -134,10 +140,10 @@ def complete_three_rounds(scores: pd.DataFrame, rounds=None) -> pd.DataFrame:
     """
     rounds = list(scores.columns) if rounds is None else list(rounds)
     if len(rounds) != 3:
-        raise ValueError(f"the three-wave model needs exactly three rounds; got {len(rounds)}: {rounds}")
+        raise ModelError(f"the three-wave model needs exactly three rounds; got {len(rounds)}: {rounds}")
     absent = [r for r in rounds if r not in scores.columns]
     if absent:
-        raise ValueError(f"round(s) {absent} not in the table; its rounds are {list(scores.columns)}")
+        raise ModelError(f"round(s) {absent} not in the table; its rounds are {list(scores.columns)}")
     data = scores[rounds].astype(float)
     problems = []
     for r in rounds:
@@ -146,12 +152,12 @@ def complete_three_rounds(scores: pd.DataFrame, rounds=None) -> pd.DataFrame:
             shown = ", ".join(missing[:10]) + (", …" if len(missing) > 10 else "")
             problems.append(f"round {r} is not complete: {len(missing)} of {len(data)} units have no value ({shown})")
     if problems:
-        raise ValueError("the three-wave model needs every unit in every round; " + "; ".join(problems))
+        raise ModelError("the three-wave model needs every unit in every round; " + "; ".join(problems))
     if len(data) < MIN_UNITS:
-        raise ValueError(f"the three-wave model needs at least {MIN_UNITS} units, got {len(data)}")
+        raise ModelError(f"the three-wave model needs at least {MIN_UNITS} units, got {len(data)}")
     flat = [r for r in rounds if data[r].nunique() < 2]
     if flat:
-        raise ValueError(f"round(s) {flat} have no spread across units")
+        raise ModelError(f"round(s) {flat} have no spread across units")
     return data
 
 
@@ -262,10 +268,10 @@ class SimplexFit:
         """Positions (0, 1 or 2) of two rounds of the fit, the first earlier than the second."""
         for r in (start, end):
             if r not in self.rounds:
-                raise ValueError(f"round {r!r} is not one of the fitted rounds {list(self.rounds)}")
+                raise ModelError(f"round {r!r} is not one of the fitted rounds {list(self.rounds)}")
         i, j = self.rounds.index(start), self.rounds.index(end)
         if i >= j:
-            raise ValueError(f"start round {start!r} must come before end round {end!r}")
+            raise ModelError(f"start round {start!r} must come before end round {end!r}")
         return i, j
 
     def admissible_draws(self) -> pd.DataFrame:
@@ -319,7 +325,7 @@ def fit_simplex(scores: pd.DataFrame, rounds=None, *, scale: str = "standardised
     """
     _check_level(level)
     if n_boot < 10:
-        raise ValueError(f"n_boot must be at least 10, got {n_boot}")
+        raise ModelError(f"n_boot must be at least 10, got {n_boot}")
     data = complete_three_rounds(scores, rounds)
     z = to_scale(data, scale, normal_method)
     x = z.to_numpy()
@@ -369,9 +375,9 @@ def sensitivity_grid(fit: SimplexFit, rho1_values=(0.8, 0.85, 0.9, 0.95, 1.0),
 def _usable(draws: pd.DataFrame) -> pd.DataFrame:
     """Draws a measurement-model function may use: admissible, at least one."""
     if len(draws) == 0:
-        raise ValueError("no draws given")
+        raise ModelError("no draws given")
     if "admissible" in draws.columns and not draws["admissible"].all():
-        raise ValueError(f"{int((~draws['admissible']).sum())} of {len(draws)} draws are not admissible; "
+        raise ModelError(f"{int((~draws['admissible']).sum())} of {len(draws)} draws are not admissible; "
                          "pass fit.admissible_draws() (or draws[draws['admissible']])")
     return draws.reset_index(drop=True)
 
@@ -438,20 +444,20 @@ def later_rank_distribution(corr, start_rank: int, *, n_units: int | None = None
     _check_level(level)
     if start_scores is None:
         if n_units is None:
-            raise ValueError("give n_units (from the data) or start_scores")
+            raise ModelError("give n_units (from the data) or start_scores")
         start, unit = _blom(int(n_units), normal_method), int(start_rank) - 1
         if not 0 <= unit < n_units:
-            raise ValueError(f"start_rank must be between 1 and {n_units}, got {start_rank}")
+            raise ModelError(f"start_rank must be between 1 and {n_units}, got {start_rank}")
     else:
         start = np.asarray(start_scores, dtype=float)
         ranks = stats.competition_rank(pd.Series(start)).to_numpy()
         hits = np.flatnonzero(ranks == start_rank)
         if len(hits) != 1:
-            raise ValueError(f"no single unit has starting rank {start_rank} (ranks 1..{len(start)}, ties share)")
+            raise ModelError(f"no single unit has starting rank {start_rank} (ranks 1..{len(start)}, ties share)")
         unit = int(hits[0])
     corr = np.atleast_1d(np.asarray(corr, dtype=float))
     if len(corr) == 0 or not np.all(np.isfinite(corr)) or np.any(np.abs(corr) > 1):
-        raise ValueError("corr must be finite correlations in [-1, 1]")
+        raise ModelError("corr must be finite correlations in [-1, 1]")
     rng = np.random.default_rng(seed)
     r = corr[rng.integers(0, len(corr), n_sims)][:, None]
     later = r * start[None, :] + np.sqrt(1 - r**2) * rng.standard_normal((n_sims, len(start)))
@@ -463,7 +469,7 @@ def later_rank_distribution(corr, start_rank: int, *, n_units: int | None = None
 
 def _start_scores(fit: SimplexFit, start, given: str):
     if given not in GIVEN:
-        raise ValueError(f"given must be one of {GIVEN}, got {given!r}")
+        raise ModelError(f"given must be one of {GIVEN}, got {given!r}")
     return None if given == "ranks" else fit.scores[start].to_numpy()
 
 
@@ -501,7 +507,7 @@ def typical_churn(fit: SimplexFit, start_rank: int, start, end, *, draws: pd.Dat
     i, j = fit.positions(start, end)
     d = fit.draws if draws is None else draws
     if len(d) == 0:
-        raise ValueError("no draws given")
+        raise ModelError("no draws given")
     corr = d[f"r{i + 1}{j + 1}"].to_numpy()
     return later_rank_distribution(corr, start_rank, n_units=fit.n_units, start_scores=_start_scores(fit, start, given),
                                    name=TYPICAL_CHURN, n_sims=n_sims, seed=seed, level=level,
@@ -521,7 +527,7 @@ def _posterior(fit: SimplexFit, draws: pd.DataFrame, conditioning: str) -> tuple
     T_t | x_t ~ N(ρ_t·x_t, ρ_t(1 − ρ_t)).
     """
     if conditioning not in CONDITIONING:
-        raise ValueError(f"conditioning must be one of {CONDITIONING}, got {conditioning!r}")
+        raise ModelError(f"conditioning must be one of {CONDITIONING}, got {conditioning!r}")
     n_draws = len(draws)
     corr = np.zeros((n_draws, 3, 3))
     if conditioning == "all_rounds":
@@ -573,7 +579,7 @@ def rank_intervals(fit: SimplexFit, *, draws: pd.DataFrame | None = None, k: int
     _check_level(level)
     n = fit.n_units
     if not 1 <= k < n:
-        raise ValueError(f"k must be between 1 and {n - 1}, got {k}")
+        raise ModelError(f"k must be between 1 and {n - 1}, got {k}")
     ranks = _ranks_desc(sample_true_scores(fit, draws=draws, n_samples=n_samples, seed=seed,
                                            conditioning=conditioning), axis=1)
     tail = (1 - level) / 2
@@ -604,7 +610,7 @@ def select_by_lfsr(lfsr: pd.Series, alpha: float = 0.05) -> pd.DataFrame:
     _check_level(alpha, "alpha")
     values = lfsr.to_numpy(dtype=float)
     if np.isnan(values).any() or (values < 0).any() or (values > 1).any():
-        raise ValueError("lfsr values must lie in [0, 1] with none missing")
+        raise ModelError("lfsr values must lie in [0, 1] with none missing")
     ordered = np.sort(values)
     running = np.cumsum(ordered) / np.arange(1, len(ordered) + 1)
     svalue = running[np.searchsorted(ordered, values, side="right") - 1]
@@ -662,7 +668,7 @@ def benjamini_hochberg(p_values: pd.Series, q: float = 0.05) -> pd.DataFrame:
     _check_level(q, "q")
     p = p_values.to_numpy(dtype=float)
     if np.isnan(p).any() or (p < 0).any() or (p > 1).any():
-        raise ValueError("p-values must lie in [0, 1] with none missing")
+        raise ModelError("p-values must lie in [0, 1] with none missing")
     m = len(p)
     order = np.argsort(p, kind="stable")
     scaled = p[order] * m / np.arange(1, m + 1)
@@ -684,7 +690,7 @@ def churn_outliers(fit: SimplexFit, start, end, *, draws: pd.DataFrame | None = 
     moved" (``true_change``). Rank-based p-values are mildly dependent, so BH is a screen.
     """
     if direction not in ("rise", "fall"):
-        raise ValueError(f"direction must be 'rise' or 'fall', got {direction!r}")
+        raise ModelError(f"direction must be 'rise' or 'fall', got {direction!r}")
     i, j = fit.positions(start, end)
     d = fit.draws if draws is None else draws
     corr = d[f"r{i + 1}{j + 1}"].to_numpy()
@@ -742,9 +748,9 @@ def excess_gain_test(fit: SimplexFit, start, end, units) -> dict:
     units = list(units)
     missing = [u for u in units if u not in fit.scores.index]
     if not units or missing:
-        raise ValueError(f"units must be non-empty and in the fit; not found: {missing}")
+        raise ModelError(f"units must be non-empty and in the fit; not found: {missing}")
     if len(units) > fit.n_units - 3:
-        raise ValueError(f"the test needs at least 3 units outside the set, got {fit.n_units - len(units)}")
+        raise ModelError(f"the test needs at least 3 units outside the set, got {fit.n_units - len(units)}")
     cohort = fit.scores.index.isin(units)[None, :]
     xs, xe = fit.scores[start].to_numpy()[None, :], fit.scores[end].to_numpy()[None, :]
     shift, se, slope = (float(v[0]) for v in _shift_test(xs, xe, cohort))
@@ -766,7 +772,7 @@ def prespecified_tests(fit: SimplexFit, start, end, *, k: int = 5) -> pd.DataFra
     """
     n = fit.n_units
     if not 1 <= k < n:
-        raise ValueError(f"k must be between 1 and {n - 1}, got {k}")
+        raise ModelError(f"k must be between 1 and {n - 1}, got {k}")
     ranks = stats.competition_rank(fit.scores[start])
     last = list(ranks.index[ranks == ranks.max()])
     bottom = list(ranks.index[ranks > n - k])
@@ -823,7 +829,7 @@ def _simulate_world(fit: SimplexFit, i: int, j: int, reps: int, rng) -> tuple[np
     """Observed start values, true later values and later errors under the fitted point estimate."""
     est = fit.estimate
     if not bool(est["admissible"]):
-        raise ValueError("the point estimate is not admissible: power cannot be simulated from it")
+        raise ModelError("the point estimate is not admissible: power cannot be simulated from it")
     rho_s, rho_e = float(est[_REL[i]]), float(est[_REL[j]])
     beta = float(est[f"r{i + 1}{j + 1}"]) / math.sqrt(rho_s * rho_e)
     shape = (reps, fit.n_units)
@@ -840,7 +846,7 @@ def _power_curve(fit: SimplexFit, start, end, k: int, deltas, reps: int, alpha: 
     _check_level(alpha, "alpha")
     _check_level(target, "target")
     if not 1 <= k <= fit.n_units - 3:
-        raise ValueError(f"k must be between 1 and {fit.n_units - 3}, got {k}")
+        raise ModelError(f"k must be between 1 and {fit.n_units - 3}, got {k}")
     i, j = fit.positions(start, end)
     deltas = np.round(np.arange(0, 3.0001, 0.05), 2) if deltas is None else np.asarray(deltas, dtype=float)
     rng = np.random.default_rng(seed)

@@ -2,8 +2,10 @@
 
 Turns the long panel (``tables.load_dti_panel()``) and the other indices
 (``tables.load_other_indices()``) into wide tables (units × rounds), finds the units that were
-ever in the bottom of a round, compares their observed moves with the regression-to-the-mean
-benchmark and states the key findings (the figures are drawn by ``plots.trajectories``).
+ever in the bottom k of a round, compares their observed one-round moves with *typical churn*
+conditional on the starting rank (how much the ranking usually moves, real change and error
+together; the *noise only* benchmark needs the measurement model of ``helpers.progress``) and
+states the key findings (the figures are drawn by ``plots.trajectories``).
 Nothing here fills a gap: a unit without a value in a round has no value in the wide table.
 """
 
@@ -81,18 +83,20 @@ def dti_long(dti_panel: pd.DataFrame, measure: str = "dti", *, include_derived: 
 def index_values(dti_panel: pd.DataFrame, other: pd.DataFrame, index: str) -> pd.DataFrame:
     """Units × rounds of the index's values: DTI overall scores or PAPI e-governance values.
 
-    DTI scores come from the complete backbone (other rounds have no full scores).
-    Missing unit-rounds stay missing.
+    DTI scores come from the complete backbone (other rounds have no full scores); ``other`` is
+    needed for PAPI only (``None`` will do for DTI). Missing unit-rounds stay missing.
     """
     if index == "dti":
         rows = dti_panel[(dti_panel["measure"] == "dti") & (dti_panel["source_kind"] != "derived")]
         rows = _prefer(rows, "score").rename(columns={"score": "value"})
+        held = panel.complete_years(dti_panel)
     elif index == "papi_egov":
         rows = other_index(other, "papi_egov", exclude_flags=(study.PAPI_FLAGS[study.PAPI_NOT_COMPARABLE],))
+        held = index_rounds(dti_panel, other)[index]
     else:
         raise ValueError(f"index {index!r}: expected one of {sorted(CATCH_UP_INDICES)}")
     table = wide(rows, "value")
-    return table[[c for c in table.columns if c in index_rounds(dti_panel, other)[index]]]
+    return table[[c for c in table.columns if c in held]]
 
 
 def wide(long: pd.DataFrame, value: str) -> pd.DataFrame:
@@ -149,46 +153,69 @@ def consecutive_persistence(ranks: pd.DataFrame, n_units: int = study.PROVINCES.
     return pd.DataFrame(rows)
 
 
-def moves_against_benchmark(ranks: pd.DataFrame, units: list[str], persistence: pd.DataFrame, *,
-                            n_units: int = study.PROVINCES.n_units, draws: int = 4000, seed: int = stats.DEFAULT_SEED,
-                            level: float = 0.90) -> pd.DataFrame:
-    """Each observed one-round move of ``units`` compared with the regression-to-the-mean benchmark.
+#: What a one-round move is judged to be against typical churn (``moves_against_typical_churn``).
+BEYOND_RISE, BEYOND_FALL, WITHIN = "rise beyond typical churn", "fall beyond typical churn", "within typical churn"
+#: How a pair's persistence was found: measured on two complete rounds, or assumed.
+MEASURED, ASSUMED = "measured", "assumed: mean of measured"
 
-    A move needs a rank in two consecutive rounds (no bridging over a missing round). The
-    persistence of a pair of full rounds is its own Spearman estimate; for a pair without
-    full cross-sections (e.g. 2021→2022) the mean of the measured consecutive estimates is
-    used and the row says so (``rho_basis = "assumed: mean of measured"``), with the largest
-    measured standard error. The benchmark carries that uncertainty (``rho_se_fisher_z``).
-    ``beats_benchmark`` is true only when the observed next rank is better than the lower
-    end of the benchmark interval (i.e. fewer than (1 − level)/2 of chance draws do as well).
-    """
+
+def pair_persistence(a: int, b: int, persistence: pd.DataFrame) -> tuple[float, float, str]:
+    """Spearman ρ, its Fisher-z standard error and its basis for the pair of rounds ``a → b``: the
+    pair's own estimate when both rounds are complete, else the mean of the measured estimates with
+    the largest measured standard error (``ASSUMED``; e.g. 2021 → 2022, no complete 2021 round)."""
     if persistence.empty:
         raise ValueError("no pair of consecutive full rounds to measure persistence on")
     measured = persistence.set_index(["from", "to"])
-    rho_mean = float(persistence["rho_s"].mean())
-    se_max = float(persistence["se_fisher_z"].max())
+    if (a, b) in measured.index:
+        return float(measured.loc[(a, b), "rho_s"]), float(measured.loc[(a, b), "se_fisher_z"]), MEASURED
+    return float(persistence["rho_s"].mean()), float(persistence["se_fisher_z"].max()), ASSUMED
+
+
+def typical_churn(rank: int, a: int, b: int, persistence: pd.DataFrame, *, n_units: int = study.PROVINCES.n_units,
+                  draws: int = 4000, seed: int = stats.DEFAULT_SEED, level: float = 0.90) -> stats.RTMBenchmark:
+    """Typical churn, one round at a time, conditional on the starting rank: the later rank of the
+    unit at ``rank`` in ``a`` when ranks move as much as the measured rank correlation of ``a → b``
+    says (``stats.rtm_benchmark``, its uncertainty carried). The correlation holds real change and
+    measurement error together: this is how much the ranking usually churns, not "chance" or "no
+    real change" (notebook 07 separates the two with the measurement model)."""
+    rho, se, _ = pair_persistence(a, b, persistence)
+    return stats.rtm_benchmark(rho, n_units, int(rank), rho_se_fisher_z=se, draws=draws, seed=seed, level=level)
+
+
+def _judge(bench: stats.RTMBenchmark, rank_to: float) -> str:
+    low, high = bench.interval
+    return BEYOND_RISE if rank_to < low else BEYOND_FALL if rank_to > high else WITHIN
+
+
+def moves_against_typical_churn(ranks: pd.DataFrame, units: list[str], persistence: pd.DataFrame, *,
+                            n_units: int = study.PROVINCES.n_units, draws: int = 4000, seed: int = stats.DEFAULT_SEED,
+                            level: float = 0.90) -> pd.DataFrame:
+    """Each observed one-round move of ``units`` against typical churn for its starting rank.
+
+    A move needs a rank in two consecutive rounds (no bridging over a missing round). The
+    persistence of the pair is its own Spearman estimate or, without complete cross-sections
+    (e.g. 2021→2022), the mean of the measured ones (``pair_persistence``; ``rho_basis`` says
+    which). ``p_as_good`` / ``p_as_bad``: the share of typical-churn draws at least as good / as
+    bad as the observed later rank. ``judgement`` is a rise (or fall) beyond typical churn when
+    the later rank lies outside the interval; ``beats_typical_churn`` marks the rises.
+    """
     rows = []
-    for unit in units:
-        if unit not in ranks.index:
-            continue
+    for unit in [u for u in units if u in ranks.index]:
         series = ranks.loc[unit]
         for a in ranks.columns:
             b = a + 1
             if b not in ranks.columns or pd.isna(series.get(a)) or pd.isna(series.get(b)):
                 continue
-            if (a, b) in measured.index:
-                rho, se, basis = measured.loc[(a, b), "rho_s"], measured.loc[(a, b), "se_fisher_z"], "measured"
-            else:
-                rho, se, basis = rho_mean, se_max, "assumed: mean of measured"
-            bench = stats.rtm_benchmark(float(rho), n_units, int(series[a]), rho_se_fisher_z=float(se),
-                                        draws=draws, seed=seed, level=level)
+            rho, _, basis = pair_persistence(a, b, persistence)
+            bench = typical_churn(int(series[a]), a, b, persistence, n_units=n_units, draws=draws, seed=seed,
+                                  level=level)
             low, high = bench.interval
             rows.append({"gso_code": unit, "from": a, "to": b, "rank_from": int(series[a]),
                          "rank_to": int(series[b]), "places_gained": int(series[a] - series[b]),
-                         "rho_s": float(rho), "rho_basis": basis,
-                         "expected_rank": bench.expected, "interval_low": low, "interval_high": high,
-                         "p_as_good": bench.p_at_least_as_good(series[b]),
-                         "beats_benchmark": bool(series[b] < low)})
+                         "rho_s": rho, "rho_basis": basis, "expected_rank": bench.expected, "interval_low": low,
+                         "interval_high": high, "p_as_good": bench.p_at_least_as_good(series[b]),
+                         "p_as_bad": float((bench.next_ranks >= series[b]).mean()),
+                         "judgement": _judge(bench, series[b]), "beats_typical_churn": bool(series[b] < low)})
     return pd.DataFrame(rows)
 
 
@@ -286,22 +313,26 @@ def pair_label(a: int, b: int) -> str:
     return f"{a}->{b}"
 
 
-def last_place_benchmarks(consecutive: pd.DataFrame, n_units: int = study.PROVINCES.n_units) -> pd.DataFrame:
-    """For each measured pair of consecutive rounds: where last place is expected next round by
-    chance alone (``stats.rtm_benchmark``), indexed by the pair's label."""
+def last_place_churn(moves: pd.DataFrame, persistence: pd.DataFrame, n_units: int = study.PROVINCES.n_units,
+                     **kwargs) -> dict[str, stats.RTMBenchmark]:
+    """Typical churn of last place for every pair of rounds in which a unit of ``moves`` started
+    last, keyed by the pair's label: the very benchmarks the moves table judges those moves by."""
+    pairs = moves.loc[moves["rank_from"] == n_units, ["from", "to"]].drop_duplicates().sort_values("from")
+    return {pair_label(a, b): typical_churn(n_units, a, b, persistence, n_units=n_units, **kwargs)
+            for a, b in pairs.itertuples(index=False)}
+
+
+def churn_table(churn: dict[str, stats.RTMBenchmark], persistence: pd.DataFrame) -> pd.DataFrame:
+    """Typical churn of last place by pair of rounds: the rank correlation used and its basis, the
+    expected later rank and the interval, indexed by the pair's label."""
     rows = []
-    for row in consecutive.to_dict("records"):
-        bench = stats.rtm_benchmark(row["rho_s"], n_units, rho_se_fisher_z=row["se_fisher_z"])
-        summary = bench.summary()
-        rows.append({"pair": pair_label(row["from"], row["to"]), "spearman": row["rho_s"],
-                     **{k: summary[k] for k in ("expected_next_rank", "low", "high", "draws")}})
+    for label, bench in churn.items():
+        a, b = (int(x) for x in label.split("->"))
+        rho, _, basis = pair_persistence(a, b, persistence)
+        low, high = bench.interval
+        rows.append({"pair": label, "spearman": rho, "basis": basis, "expected_next_rank": bench.expected,
+                     "low": low, "high": high, "level": bench.level, "draws": len(bench.next_ranks)})
     return pd.DataFrame(rows).set_index("pair")
-
-
-def reference_benchmark(consecutive: pd.DataFrame, n_units: int = study.PROVINCES.n_units) -> stats.RTMBenchmark:
-    """The benchmark of last place with the mean measured persistence and the largest standard error."""
-    return stats.rtm_benchmark(float(consecutive["rho_s"].mean()), n_units,
-                               rho_se_fisher_z=float(consecutive["se_fisher_z"].max()))
 
 
 def beta_table(dti_panel: pd.DataFrame, other: pd.DataFrame, index: str, baseline: int,
@@ -366,19 +397,25 @@ def triangulation(dti_ranks: pd.DataFrame, papi_ranks: pd.DataFrame,
 
 def _move(row: dict, interval: bool = False) -> str:
     text = f"{row['province']} {pair_label(row['from'], row['to'])}: {row['rank_from']}->{row['rank_to']}"
-    return text + (f" (chance interval {row['interval_low']:.0f}-{row['interval_high']:.0f})" if interval else "")
+    if not interval:
+        return text
+    return text + (f" (typical churn, 90% of draws {row['interval_low']:.0f}-{row['interval_high']:.0f}: "
+                   f"{row['judgement']})")
 
 
-def key_findings(*, consecutive: pd.DataFrame, benchmarks: pd.DataFrame, moves: pd.DataFrame, focus: list[str],
+def key_findings(*, consecutive: pd.DataFrame, churn: pd.DataFrame, moves: pd.DataFrame, focus: list[str],
                  beta: pd.DataFrame, beta_panel: str, cohort_effects: pd.DataFrame, cohort: list[str],
                  transitions: pd.DataFrame, shorrocks: float, triangulation: pd.DataFrame, baseline: int,
                  comparison: int) -> list[str]:
     """The conclusion, one sentence per finding, every number taken from the tables computed
-    above and found by its label (pair of rounds, panel, round, method), never by position."""
+    above and found by its label (pair of rounds, panel, round, method), never by position.
+    ``churn`` is ``churn_table``: typical churn of last place by pair of rounds."""
     persistence = consecutive.set_index("from")
     first, last = persistence.loc[persistence.index.min()], persistence.loc[persistence.index.max()]
-    bench = benchmarks.loc[pair_label(int(persistence.index.min()), int(first["to"]))]
-    beats = "; ".join(_move(r) for r in moves[moves["beats_benchmark"]].to_dict("records")) or "none"
+    first_pair = pair_label(int(persistence.index.min()), int(first["to"]))
+    bench = churn.loc[first_pair] if first_pair in churn.index else churn.sort_index().iloc[0]
+    beyond = {j: "; ".join(_move(r) for r in moves[moves["judgement"] == j].to_dict("records")) or "none"
+              for j in (BEYOND_RISE, BEYOND_FALL)}
     focus_moves = moves[moves["gso_code"].isin(focus)].to_dict("records")
     z = beta.loc[beta_panel]
     fe = cohort_effects.set_index("round").loc[comparison]
@@ -386,29 +423,30 @@ def key_findings(*, consecutive: pd.DataFrame, benchmarks: pd.DataFrame, moves: 
     sp, tri_year = triangulation.loc["spearman"], triangulation.attrs["year"]
     return [
         f"**Persistence.** Year-to-year DTI rank correlation: Spearman {first['rho_s']:.2f} [{first['ci_low']:.2f}, "
-        f"{first['ci_high']:.2f}] for {pair_label(persistence.index.min(), int(first['to']))} and {last['rho_s']:.2f} "
+        f"{first['ci_high']:.2f}] for {first_pair} and {last['rho_s']:.2f} "
         f"[{last['ci_low']:.2f}, {last['ci_high']:.2f}] for {pair_label(persistence.index.max(), int(last['to']))} "
         f"(n = {int(last['n'])}).",
-        f"**Benchmark.** With that persistence, a unit ranked last is expected by chance alone to rank about "
-        f"{bench['expected_next_rank']:.1f} next round (90% interval {bench['low']:.0f}-{bench['high']:.0f}, "
-        f"{bench.name}). Moves that beat it (next rank better than the interval): {beats}.",
+        f"**Typical churn.** Moving as provinces usually move (real change and error together, conditional on the "
+        f"starting rank), a unit ranked last is expected at about {bench['expected_next_rank']:.1f} next round "
+        f"(90% of draws {bench['low']:.0f}-{bench['high']:.0f}, {bench.name}). Rises beyond typical churn: "
+        f"{beyond[BEYOND_RISE]}. Falls beyond typical churn: {beyond[BEYOND_FALL]}.",
         "**Focus provinces.** " + ("; ".join(_move(r, interval=True) for r in focus_moves)
                                    or "no consecutive stated ranks") + ".",
         f"**Beta-convergence** on {beta_panel}: slope {z['slope']:.2f} (HC3 95% CI {z['ci_low']:.2f} to "
-        f"{z['ci_high']:.2f}, n = {int(z['n'])}), identical to the regression-to-the-mean slope r - 1 = "
-        f"{z['rtm_slope']:.2f}: on standardised values it says nothing beyond persistence.",
+        f"{z['ci_high']:.2f}, n = {int(z['n'])}), equal by construction to r - 1 = {z['rtm_slope']:.2f}: an "
+        "identity of standardised values, not evidence of catch-up.",
         f"**Bottom cohort** ({len(cohort)} units at {baseline}): gain on the others by {comparison} of "
         f"{fe['estimate']:.2f} SD (95% CI {fe['ci_low']:.2f} to {fe['ci_high']:.2f}), of which "
-        f"{fe['rtm_expected']:.2f} SD is expected from regression to the mean alone (excess {fe['excess']:.2f}).",
+        f"{fe['rtm_expected']:.2f} SD is expected from regression to the mean (excess {fe['excess']:.2f}).",
         f"**Mobility.** Shorrocks index {shorrocks:.2f} between {k} rank groups {pair_label(baseline, comparison)} "
-        f"({int(transitions.loc[k, k])} of {int(transitions.loc[k].sum())} units of the bottom group stayed there).",
+        f"({int(transitions.loc[k, k])} of {int(transitions.loc[k].sum())} units of the bottom fifth stayed there).",
         f"**Triangulation.** DTI {tri_year} and PAPI e-governance {tri_year} rank correlation: "
         f"Spearman {sp['estimate']:.2f} [{sp['ci_low']:.2f}, {sp['ci_high']:.2f}], n = {int(sp['n'])}.",
     ]
 
 
 def judged_moves(moves: pd.DataFrame) -> pd.DataFrame:
-    """The moves compared with the benchmark: those from the second DTI round on (a move from the
+    """The moves compared with typical churn: those from the second DTI round on (a move from the
     first round, ``study.FIRST_DTI_ROUND``, is left out: no earlier round follows another with stated
     ranks on both sides)."""
     return moves[moves["from"] > study.FIRST_DTI_ROUND].reset_index(drop=True)

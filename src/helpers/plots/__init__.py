@@ -44,6 +44,11 @@ BAND = "#dddddd"
 ACCENT = "#d35400"
 #: Band that marks a round with a known measurement problem (PAPI 2019 off-scale).
 CAVEAT_BAND = "#f5b041"
+#: The two benchmarks (``measurement.NOISE_ONLY``, ``measurement.TYPICAL_CHURN``), in every figure:
+#: noise only dark, typical churn light (told apart by lightness, whatever the colour vision).
+BENCHMARK_COLOURS = {"noise only": INK, "typical churn": MUTED}
+#: Who really moved: a credible rise (progress), a credible fall (decline), neither (Okabe–Ito).
+CHANGE_COLOURS = {"progress": "#009e73", "decline": "#d55e00", "no credible change": OTHER}
 #: Maps: land without a value, borders between polygons, the edge of other units.
 NO_DATA = "#f0f0f0"
 BORDER = "#ffffff"

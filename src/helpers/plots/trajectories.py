@@ -1,5 +1,5 @@
-"""Figures of the trajectories notebook (04): ranks over rounds, the regression-to-the-mean
-benchmark, dispersion, quintile transitions and the DTI–PAPI triangulation."""
+"""Figures of the trajectories notebook (04): ranks over rounds, typical churn of last place,
+dispersion, quintile transitions and the DTI–PAPI triangulation."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from matplotlib.figure import Figure
 from .. import figures, provinces, stats, study
 from .. import trajectories as tj
 from . import (
-    BAND,
     CAVEAT_BAND,
     INK,
     MUTED,
@@ -95,9 +94,10 @@ def draw_ranks(ax, long: pd.DataFrame, units: list[str], colours: dict[str, str]
     ax.set_ylabel(f"rank (1 = best, {n_units} = last)")
 
 
-def trajectories(rows: dict[str, pd.DataFrame], units: list[str], focus: list[str]) -> Figure:
+def trajectories(rows: dict[str, pd.DataFrame], units: list[str], focus: list[str], bottom_k: int) -> Figure:
     """DTI (with the 2017 e-government rank) and PAPI e-governance ranks of the followed units
-    (``tj.trajectory_rows``), one panel each."""
+    (``tj.trajectory_rows``: every unit ever in the bottom ``bottom_k`` of a DTI round, and the focus
+    provinces), one panel each."""
     colours = unit_colours(units, focus)
     fig, axes = plt.subplots(1, 2, figsize=(11.5, 6.4), sharey=True, gridspec_kw={"width_ratios": [1.25, 1]})
     draw_ranks(axes[0], rows["dti"], units, colours)
@@ -113,7 +113,8 @@ def trajectories(rows: dict[str, pd.DataFrame], units: list[str], focus: list[st
         ax.set_xlabel("round")
     handles, labels = kind_handles(TRAJECTORY_KINDS)
     fig.legend(handles, labels, loc="upper center", ncol=4, frameon=False, fontsize=8, bbox_to_anchor=(0.5, 1.0))
-    fig.suptitle("Ranks of the units ever in the bottom, and of the focus provinces", y=1.05, fontsize=11)
+    fig.suptitle(f"Ranks of the units ever in the bottom {bottom_k} of a DTI round, and of the focus provinces",
+                 y=1.05, fontsize=11)
     fig.subplots_adjust(top=0.84, bottom=0.16, wspace=0.22)
     figures.add_source(fig, "DTI panel (ministry results, news, corpus articles, derived values as marked); 2017 "
                             "IT-application/e-government ranking; PAPI e-governance (third-party copy of PAPI data).",
@@ -121,30 +122,55 @@ def trajectories(rows: dict[str, pd.DataFrame], units: list[str], focus: list[st
     return fig
 
 
-def rtm_benchmark(bench: stats.RTMBenchmark, moves: pd.DataFrame, colours: dict[str, str],
-                  n_units: int = study.PROVINCES.n_units) -> Figure:
-    """Where last place lands next round by chance (``stats.rtm_benchmark``), with the observed
-    next ranks of the units that were last (``moves`` rows with ``rank_from == n_units``)."""
-    fig, ax = plt.subplots(figsize=(8, 4.2))
-    counts = pd.Series(bench.next_ranks).value_counts().sort_index()
-    ax.bar(counts.index, counts.values / counts.sum(), color=MUTED, width=0.9, label="chance only (RTM benchmark)")
+def churn_interval_text(bench: stats.RTMBenchmark) -> str:
+    """How a typical-churn interval is written in the figure (and matched by the site's tests)."""
     low, high = bench.interval
-    ax.axvspan(low - 0.5, high + 0.5, color=BAND, alpha=0.4, zorder=0, label=f"{bench.level:.0%} interval")
-    from_last = moves[moves["rank_from"] == n_units]
-    for i, row in enumerate(from_last.to_dict("records")):
+    return f"typical churn: {bench.level:.0%} of draws at ranks {low:.0f}–{high:.0f}"
+
+
+def _churn_panel(ax, label: str, bench: stats.RTMBenchmark, moves: pd.DataFrame, colours: dict[str, str],
+                 n_units: int) -> None:
+    counts = pd.Series(bench.next_ranks).value_counts(normalize=True).sort_index()
+    ax.bar(counts.index, counts.values, color=MUTED, width=0.9)
+    low, high = bench.interval
+    top = float(counts.max())
+    ax.plot([low - 0.45, high + 0.45], [top * 1.12] * 2, color=INK, lw=4, solid_capstyle="butt")
+    ax.annotate(churn_interval_text(bench), (high + 0.45, top * 1.12), xytext=(0, 5), textcoords="offset points",
+                ha="right", va="bottom", fontsize=7.5, color=INK)
+    a, b = (int(x) for x in label.split("->"))
+    for row in moves[(moves["rank_from"] == n_units) & (moves["from"] == a) & (moves["to"] == b)].to_dict("records"):
         colour = colours.get(row["gso_code"], OTHER)
-        ax.axvline(row["rank_to"], color=colour, lw=2)
-        ax.annotate(f"{provinces.name_of(row['gso_code'])} {row['from']}->{row['to']}: {row['rank_to']}",
-                    (row["rank_to"], 0.95 - 0.08 * i), xycoords=("data", "axes fraction"), xytext=(-4, 0),
-                    textcoords="offset points", ha="right", fontsize=8, color=colour)
+        ax.axvline(row["rank_to"], color=colour, lw=2, ymax=0.72)
+        ax.annotate(f"{provinces.name_of(row['gso_code'])}: {row['rank_to']}", (row["rank_to"], top * 0.7),
+                    xytext=(-4, 0), textcoords="offset points", ha="right", fontsize=8, color=colour,
+                    fontweight="bold")
+    ax.set_ylim(0, top * 1.4)
     ax.set_xlim(0.5, n_units + 0.5)
+    ax.set_title(f"from last place, {pair_label_arrow(label)}", fontsize=9)
     ax.set_xlabel("rank next round (1 = best)")
-    ax.set_ylabel("share of draws")
-    ax.set_title("Where last place lands next round by chance, and where the last-placed units went")
-    ax.legend(loc="center left", fontsize=8, frameon=False)
-    fig.subplots_adjust(bottom=0.2)
-    figures.add_source(fig, f"DTI panel, ranks 2021-2024; benchmark simulated from the measured year-to-year "
-                            f"Spearman correlations ({len(bench.next_ranks):,} seeded draws).", method_note=True)
+
+
+def pair_label_arrow(label: str) -> str:
+    """``2022->2023`` as the figures write it (``2022→2023``)."""
+    return label.replace("->", "→")
+
+
+def typical_churn(churn: dict[str, stats.RTMBenchmark], moves: pd.DataFrame, colours: dict[str, str],
+                  n_units: int = study.PROVINCES.n_units) -> Figure:
+    """Typical churn of last place for each pair of rounds in which a unit started last
+    (``tj.last_place_churn``), with the later ranks of those units (``moves``): one panel per pair,
+    each with its own interval, the one the moves table judges the move by."""
+    fig, axes = plt.subplots(1, len(churn), figsize=(4.4 * len(churn), 4.0), squeeze=False)
+    for ax, (label, bench) in zip(axes[0], churn.items(), strict=True):
+        _churn_panel(ax, label, bench, moves, colours, n_units)
+    axes[0, 0].set_ylabel("share of draws")
+    fig.suptitle("Typical churn, conditional on the starting rank: where last place lands next round, and where "
+                 "the last-placed units went", fontsize=10)
+    fig.subplots_adjust(top=0.82, bottom=0.27, wspace=0.22)
+    draws = len(next(iter(churn.values())).next_ranks)
+    figures.add_source(fig, f"DTI panel, ranks 2021-2024; typical churn simulated from each pair's Spearman "
+                            f"correlation (2021: the mean of the measured ones), {draws:,} seeded draws; real change "
+                            "and measurement error together, not 'chance'.", method_note=True)
     return fig
 
 
