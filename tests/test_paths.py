@@ -11,9 +11,11 @@ def test_root_is_the_repository(monkeypatch, tmp_path):
 
 def test_figure_dir_default_and_override(monkeypatch, tmp_path):
     monkeypatch.delenv(paths.FIGURE_DIR_ENV, raising=False)
-    assert paths.figure_dir() == paths.ROOT / "build" / "interactive" / "figures"  # never the committed figures/
+    assert paths.figure_dir() == paths.ROOT / "build" / "interactive"  # never the committed figures/
+    run = paths.INTERACTIVE / "03_data--focus_province=ben-tre,ranking_year=2023"
+    assert paths.figure_dir(run) == run  # an interactive run's own folder
     monkeypatch.setenv(paths.FIGURE_DIR_ENV, str(tmp_path))
-    assert paths.figure_dir() == tmp_path
+    assert paths.figure_dir() == tmp_path and paths.figure_dir(run) == tmp_path  # the runner's staging wins
 
 
 def test_relative_never_leaks_an_absolute_path():
