@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import unicodedata
 
 import pandas as pd
 
@@ -28,8 +29,21 @@ class ParameterError(StudyError, ValueError):
         super().__init__(text)
 
 
-def _closest(value, allowed: list[str]) -> list[str]:
-    return difflib.get_close_matches(str(value), [str(a) for a in allowed], n=3, cutoff=0.5)
+def _folded(text) -> str:
+    """``text`` without diacritics, case or separators: ``Bạc Liêu``, ``BAC-LIEU`` → ``baclieu``."""
+    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c)).lower()
+
+
+def _closest(value, allowed: list) -> list[str]:
+    """The allowed values closest to ``value``, diacritics, capitals and separators aside."""
+    by_fold: dict[str, str] = {}
+    for a in allowed:
+        by_fold.setdefault(_folded(a), str(a))
+    folded = _folded(value)
+    if folded in by_fold:
+        return [by_fold[folded]]
+    return [by_fold[f] for f in difflib.get_close_matches(folded, list(by_fold), n=3, cutoff=0.5)]
 
 
 def province(name: str, value) -> str:
@@ -73,11 +87,34 @@ def province_list(name: str, value, *, allow_all: bool = False) -> list[str]:
     return codes
 
 
+def _same_type(value, allowed: list) -> bool:
+    """``value`` has the type of the allowed values (``2022.0``, ``"2022"`` or ``True`` is no year)."""
+    return all(type(value) is type(a) for a in allowed)
+
+
 def choice(name: str, value, allowed: list) -> object:
-    """``value`` if it is one of ``allowed``."""
+    """``value`` if it is one of ``allowed`` and of their type (an int parameter takes no float or text)."""
+    listed = ", ".join(repr(a) for a in allowed)
+    if allowed and not _same_type(value, allowed):
+        kind = _KINDS.get(type(allowed[0]), type(allowed[0]).__name__)
+        raise ParameterError(name, value, listed, problem=f"{kind} is needed, not {type(value).__name__} "
+                             f"(write {allowed[0]!r}, not {value!r})")
     if value not in allowed:
-        raise ParameterError(name, value, ", ".join(repr(a) for a in allowed), _closest(value, allowed))
+        raise ParameterError(name, value, listed, _closest(value, allowed) if isinstance(value, str) else None)
     return value
+
+
+_KINDS = {int: "a whole number", str: "text", float: "a number"}
+
+
+def province_among(name: str, value, codes, what: str) -> str:
+    """GSO code of the province slug ``value``, which must be one of ``codes`` (described by ``what``)."""
+    code = province(name, value)
+    if code not in set(codes):
+        slugs = sorted(_provinces.slugify(_provinces.name_of(c)) for c in codes)
+        raise ParameterError(name, value, f"a province {what}: " + ", ".join(slugs),
+                             problem=f"{_provinces.name_of(code)} is not {what}")
+    return code
 
 
 def whole_number(name: str, value, low: int, high: int) -> int:
