@@ -4,6 +4,7 @@ Each test works on a copy of the project (every file dated 2020) whose outputs a
 to date with ``make -t``; the data build runs for real there (a few seconds), notebooks never.
 """
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -33,10 +34,28 @@ def _stale(root: Path) -> list[str]:
     return found
 
 
+def setup_hash(root: Path) -> str:
+    """What the Makefile's set-up stamp holds: the sha256 of requirements.txt and pyproject.toml."""
+    return hashlib.sha256((root / "requirements.txt").read_bytes() + (root / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def borrow_environment(root: Path) -> None:
+    """``root/.venv``: the environment running the tests, entry by entry (symlinks), with a set-up stamp
+    of its own, so that nothing is written into the real environment."""
+    venv = root / ".venv"
+    venv.mkdir()
+    for entry in Path(sys.prefix).iterdir():
+        if entry.name != ".setup-complete":
+            (venv / entry.name).symlink_to(entry)
+    stamp = venv / ".setup-complete"
+    stamp.write_text(setup_hash(root) + "\n", encoding="utf-8")
+    os.utime(stamp, (0, 0))  # older than the kernel spec: `make -t` touches nothing inside the real one
+
+
 @pytest.fixture
 def project(project_copy):
     root = project_copy
-    (root / ".venv").symlink_to(Path(sys.prefix))  # the environment running the tests
+    borrow_environment(root)  # the environment running the tests
     subprocess.run(["find", ".", "-type", "f", "-not", "-path", "./.venv/*", "-exec", "touch", "-d", OLD, "{}", "+"],
                    cwd=root, check=True)
     (root / "build" / "stamps").mkdir(parents=True)
