@@ -40,8 +40,10 @@ RUNNER := $(sort $(wildcard src/helpers/run/*.py))
 NOTEBOOK_RUNNER := $(filter-out src/helpers/run/site.py src/helpers/run/render.py,$(RUNNER))
 # Raw inputs: what the manifest lists (a listed file that is missing stops the build with a
 # message) and whatever else is present (an unlisted file makes the checksum step fail).
-RAW_LISTED := $(addprefix data/raw/,$(shell tail -n +2 data/raw/MANIFEST.csv | cut -d, -f1))
-RAW := $(sort data/raw/MANIFEST.csv $(RAW_LISTED) $(shell find data/raw -type f))
+# A name with a space cannot be a prerequisite: such a file is left to the data build, which refuses
+# it with a message (as `manifest add` does).
+RAW_LISTED := $(addprefix data/raw/,$(shell tail -n +2 data/raw/MANIFEST.csv | cut -d, -f1 | grep -v '[[:space:]]'))
+RAW := $(sort data/raw/MANIFEST.csv $(RAW_LISTED) $(shell find data/raw -type f -not -path '*[[:space:]]*'))
 CODEBOOK := $(sort $(wildcard data/codebook/*.csv))
 SITE_SOURCES := $(sort $(shell find site -type f -not -path '*/__pycache__/*'))
 PROFILE_RUNNER := $(addprefix src/helpers/run/,profile_sweep.py batch.py pipeline.py render.py publish.py errors.py)

@@ -76,13 +76,16 @@ def verify_raw(raw_dir: Path = paths.RAW, manifest: Path = MANIFEST) -> pd.DataF
     for name in sorted(listed):
         check_raw_name(name, f"{manifest.name} lists {name!r}: ")
     for link in sorted(p for p in raw_dir.rglob("*") if p.is_symlink()):
-        raise ChecksumError(f"{paths.relative(link)}: a symbolic link under {paths.relative(raw_dir)}; raw inputs are "
+        name = f"{paths.relative(raw_dir)}/{link.relative_to(raw_dir).as_posix()}"  # the link, not its target
+        raise ChecksumError(f"{name}: a symbolic link under {paths.relative(raw_dir)}; raw inputs are "
                             "files kept in the project: replace the link with a copy of the file, or remove it")
     present = {
         p.relative_to(raw_dir).as_posix()
         for p in raw_dir.rglob("*")
         if p.is_file() and p != manifest
     }
+    for name in sorted(present):
+        check_raw_name(name)
     for missing in sorted(listed - present):
         raise ChecksumError(
             f"{missing}: listed in {manifest.name} but not found under {paths.relative(raw_dir)}; "
