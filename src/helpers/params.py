@@ -28,6 +28,11 @@ class ParameterError(StudyError, ValueError):
             text += f"; did you mean {', '.join(repr(h) for h in hint)}?"
         super().__init__(text)
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows instead of a traceback (in Lab, and first in plain papermill's error):
+        the parameter, the bad value and what is allowed, on one line."""
+        return [f"ParameterError: {self}"]
+
 
 def _folded(text) -> str:
     """``text`` without diacritics, case or separators: ``Bạc Liêu``, ``BAC-LIEU`` → ``baclieu``."""
