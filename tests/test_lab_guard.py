@@ -20,10 +20,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_makefile import OLD, borrow_environment
 
 from conftest import project_files
 from helpers import paths
+from test_makefile import OLD, borrow_environment
 
 NOTEBOOK = "notebooks/04_trajectories.ipynb"
 TOKEN = "study-test-token"
