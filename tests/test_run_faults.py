@@ -99,6 +99,21 @@ def test_plain_papermill_names_the_parameter_first(copy, tmp_path):
     assert _snapshot(copy) == before
 
 
+def test_plain_papermill_stops_an_unknown_injected_parameter(copy, tmp_path):
+    """papermill only logs "Passed unknown parameter"; the validation cell stops the run."""
+    result = subprocess.run([sys.executable, "-m", "papermill", "--no-progress-bar", "-k", pipeline.KERNEL,
+                             "notebooks/profile.ipynb", str(tmp_path / "out.ipynb"), "-p", "provnce", "ca-mau"],
+                            cwd=copy, env=_env(copy), capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    first = next(line for line in result.stderr.splitlines() if "Error" in line and "papermill" not in line)
+    assert first == ("ParameterError: parameter provnce='ca-mau': not a parameter of this notebook; allowed: the "
+                     "notebook's parameters: province; did you mean 'province'?"), result.stderr[-2000:]
+
+
+def test_check_injected_outside_papermill_checks_nothing():
+    params.check_injected()  # no kernel, no injected cell: nothing to check
+
+
 # --- SIGTERM, a full disk ------------------------------------------------------------------
 
 def test_sigterm_during_a_notebook_run_cleans_up(copy):

@@ -8,6 +8,7 @@ become GSO codes here, at the edge) with the functions below. A bad value raises
 
 from __future__ import annotations
 
+import ast
 import difflib
 import json
 import unicodedata
@@ -32,6 +33,42 @@ class ParameterError(StudyError, ValueError):
         """What IPython shows instead of a traceback (in Lab, and first in plain papermill's error):
         the parameter, the bad value and what is allowed, on one line."""
         return [f"ParameterError: {self}"]
+
+
+def _assigned(source: str) -> set[str]:
+    """The names a cell's source assigns at its top level (``x = 1``, ``x: int = 1``)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    targets = [t for node in tree.body if isinstance(node, ast.Assign) for t in node.targets]
+    targets += [node.target for node in tree.body if isinstance(node, ast.AnnAssign)]
+    return {t.id for t in targets if isinstance(t, ast.Name)}
+
+
+def check_injected() -> None:
+    """Stop when papermill injected a parameter the notebook does not declare (papermill only logs it).
+
+    Called first in every notebook's validation cell. In a kernel, the cells run so far are in
+    IPython's ``In``: the last cell papermill injected (it starts with ``# Parameters``) follows the
+    notebook's own ``parameters`` cell, and every name it assigns must be assigned there too.
+    Outside papermill (JupyterLab, plain Python) there is nothing to check.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is part of the environment
+        return
+    shell = get_ipython()
+    history = list(shell.user_ns.get("In", [])) if shell is not None else []
+    injected = [i for i, source in enumerate(history) if i > 0 and source.startswith("# Parameters\n")]
+    if not injected:
+        return
+    declared = _assigned(history[injected[-1] - 1])
+    unknown = sorted(_assigned(history[injected[-1]]) - declared)
+    if unknown:
+        raise ParameterError(unknown[0], shell.user_ns.get(unknown[0]), "the notebook's parameters: "
+                             + ", ".join(sorted(declared)), _closest(unknown[0], sorted(declared)),
+                             "not a parameter of this notebook")
 
 
 def _folded(text) -> str:
