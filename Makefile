@@ -72,7 +72,11 @@ endif
 $(SETUP_STAMP):
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or pass PYTHON=/path/to/python3.11" >&2; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "error: Python 3.11 is required, found " + sys.version.split()[0])'
-	bash scripts/setup_venv.sh $(PYTHON) $(VENV) $(SETUP_STAMP) $(SETUP_HASH)
+	@# A stamp left empty by the date-keyed set-up of earlier versions is adopted when the environment
+	@# passes the check (every pin at its version): no rebuild for a change of stamp format alone.
+	@if [ -f $@ ] && [ ! -s $@ ] && $(BIN)/python scripts/check_env.py >/dev/null 2>&1; then \
+		echo "setup: .venv matches the pins; its stamp now records their hash"; echo $(SETUP_HASH) > $@; \
+	else bash scripts/setup_venv.sh $(PYTHON) $(VENV) $(SETUP_STAMP) $(SETUP_HASH); fi
 
 .PHONY: FORCE
 FORCE:

@@ -183,3 +183,43 @@ def test_report_runs_one_job_per_core_unless_told(project):
                            capture_output=True, text=True, env=outer)
     assert "forced in submake" not in given.stderr  # make's own -j is passed down, not overridden
     assert " -j" not in next(line for line in given.stdout.splitlines() if "--output-sync" in line)
+
+
+# --- the environment: a stamp keyed by content, a broken environment rebuilt beside the old one ----------
+
+def _plans_setup(root: Path) -> bool:
+    return "scripts/setup_venv.sh" in _make(root, "-n", "report").stdout
+
+
+def test_setup_stamp_ignores_file_dates(project):
+    for name in ("requirements.txt", "pyproject.toml"):
+        (project / name).touch()
+    assert not _plans_setup(project)
+    assert _stale(project) == []
+
+
+def test_setup_stamp_follows_the_content(project):
+    with (project / "requirements.txt").open("a", encoding="utf-8") as pins:
+        pins.write("# a comment changes the content\n")
+    assert _plans_setup(project)
+
+
+def test_a_broken_environment_is_rebuilt_beside_and_kept_when_the_rebuild_fails(project):
+    """A pin that is not installed makes the environment broken; offline (no package index), the rebuild
+    fails and the environment in use stays as it was."""
+    with (project / "requirements.txt").open("a", encoding="utf-8") as pins:
+        pins.write("study-missing-package==1.0\n")
+    stamp = project / ".venv/.setup-complete"
+    stamp.write_text(setup_hash(project) + "\n", encoding="utf-8")  # as if it had been set up from these pins
+    before = sorted(p.name for p in (project / ".venv").iterdir())
+    env = {**os.environ, "PYTHONPATH": str(project / "src"), "CI": "1", "PIP_NO_INDEX": "1",
+           "PYTHON": str(Path(sys.base_prefix) / "bin" / "python3")}
+    result = subprocess.run(["make", "--no-print-directory", "setup", f"PYTHON={env['PYTHON']}"], cwd=project,
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0
+    assert ("setup: the environment is broken: study-missing-package is not installed; building a new one beside it"
+            in result.stderr), result.stderr
+    assert sorted(p.name for p in (project / ".venv").iterdir() if p.name != ".setup-complete") == \
+        [n for n in before if n != ".setup-complete"]
+    assert (project / ".venv/bin/python").exists()  # the environment in use is still there
+    assert not (project / ".venv.new").exists() and not (project / ".venv.old").exists()

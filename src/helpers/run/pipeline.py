@@ -7,7 +7,9 @@ filesystem, usual file modes); a failed run leaves every earlier output untouche
 
 Where outputs go:
 - ``--in-place`` (what ``make report`` uses): the committed notebook and ``figures/``. Only
-  the default parameters may be used there, so the committed copy always shows them.
+  the default parameters may be used there, so the committed copy always shows them; a notebook
+  whose parameters or code differ from the last commit (an exploration JupyterLab saved) is
+  refused unless ``--allow-edited`` (or ``ALLOW_EDITED=1``) says it is meant.
 - otherwise: a folder of its own under ``build/runs/`` named after the notebook and the
   parameters (``build/runs/04_trajectories--focus=bac-kan,da-nang/``), holding the
   executed notebook and a ``figures/`` folder; ``--output`` and ``--figure-dir`` override.
