@@ -142,7 +142,7 @@ def choice(name: str, value, allowed: list) -> object:
         raise ParameterError(name, value, listed, problem=f"{kind} is needed, not {type(value).__name__} "
                              f"(write {allowed[0]!r}, not {value!r})")
     if value not in allowed:
-        raise ParameterError(name, value, listed, _closest(value, allowed) if isinstance(value, str) else None)
+        raise ParameterError(name, value, listed, _closest(value, allowed))
     return value
 
 
