@@ -98,6 +98,13 @@ data/raw/%:
 
 data: $(STAMPS)/data.done ## rebuild the derived tables in data/processed/ (checksums first; all or nothing)
 
+# A raw name with a space (not a prerequisite make can name) sends `make data` to the data build, which
+# refuses it with a message naming the file and the rename to make.
+RAW_SPACED := $(shell { find data/raw -type f -path '*[[:space:]]*'; tail -n +2 data/raw/MANIFEST.csv | cut -d, -f1 \
+	| grep '[[:space:]]'; } 2>/dev/null | head -n 1)
+ifneq ($(RAW_SPACED),)
+$(STAMPS)/data.done: FORCE
+endif
 $(STAMPS)/data.done: $(RAW) $(CODEBOOK) $(HELPERS) src/helpers/run/build.py $(SETUP_STAMP)
 	@mkdir -p $(STAMPS)
 	@$(BIN)/python -m helpers.run.build

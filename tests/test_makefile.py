@@ -223,3 +223,12 @@ def test_a_broken_environment_is_rebuilt_beside_and_kept_when_the_rebuild_fails(
         [n for n in before if n != ".setup-complete"]
     assert (project / ".venv/bin/python").exists()  # the environment in use is still there
     assert not (project / ".venv.new").exists() and not (project / ".venv.old").exists()
+
+
+def test_a_raw_file_name_with_a_space_is_refused_with_a_message_not_a_make_error(project):
+    (project / "data/raw/dti/dti scores 2025.csv").write_text("year\n2025\n", encoding="utf-8")
+    result = _make(project, "data", check=False)
+    assert result.returncode != 0
+    assert "No rule to make target" not in result.stderr
+    assert ("error: data/raw/dti/dti scores 2025.csv: a raw file's path may hold only ASCII letters, digits, '.', "
+            "'_', '-' and '/' (no space, no '..'): rename the file") in result.stderr
