@@ -22,7 +22,10 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The set-up stamp holds the hash of what the environment is built from: it is out of date when the
+# content of requirements.txt or pyproject.toml changes, never because of a file date.
 SETUP_STAMP := $(VENV)/.setup-complete
+SETUP_HASH := $(shell cat requirements.txt pyproject.toml 2>/dev/null | sha256sum | cut -d' ' -f1)
 # The project's own Jupyter kernel, registered inside .venv (never user-wide); every notebook names it.
 KERNEL_NAME := dti-study
 KERNEL_SPEC := $(VENV)/share/jupyter/kernels/$(KERNEL_NAME)/kernel.json
@@ -37,8 +40,10 @@ RUNNER := $(sort $(wildcard src/helpers/run/*.py))
 NOTEBOOK_RUNNER := $(filter-out src/helpers/run/site.py src/helpers/run/render.py,$(RUNNER))
 # Raw inputs: what the manifest lists (a listed file that is missing stops the build with a
 # message) and whatever else is present (an unlisted file makes the checksum step fail).
-RAW_LISTED := $(addprefix data/raw/,$(shell tail -n +2 data/raw/MANIFEST.csv | cut -d, -f1))
-RAW := $(sort data/raw/MANIFEST.csv $(RAW_LISTED) $(shell find data/raw -type f))
+# A name with a space cannot be a prerequisite: such a file is left to the data build, which refuses
+# it with a message (as `manifest add` does).
+RAW_LISTED := $(addprefix data/raw/,$(shell tail -n +2 data/raw/MANIFEST.csv | cut -d, -f1 | grep -v '[[:space:]]'))
+RAW := $(sort data/raw/MANIFEST.csv $(RAW_LISTED) $(shell find data/raw -type f -not -path '*[[:space:]]*'))
 CODEBOOK := $(sort $(wildcard data/codebook/*.csv))
 SITE_SOURCES := $(sort $(shell find site -type f -not -path '*/__pycache__/*'))
 PROFILE_RUNNER := $(addprefix src/helpers/run/,profile_sweep.py batch.py pipeline.py render.py publish.py errors.py)
@@ -53,16 +58,28 @@ PARALLEL = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS)) --output-sync=target
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-setup: $(SETUP_STAMP) $(KERNEL_SPEC) ## build .venv from the pinned requirements and register its kernel (once)
+setup: ## build .venv from the pinned requirements (again if they changed or it is broken) and register its kernel
+	@if [ -f $(SETUP_STAMP) ] && ! why=$$($(BIN)/python scripts/check_env.py 2>&1); then \
+		echo "setup: $${why:-.venv does not run}; building a new one beside it" >&2; rm -f $(SETUP_STAMP); fi
+	@$(MAKE) --no-print-directory $(SETUP_STAMP) $(KERNEL_SPEC)
 
-$(SETUP_STAMP): requirements.txt pyproject.toml
+# Out of date when missing or when it holds another hash (then forced); the new environment is built
+# beside the old one, checked, and swapped in (scripts/setup_venv.sh): a working .venv is never removed
+# before its replacement works.
+ifneq ($(SETUP_HASH),$(shell cat $(SETUP_STAMP) 2>/dev/null))
+$(SETUP_STAMP): FORCE
+endif
+$(SETUP_STAMP):
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or pass PYTHON=/path/to/python3.11" >&2; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "error: Python 3.11 is required, found " + sys.version.split()[0])'
-	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	touch $@
+	@# A stamp left empty by the date-keyed set-up of earlier versions is adopted when the environment
+	@# passes the check (every pin at its version): no rebuild for a change of stamp format alone.
+	@if [ -f $@ ] && [ ! -s $@ ] && $(BIN)/python scripts/check_env.py >/dev/null 2>&1; then \
+		echo "setup: .venv matches the pins; its stamp now records their hash"; echo $(SETUP_HASH) > $@; \
+	else bash scripts/setup_venv.sh $(PYTHON) $(VENV) $(SETUP_STAMP) $(SETUP_HASH); fi
+
+.PHONY: FORCE
+FORCE:
 
 $(KERNEL_SPEC): $(SETUP_STAMP)
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "DTI study (.venv)" >/dev/null
@@ -81,6 +98,13 @@ data/raw/%:
 
 data: $(STAMPS)/data.done ## rebuild the derived tables in data/processed/ (checksums first; all or nothing)
 
+# A raw name with a space (not a prerequisite make can name) sends `make data` to the data build, which
+# refuses it with a message naming the file and the rename to make.
+RAW_SPACED := $(shell { find data/raw -type f -path '*[[:space:]]*'; tail -n +2 data/raw/MANIFEST.csv | cut -d, -f1 \
+	| grep '[[:space:]]'; } 2>/dev/null | head -n 1)
+ifneq ($(RAW_SPACED),)
+$(STAMPS)/data.done: FORCE
+endif
 $(STAMPS)/data.done: $(RAW) $(CODEBOOK) $(HELPERS) src/helpers/run/build.py $(SETUP_STAMP)
 	@mkdir -p $(STAMPS)
 	@$(BIN)/python -m helpers.run.build
@@ -97,7 +121,7 @@ report: ## run the data build and the notebooks whose inputs changed, regenerate
 # the data build if its inputs changed and the notebooks whose declared inputs are newer now.
 $(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(NOTEBOOK_RUNNER) $(SETUP_STAMP) $(KERNEL_SPEC)
 	@mkdir -p $(STAMPS)
-	@$(BIN)/python -m helpers.run.pipeline run $< --in-place
+	@$(BIN)/python -m helpers.run.pipeline run $< --in-place $(if $(ALLOW_EDITED),--allow-edited)
 	@touch $@
 
 $(STAMPS)/profiles.done: notebooks/profile.ipynb $(HELPERS) $(PROFILE_RUNNER) $(SETUP_STAMP) $(KERNEL_SPEC)

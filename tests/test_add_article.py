@@ -42,7 +42,7 @@ def _add_metadata_row(root: Path) -> None:
     text = path.read_text(encoding="utf-8")
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow([
-        DOC_ID, f"{DOC_ID}.txt", "Báo Thử Nghiệm", "", "2024-11-20", "day", "Hòa An",
+        DOC_ID, f"{DOC_ID}.txt", "Báo Thử Nghiệm", "", "2024-11-20", "day", "Cả nước",
         "Hòa An tăng tốc chuyển đổi số", "Written for the test of the add-an-article workflow; not a real article"])
     path.write_text(text + out.getvalue(), encoding="utf-8")
 

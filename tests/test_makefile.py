@@ -4,6 +4,7 @@ Each test works on a copy of the project (every file dated 2020) whose outputs a
 to date with ``make -t``; the data build runs for real there (a few seconds), notebooks never.
 """
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -33,10 +34,28 @@ def _stale(root: Path) -> list[str]:
     return found
 
 
+def setup_hash(root: Path) -> str:
+    """What the Makefile's set-up stamp holds: the sha256 of requirements.txt and pyproject.toml."""
+    return hashlib.sha256((root / "requirements.txt").read_bytes() + (root / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def borrow_environment(root: Path) -> None:
+    """``root/.venv``: the environment running the tests, entry by entry (symlinks), with a set-up stamp
+    of its own, so that nothing is written into the real environment."""
+    venv = root / ".venv"
+    venv.mkdir()
+    for entry in Path(sys.prefix).iterdir():
+        if entry.name != ".setup-complete":
+            (venv / entry.name).symlink_to(entry)
+    stamp = venv / ".setup-complete"
+    stamp.write_text(setup_hash(root) + "\n", encoding="utf-8")
+    os.utime(stamp, (0, 0))  # older than the kernel spec: `make -t` touches nothing inside the real one
+
+
 @pytest.fixture
 def project(project_copy):
     root = project_copy
-    (root / ".venv").symlink_to(Path(sys.prefix))  # the environment running the tests
+    borrow_environment(root)  # the environment running the tests
     subprocess.run(["find", ".", "-type", "f", "-not", "-path", "./.venv/*", "-exec", "touch", "-d", OLD, "{}", "+"],
                    cwd=root, check=True)
     (root / "build" / "stamps").mkdir(parents=True)
@@ -164,3 +183,52 @@ def test_report_runs_one_job_per_core_unless_told(project):
                            capture_output=True, text=True, env=outer)
     assert "forced in submake" not in given.stderr  # make's own -j is passed down, not overridden
     assert " -j" not in next(line for line in given.stdout.splitlines() if "--output-sync" in line)
+
+
+# --- the environment: a stamp keyed by content, a broken environment rebuilt beside the old one ----------
+
+def _plans_setup(root: Path) -> bool:
+    return "scripts/setup_venv.sh" in _make(root, "-n", "report").stdout
+
+
+def test_setup_stamp_ignores_file_dates(project):
+    for name in ("requirements.txt", "pyproject.toml"):
+        (project / name).touch()
+    assert not _plans_setup(project)
+    assert _stale(project) == []
+
+
+def test_setup_stamp_follows_the_content(project):
+    with (project / "requirements.txt").open("a", encoding="utf-8") as pins:
+        pins.write("# a comment changes the content\n")
+    assert _plans_setup(project)
+
+
+def test_a_broken_environment_is_rebuilt_beside_and_kept_when_the_rebuild_fails(project):
+    """A pin that is not installed makes the environment broken; offline (no package index), the rebuild
+    fails and the environment in use stays as it was."""
+    with (project / "requirements.txt").open("a", encoding="utf-8") as pins:
+        pins.write("study-missing-package==1.0\n")
+    stamp = project / ".venv/.setup-complete"
+    stamp.write_text(setup_hash(project) + "\n", encoding="utf-8")  # as if it had been set up from these pins
+    before = sorted(p.name for p in (project / ".venv").iterdir())
+    env = {**os.environ, "PYTHONPATH": str(project / "src"), "CI": "1", "PIP_NO_INDEX": "1",
+           "PYTHON": str(Path(sys.base_prefix) / "bin" / "python3")}
+    result = subprocess.run(["make", "--no-print-directory", "setup", f"PYTHON={env['PYTHON']}"], cwd=project,
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0
+    assert ("setup: the environment is broken: study-missing-package is not installed; building a new one beside it"
+            in result.stderr), result.stderr
+    assert sorted(p.name for p in (project / ".venv").iterdir() if p.name != ".setup-complete") == \
+        [n for n in before if n != ".setup-complete"]
+    assert (project / ".venv/bin/python").exists()  # the environment in use is still there
+    assert not (project / ".venv.new").exists() and not (project / ".venv.old").exists()
+
+
+def test_a_raw_file_name_with_a_space_is_refused_with_a_message_not_a_make_error(project):
+    (project / "data/raw/dti/dti scores 2025.csv").write_text("year\n2025\n", encoding="utf-8")
+    result = _make(project, "data", check=False)
+    assert result.returncode != 0
+    assert "No rule to make target" not in result.stderr
+    assert ("error: data/raw/dti/dti scores 2025.csv: a raw file's path may hold only ASCII letters, digits, '.', "
+            "'_', '-' and '/' (no space, no '..'): rename the file") in result.stderr

@@ -7,6 +7,7 @@ as it was.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
@@ -33,10 +34,24 @@ def write_atomic(target: Path, write: Callable[[str], None]) -> Path:
         write(tmp)
         os.chmod(tmp, default_mode())
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise named(exc, target) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def named(exc: OSError, target: Path) -> OSError:
+    """``exc`` naming the file that was being written (``target``, in its real folder) when it has no
+    file name of its own, or only that of a temporary file; a full disk says so."""
+    if exc.filename and not Path(exc.filename).name.startswith("."):
+        return exc
+    what = exc.strerror or str(exc) or type(exc).__name__
+    if exc.errno == errno.ENOSPC:
+        what += f" (the disk holding {Path(target).parent} is full: free space there)"
+    return type(exc)(exc.errno, what, str(target))
 
 
 def write_text(target: Path, text: str) -> Path:

@@ -28,7 +28,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
-from . import provinces, sources, study
+from . import paths, provinces, sources, study
 from .exceptions import StudyError
 
 CRS = "EPSG:4326"
@@ -268,9 +268,33 @@ def area_ratios(provinces_gdf: gpd.GeoDataFrame, reference: pd.DataFrame) -> pd.
 
 # --- builders of the derived geometry (helpers.tables) ------------------------------------
 
+def check_areas(provinces_gdf: gpd.GeoDataFrame, reference: pd.DataFrame) -> None:
+    """Every polygon's area over the official area lies in ``AREA_RATIO_RANGE`` (raises ``GeoError``)."""
+    ratios = area_ratios(provinces_gdf, reference)
+    low, high = AREA_RATIO_RANGE
+    bad = ratios[(ratios["ratio"] < low) | (ratios["ratio"] > high) | ratios["ratio"].isna()]
+    if not bad.empty:
+        row = bad.iloc[0]
+        raise GeoError(f"{paths.relative(sources.ECHARTS_FILE)}: the polygon of {row['name_vi']} "
+                       f"(GSO {row['gso_code']}) "
+                       f"has {row['polygon_km2']:.0f} km², {row['ratio']:.2f} times its official area, outside "
+                       f"{low}..{high}" + (f" (and {len(bad) - 1} more province(s))" if len(bad) > 1 else "")
+                       + f"; the map file is damaged: {sources.restore(sources.ECHARTS_FILE)}")
+
+
 def build_provinces_63() -> gpd.GeoDataFrame:
-    """Builder of ``provinces_63.geojson``: the decoded polygons, keyed and checked by point."""
-    return provinces_63(decode_echarts(sources.read_echarts_text()), sources.load_reference_points())
+    """Builder of ``provinces_63.geojson``: the decoded polygons, keyed and checked by point and by area."""
+    where = paths.relative(sources.ECHARTS_FILE)
+    try:
+        decoded = decode_echarts(sources.read_echarts_text())
+    except GeoError as exc:
+        raise GeoError(f"{where}: {exc}; the map file is damaged: {sources.restore(sources.ECHARTS_FILE)}") from None
+    try:
+        gdf = provinces_63(decoded, sources.load_reference_points())
+    except GeoError as exc:
+        raise GeoError(f"{where}: {exc}") from None
+    check_areas(gdf, provinces.load_reference())
+    return gdf
 
 
 def build_units_34(provinces_63: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

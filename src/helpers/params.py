@@ -8,8 +8,10 @@ become GSO codes here, at the edge) with the functions below. A bad value raises
 
 from __future__ import annotations
 
+import ast
 import difflib
 import json
+import unicodedata
 
 import pandas as pd
 
@@ -27,9 +29,63 @@ class ParameterError(StudyError, ValueError):
             text += f"; did you mean {', '.join(repr(h) for h in hint)}?"
         super().__init__(text)
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows instead of a traceback (in Lab, and first in plain papermill's error):
+        the parameter, the bad value and what is allowed, on one line."""
+        return [f"ParameterError: {self}"]
 
-def _closest(value, allowed: list[str]) -> list[str]:
-    return difflib.get_close_matches(str(value), [str(a) for a in allowed], n=3, cutoff=0.5)
+
+def _assigned(source: str) -> set[str]:
+    """The names a cell's source assigns at its top level (``x = 1``, ``x: int = 1``)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    targets = [t for node in tree.body if isinstance(node, ast.Assign) for t in node.targets]
+    targets += [node.target for node in tree.body if isinstance(node, ast.AnnAssign)]
+    return {t.id for t in targets if isinstance(t, ast.Name)}
+
+
+def check_injected() -> None:
+    """Stop when papermill injected a parameter the notebook does not declare (papermill only logs it).
+
+    Called first in every notebook's validation cell. In a kernel, the cells run so far are in
+    IPython's ``In``: the last cell papermill injected (it starts with ``# Parameters``) follows the
+    notebook's own ``parameters`` cell, and every name it assigns must be assigned there too.
+    Outside papermill (JupyterLab, plain Python) there is nothing to check.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is part of the environment
+        return
+    shell = get_ipython()
+    history = list(shell.user_ns.get("In", [])) if shell is not None else []
+    injected = [i for i, source in enumerate(history) if i > 0 and source.startswith("# Parameters\n")]
+    if not injected:
+        return
+    declared = _assigned(history[injected[-1] - 1])
+    unknown = sorted(_assigned(history[injected[-1]]) - declared)
+    if unknown:
+        raise ParameterError(unknown[0], shell.user_ns.get(unknown[0]), "the notebook's parameters: "
+                             + ", ".join(sorted(declared)), _closest(unknown[0], sorted(declared)),
+                             "not a parameter of this notebook")
+
+
+def _folded(text) -> str:
+    """``text`` without diacritics, case or separators: ``Bạc Liêu``, ``BAC-LIEU`` → ``baclieu``."""
+    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c)).lower()
+
+
+def _closest(value, allowed: list) -> list[str]:
+    """The allowed values closest to ``value``, diacritics, capitals and separators aside."""
+    by_fold: dict[str, str] = {}
+    for a in allowed:
+        by_fold.setdefault(_folded(a), str(a))
+    folded = _folded(value)
+    if folded in by_fold:
+        return [by_fold[folded]]
+    return [by_fold[f] for f in difflib.get_close_matches(folded, list(by_fold), n=3, cutoff=0.5)]
 
 
 def province(name: str, value) -> str:
@@ -73,11 +129,34 @@ def province_list(name: str, value, *, allow_all: bool = False) -> list[str]:
     return codes
 
 
+def _same_type(value, allowed: list) -> bool:
+    """``value`` has the type of the allowed values (``2022.0``, ``"2022"`` or ``True`` is no year)."""
+    return all(type(value) is type(a) for a in allowed)
+
+
 def choice(name: str, value, allowed: list) -> object:
-    """``value`` if it is one of ``allowed``."""
+    """``value`` if it is one of ``allowed`` and of their type (an int parameter takes no float or text)."""
+    listed = ", ".join(repr(a) for a in allowed)
+    if allowed and not _same_type(value, allowed):
+        kind = _KINDS.get(type(allowed[0]), type(allowed[0]).__name__)
+        raise ParameterError(name, value, listed, problem=f"{kind} is needed, not {type(value).__name__} "
+                             f"(write {allowed[0]!r}, not {value!r})")
     if value not in allowed:
-        raise ParameterError(name, value, ", ".join(repr(a) for a in allowed), _closest(value, allowed))
+        raise ParameterError(name, value, listed, _closest(value, allowed))
     return value
+
+
+_KINDS = {int: "a whole number", str: "text", float: "a number"}
+
+
+def province_among(name: str, value, codes, what: str) -> str:
+    """GSO code of the province slug ``value``, which must be one of ``codes`` (described by ``what``)."""
+    code = province(name, value)
+    if code not in set(codes):
+        slugs = sorted(_provinces.slugify(_provinces.name_of(c)) for c in codes)
+        raise ParameterError(name, value, f"a province {what}: " + ", ".join(slugs),
+                             problem=f"{_provinces.name_of(code)} is not {what}")
+    return code
 
 
 def whole_number(name: str, value, low: int, high: int) -> int:

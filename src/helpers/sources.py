@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -72,11 +73,19 @@ def verify_raw(raw_dir: Path = paths.RAW, manifest: Path = MANIFEST) -> pd.DataF
     """
     table = read_manifest(manifest)
     listed = set(table["path"])
+    for name in sorted(listed):
+        check_raw_name(name, f"{manifest.name} lists {name!r}: ")
+    for link in sorted(p for p in raw_dir.rglob("*") if p.is_symlink()):
+        name = f"{paths.relative(raw_dir)}/{link.relative_to(raw_dir).as_posix()}"  # the link, not its target
+        raise ChecksumError(f"{name}: a symbolic link under {paths.relative(raw_dir)}; raw inputs are "
+                            "files kept in the project: replace the link with a copy of the file, or remove it")
     present = {
         p.relative_to(raw_dir).as_posix()
         for p in raw_dir.rglob("*")
         if p.is_file() and p != manifest
     }
+    for name in sorted(present):
+        check_raw_name(name)
     for missing in sorted(listed - present):
         raise ChecksumError(
             f"{missing}: listed in {manifest.name} but not found under {paths.relative(raw_dir)}; "
@@ -97,6 +106,18 @@ def verify_raw(raw_dir: Path = paths.RAW, manifest: Path = MANIFEST) -> pd.DataF
                 f"record it with `python -m helpers.run.manifest update {paths.relative(raw_dir / row.path)}`."
             )
     return table
+
+
+#: A raw file's path under data/raw: folders and names of ASCII letters, digits, ``.``, ``_`` and ``-``
+#: (no space, which make cannot name as a prerequisite; no ``..``; nothing absolute).
+RAW_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*")
+
+
+def check_raw_name(name: str, where: str = "") -> None:
+    """Refuse (``SourceError``) a raw path that is not a plain relative name under data/raw."""
+    if not RAW_NAME.fullmatch(name) or ".." in name.split("/"):
+        raise SourceError(f"{where}data/raw/{name}: a raw file's path may hold only ASCII letters, digits, '.', '_', "
+                          "'-' and '/' (no space, no '..'): rename the file (e.g. spaces to '_') and record that name")
 
 
 def build_raw_inputs() -> pd.DataFrame:
@@ -146,20 +167,25 @@ def _decoded(path: Path) -> str:
                           f"re-save it as UTF-8 or {restore(path)}") from None
 
 
+def _check_widths(path: Path, text: str) -> None:
+    """Every row has as many fields as the header (a stray comma would shift the columns)."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    width = len(rows[0]) if rows else 0
+    for line, fields in enumerate(rows[1:], start=2):
+        if fields and len(fields) != width:
+            raise SourceError(
+                f"{paths.relative(path)} row {line - 1} (line {line}): {len(fields)} fields, the header "
+                f"has {width}; quote cells that contain a comma (e.g. a decimal comma) or remove the stray one"
+            )
+
+
 def _read(path: Path, columns: dict[str, str]) -> pd.DataFrame:
     """Read ``path`` as text and parse ``columns`` (kind ``str``, ``int`` or ``float``)."""
     path = Path(path)
     if not path.is_file():
         raise SourceError(f"{paths.relative(path)}: file not found; {restore(path)}")
     text = _decoded(path)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    width = len(rows[0]) if rows else 0
-    for line, fields in enumerate(rows[1:], start=2):
-        if len(fields) != width:
-            raise SourceError(
-                f"{paths.relative(path)} row {line - 1} (line {line}): {len(fields)} fields, the header "
-                f"has {width}; quote cells that contain a comma (e.g. a decimal comma) or remove the stray one"
-            )
+    _check_widths(path, text)
     table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
     table = table.apply(lambda col: col.map(lambda v: unicodedata.normalize("NFC", v)))
     if "line" in table.columns:
@@ -177,12 +203,14 @@ def _read(path: Path, columns: dict[str, str]) -> pd.DataFrame:
         text = table[column].str.strip()
         number = pd.to_numeric(text.where(text != ""), errors="coerce")
         bad = number.isna() & (text != "")
+        infinite = number.notna() & ~np.isfinite(number.to_numpy(dtype=float, na_value=0.0))
+        bad |= infinite
         if kind == "int":
             bad |= number.notna() & (number != number.round())
         if bad.any():
             i = bad.idxmax()
             raise SourceError(
-                f"{_where(path, i, column)}: {table.at[i, column]!r} is not a "
+                f"{_where(path, i, column)}: {table.at[i, column]!r} is not a {'finite ' if infinite[i] else ''}"
                 f"{'whole number' if kind == 'int' else 'number'}; leave the cell blank when no "
                 "source states the value"
             )
@@ -230,10 +258,16 @@ def _one_per(table: pd.DataFrame, path: Path, keys: list[str], what: str) -> Non
     if dup.any():
         rows = table.index[dup].tolist()
         first = [_plain(v) for v in table.loc[rows[0], keys]]
+        more = f" … and {len(rows) - SHOWN} more" if len(rows) > SHOWN else ""
+        rows = rows[:SHOWN]
         raise SourceError(
-            f"{paths.relative(path)} rows {[r + 1 for r in rows]} (lines {[r + 2 for r in rows]}), "
+            f"{paths.relative(path)} rows {[r + 1 for r in rows]} (lines {[r + 2 for r in rows]}){more}, "
             f"columns {keys}: duplicate {what} {first}; keep one row per {what}"
         )
+
+
+#: How many rows an error message lists before "… and N more".
+SHOWN = 5
 
 
 def competition_rank_problems(ranks: pd.Series) -> list[str]:
@@ -472,13 +506,43 @@ def load_papi(path: Path = OTHER / "papi_egovernance_2018_2024.csv") -> pd.DataF
                "sc83_third_subdimension": "float", "note": "str"}
     schema = pa.DataFrameSchema({
         "year": pa.Column("Int64", pa.Check.ge(study.EARLIEST_SOURCE_YEAR)),
-        "value": pa.Column(float, pa.Check.ge(0), nullable=True),
+        "value": pa.Column(float, pa.Check.in_range(*PAPI_DIMENSION, error=_PAPI_DIMENSION_TEXT), nullable=True),
         "gso_code": pa.Column(object, _CODE),
+        **{sub: pa.Column(float, pa.Check.in_range(*PAPI_SUBDIMENSION, error=_PAPI_SUB_TEXT), nullable=True)
+           for sub in PAPI_SUBDIMENSIONS},
     })
     table = _validate(_read(path, columns), schema, path)
     _check_code_matches(table, path)
     _one_per(table, path, ["year", "gso_code"], "unit and year")
+    _check_papi_sum(table, path)
     return table
+
+
+#: PAPI's published scale (CECODES, VFF-CRT, RTA and UNDP, PAPI reports since 2018, "how to read the
+#: scores"): a dimension, such as e-governance (dimension 8), scores 1 to 10 and is the sum of its
+#: sub-dimensions, each of which scores 1/n to 10/n when the dimension has n of them (0.33 to 3.33
+#: for the three sub-dimensions since 2019, 0.5 to 5 for the two of 2018).
+PAPI_DIMENSION = (1.0, 10.0)
+PAPI_SUBDIMENSION = (0.33, 5.0)
+PAPI_SUBDIMENSIONS = ("sc81_e_gov_portals", "sc82_internet_access", "sc83_third_subdimension")
+_PAPI_DIMENSION_TEXT = "PAPI's dimension scale 1..10"
+_PAPI_SUB_TEXT = "PAPI's sub-dimension scale (0.33..3.33 of three, 0.5..5 of two)"
+
+
+def _check_papi_sum(table: pd.DataFrame, path: Path) -> None:
+    """Each sub-dimension within 1/n..10/n of the n given, and the value their sum (to 0.01)."""
+    subs = table[list(PAPI_SUBDIMENSIONS)]
+    n = subs.notna().sum(axis=1)
+    for i in table.index[n > 0]:
+        high = PAPI_DIMENSION[1] / n[i] + 0.005
+        over = [c for c in PAPI_SUBDIMENSIONS if pd.notna(subs.at[i, c]) and subs.at[i, c] > high]
+        if over:
+            raise SourceError(f"{_where(path, i, over[0])}: {subs.at[i, over[0]]} is above {high - 0.005:.2f}, the "
+                              f"top of PAPI's scale for one of {n[i]} sub-dimensions; correct it against the source")
+        total = subs.loc[i].sum()
+        if pd.notna(table.at[i, "value"]) and abs(table.at[i, "value"] - total) > 0.01:
+            raise SourceError(f"{_where(path, i, 'value')}: {table.at[i, 'value']} is not the sum of its "
+                              f"sub-dimensions ({total:.4f}); correct the value or the sub-dimensions")
 
 
 def load_ict_fragments(path: Path = OTHER / "ict_index_fragments.csv") -> pd.DataFrame:
@@ -600,15 +664,31 @@ def _string_table(path: Path, required: list[str], what: str) -> pd.DataFrame:
     if path.stat().st_size == 0:
         raise SourceError(f"{paths.relative(path)}: {what} is empty; {restore(path)}")
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(f"{paths.relative(path)}: not valid UTF-8 at byte {exc.start}; re-save it as UTF-8") from None
+    _check_widths(path, text)
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
     missing = [c for c in required if c not in table.columns]
     if missing:
         raise SourceError(f"{paths.relative(path)}: missing column(s) {missing}; the header must contain {required}")
     table = table.apply(lambda col: col.map(lambda v: unicodedata.normalize("NFC", v)))
+    check_ids(table, path)
     table.attrs["source"] = paths.relative(path)
     return table
+
+
+#: Columns that identify a row of a hand-made table: never blank, never repeated.
+ID_COLUMNS = ("doc_id", "indicator_id", "check_id")
+
+
+def check_ids(table: pd.DataFrame, path: Path) -> None:
+    """Every id column of ``ID_COLUMNS`` in ``table`` is filled in and unique (``SourceError`` if not)."""
+    for column in (c for c in ID_COLUMNS if c in table.columns):
+        blank = table[column].str.strip() == ""
+        if blank.any():
+            raise SourceError(f"{_where(path, blank.idxmax(), column)}: empty {column}; every row needs its own id")
+        _one_per(table, path, [column], column)
 
 
 def load_corpus_metadata(path: Path = paths.CORPUS / "metadata.csv") -> pd.DataFrame:
@@ -621,17 +701,37 @@ def load_corpus_metadata(path: Path = paths.CORPUS / "metadata.csv") -> pd.DataF
                               f"{list(DATE_PRECISIONS)}")
         _check_published(path, i, row["published"], row["date_precision"])
     _one_per(meta, path, ["doc_id"], "document")
-    meta["gso_code"] = meta["province"].map(_code_or_blank)
+    _check_metadata_links(meta, path)
+    meta["gso_code"] = [_code_or_blank(path, i, name) for i, name in meta["province"].items()]
     return meta
 
 
-def _code_or_blank(name: str) -> str:
-    """The GSO code of one of the 63 units, or ``""`` for a place that is not one of them (an
-    article may be about the whole country, or, in a test, a fictional province)."""
+#: The metadata ``province`` of an article about the whole country ("the whole country", as Vietnamese
+#: sources write it); it gets a blank GSO code.
+NATIONAL = "Cả nước"
+
+
+def _check_metadata_links(meta: pd.DataFrame, path: Path) -> None:
+    """``file`` is the ``doc_id`` plus ``.txt`` (in data/raw/corpus), ``url`` blank or http(s)."""
+    for i, row in meta.iterrows():
+        if row["file"] != row["doc_id"] + ".txt":
+            raise SourceError(f"{_where(path, i, 'file')}: {row['file']!r} is not {row['doc_id'] + '.txt'!r}; "
+                              "the file column names the article's text in data/raw/corpus, its doc_id plus .txt")
+        if row["url"] and not re.fullmatch(r"https?://[^\s\"'<>]+", row["url"]):
+            raise SourceError(f"{_where(path, i, 'url')}: {row['url']!r} is not an http(s) address; "
+                              "give the article's web address or leave the cell blank")
+
+
+def _code_or_blank(path: Path, i: int, name: str) -> str:
+    """The GSO code of one of the 63 units, or ``""`` for an article about the whole country
+    (``province`` written ``Cả nước``, ``NATIONAL``); any other place stops with a ``SourceError``."""
+    if name == NATIONAL:
+        return ""
     try:
         return reference().resolve(name)
-    except names.UnknownProvinceError:
-        return ""
+    except names.UnknownProvinceError as exc:
+        raise SourceError(f"{_where(path, i, 'province')}: {exc}; write one of the 63 provinces, or "
+                          f"{NATIONAL!r} for an article about the whole country") from None
 
 
 _PUBLISHED_FORMAT = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}

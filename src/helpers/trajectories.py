@@ -47,7 +47,7 @@ def check_trajectory_parameters(focus_provinces, baseline, comparison, index: st
     held = rounds[index]
     params.choice("baseline", baseline, held[:-1])
     later = [r for r in held if r > baseline]
-    if isinstance(comparison, bool) or comparison not in later:
+    if type(comparison) is not int or comparison not in later:  # 2024.0 or "2024" is no round
         raise params.ParameterError("comparison", comparison, f"a round of {index!r} later than baseline={baseline}: "
                                     + ", ".join(str(r) for r in later))
     params.whole_number("bottom_k", bottom_k, *BOTTOM_K)

@@ -23,11 +23,15 @@ from . import errors, publish
 
 
 def manifest_row(path: Path, source: str) -> dict[str, str]:
-    path = Path(path).resolve()
+    given = Path(path)
+    if given.is_symlink():
+        raise sources.SourceError(f"{given}: a symbolic link; copy the file itself under data/raw/ and record the copy")
+    path = given.absolute()
     try:
-        relative = path.relative_to(sources.MANIFEST.parent).as_posix()
+        relative = path.resolve().relative_to(sources.MANIFEST.parent.resolve()).as_posix()
     except ValueError:
-        raise sources.SourceError(f"{path.name}: not under data/raw/; copy the file there first") from None
+        raise sources.SourceError(f"{given}: not under data/raw/; copy the file there first") from None
+    sources.check_raw_name(relative)
     if not path.is_file():
         raise sources.SourceError(f"data/raw/{relative}: no such file")
     if not source.strip():

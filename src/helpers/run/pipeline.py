@@ -7,7 +7,9 @@ filesystem, usual file modes); a failed run leaves every earlier output untouche
 
 Where outputs go:
 - ``--in-place`` (what ``make report`` uses): the committed notebook and ``figures/``. Only
-  the default parameters may be used there, so the committed copy always shows them.
+  the default parameters may be used there, so the committed copy always shows them; a notebook
+  whose parameters or code differ from the last commit (an exploration JupyterLab saved) is
+  refused unless ``--allow-edited`` (or ``ALLOW_EDITED=1``) says it is meant.
 - otherwise: a folder of its own under ``build/runs/`` named after the notebook and the
   parameters (``build/runs/04_trajectories--focus=bac-kan,da-nang/``), holding the
   executed notebook and a ``figures/`` folder; ``--output`` and ``--figure-dir`` override.
@@ -40,6 +42,7 @@ import papermill  # noqa: E402
 import yaml  # noqa: E402
 
 from .. import files, params, paths  # noqa: E402
+from ..exceptions import StudyError  # noqa: E402
 from . import errors, publish  # noqa: E402
 
 KERNEL = "dti-study"  # the project's kernel, registered inside .venv by `make setup`
@@ -84,12 +87,55 @@ def check_notebook_parameters(notebook: Path, parameters: dict) -> None:
                                     problem=f"{paths.relative(notebook)} has no such parameter")
 
 
+class EditedNotebook(StudyError, RuntimeError):
+    """A committed notebook's parameters or code differ from the last commit; ``--in-place`` refuses it."""
+
+
+def _code_cells(nb: nbformat.NotebookNode) -> list[tuple[bool, str]]:
+    return [("parameters" in c.metadata.get("tags", []) or "injected-parameters" in c.metadata.get("tags", []),
+             c.source) for c in nb.cells if c.cell_type == "code"]
+
+
+def edited_since_commit(notebook: Path) -> str:
+    """What of ``notebook``'s code differs from its last commit ("the parameters", "code cell 7"), or ``""``
+    when nothing does or git cannot tell (no repository, a notebook not committed yet)."""
+    relative = Path(notebook).resolve().relative_to(paths.ROOT).as_posix()
+    shown = subprocess.run(["git", "-C", str(paths.ROOT), "show", f"HEAD:{relative}"], capture_output=True,
+                           check=False)
+    if shown.returncode != 0:
+        return ""
+    committed = _code_cells(nbformat.reads(shown.stdout.decode("utf-8"), as_version=4))
+    current = _code_cells(nbformat.read(notebook, as_version=4))
+    if [s for p, s in committed if p] != [s for p, s in current if p]:
+        return "parameters"
+    changed = [i for i, (a, b) in enumerate(zip(committed, current, strict=False)) if a != b]
+    if changed or len(committed) != len(current):
+        return f"code (code cell {changed[0] if changed else min(len(committed), len(current))})"
+    return ""
+
+
+def check_committed(notebook: Path) -> None:
+    """Refuse to publish ``notebook`` in place when its parameters or code differ from the last commit."""
+    what = edited_since_commit(notebook)
+    if what:
+        relative = paths.relative(notebook)
+        verb = "differ" if what == "parameters" else "differs"
+        raise EditedNotebook(
+            f"{relative}: its {what} {verb} from the last commit (an exploratory edit, perhaps saved by JupyterLab); "
+            f"`make report` publishes only what is committed, so nothing was run or published: restore the "
+            f"committed notebook with `git checkout -- {relative}`, or accept the change with `git commit "
+            f"{relative}` (or publish it uncommitted once with `make report ALLOW_EDITED=1`)")
+
+
 def strip_run_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove what papermill records about a run (timestamps, durations, exceptions)."""
+    """Remove what papermill records about a run (timestamps, durations, exceptions), and give the
+    cell papermill injects a fixed id (nbformat draws a random one: two runs would differ in bytes)."""
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
     return nb
 
 
@@ -190,8 +236,13 @@ def run_notebook(notebook: Path, *, parameters: dict | None = None, output: Path
     return output
 
 
-def parse_value(name: str, text: str):
-    """A command-line parameter value, read as a YAML scalar (``2022`` → int, ``bac-lieu`` → str)."""
+def parse_value(name: str, text: str, declared: str | None = None):
+    """A command-line parameter value, read as a YAML scalar (``2022`` → int, ``bac-lieu`` → str).
+
+    A parameter the notebook declares as ``str`` takes the text as typed (``004`` stays ``"004"``).
+    """
+    if declared == "str":
+        return text
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError:
@@ -199,6 +250,13 @@ def parse_value(name: str, text: str):
     if value is None or isinstance(value, (list, dict)):
         return text  # '' or ',' or '[a]' stay text; the notebook's validation names what is allowed
     return value
+
+
+def typed_parameters(notebooks: list[Path], pairs: list[tuple[str, str]]) -> dict:
+    """``-p NAME VALUE`` pairs as values of the type the (first) notebook declares for each name."""
+    declared = declared_parameters(Path(notebooks[0])) if pairs and Path(notebooks[0]).is_file() else {}
+    return {name: parse_value(name, value, declared.get(name, {}).get("inferred_type_name"))
+            for name, value in pairs}
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -209,7 +267,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                      metavar=("NAME", "VALUE"), help="a notebook parameter (value read as YAML)")
     run.add_argument("--in-place", action="store_true",
-                     help="write the committed notebook and figures/ (make report; default parameters only)")
+                     help="write the committed notebook and figures/ (make report; default parameters only; "
+                          "refused when the notebook's parameters or code differ from the last commit)")
+    run.add_argument("--allow-edited", action="store_true",
+                     help="with --in-place: publish a notebook whose parameters or code are not committed")
     run.add_argument("--output", type=Path, help="write the executed notebook here (one notebook only)")
     run.add_argument("--figure-dir", type=Path, help="where figures go (default: the run's own folder)")
     run.add_argument("--html-dir", type=Path, help="also render each executed notebook to HTML here")
@@ -224,8 +285,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
-    parameters = {name: parse_value(name, value) for name, value in args.parameter}
     with errors.reported("the notebook run"):
+        parameters = typed_parameters(args.notebooks, args.parameter)
+        if args.in_place and not (args.allow_edited or os.environ.get("ALLOW_EDITED")):
+            for nb in args.notebooks:
+                check_committed(Path(nb))
         for i, nb in enumerate(args.notebooks, start=1):
             started = time.perf_counter()
             print(f"[{i}/{len(args.notebooks)}] {paths.relative(nb)} ...", flush=True)

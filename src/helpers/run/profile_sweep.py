@@ -6,7 +6,7 @@ every unit. Command line: ``python -m helpers.run.profile_sweep [SLUG ...]`` (de
 
 from __future__ import annotations
 
-import html
+import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,8 +16,9 @@ import nbformat
 import pandas as pd
 
 from .. import files, params, paths, provinces, study
-from . import errors
+from . import errors, render
 from .batch import run_batch  # first: see helpers.run.pipeline's imports
+from .pipeline import check_committed
 from .render import render_notebook
 
 PROFILES = paths.BUILD / "profiles"
@@ -27,10 +28,10 @@ TEMPLATE = paths.NOTEBOOKS / "profile.ipynb"
 def _index_page(units: pd.DataFrame, written: dict[str, Path]) -> str:
     rows = []
     for u in units.itertuples():
-        link = (f'<a href="{u.slug}.html">{html.escape(u.name_vi)}</a>' if u.slug in written
-                else f"{html.escape(u.name_vi)} (failed)")
-        rows.append(f"<tr><td>{u.gso_code}</td><td>{link}</td><td>{html.escape(u.region)}</td>"
-                    f"<td>{html.escape(u.merged_2025_into or '(unchanged)')}</td></tr>")
+        link = (f'<a href="{u.slug}.html">{render.text(u.name_vi)}</a>' if u.slug in written
+                else f"{render.text(u.name_vi)} (failed)")
+        rows.append(f"<tr><td>{u.gso_code}</td><td>{link}</td><td>{render.text(u.region)}</td>"
+                    f"<td>{render.text(u.merged_2025_into or '(unchanged)')}</td></tr>")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Province profiles</title>"
             "<style>body{font-family:'DejaVu Sans',sans-serif;margin:2em}"
             "td,th{padding:2px 10px;text-align:left}</style>"
@@ -53,6 +54,8 @@ def selected_units(slugs: list[str]) -> pd.DataFrame:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     with errors.reported("make profiles"):
+        if not os.environ.get("ALLOW_EDITED"):
+            check_committed(TEMPLATE)  # the profiles publish the committed notebook only
         units = selected_units(argv)
         codes = {u.slug: u.gso_code for u in units.itertuples()}
         started = time.perf_counter()

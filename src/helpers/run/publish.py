@@ -25,6 +25,9 @@ def _stage_beside(target: Path, write) -> Path:
     try:
         write(tmp)
         os.chmod(tmp, files.default_mode())
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise files.named(exc, target) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

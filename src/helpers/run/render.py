@@ -9,11 +9,23 @@ are built by Sphinx (``helpers.run.site``); this renderer serves the per-provinc
 from __future__ import annotations
 
 import functools
+import html
 from pathlib import Path
 
 from .. import files
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def text(value) -> str:
+    """``value`` as HTML text: the one place where text the study writes into a page of its own (the
+    site's generated pages, the profiles' index) is escaped.
+
+    What Sphinx, myst-nb and nbconvert render from a notebook's outputs is escaped by them (pandas
+    tables, text); ``tests/test_hostile_markup.py`` puts markup into every free-text input and finds
+    none of it live in any page.
+    """
+    return html.escape("" if value is None else str(value))
 
 
 @functools.cache

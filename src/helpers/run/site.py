@@ -19,7 +19,6 @@ Command line: ``python -m helpers.run.site [--out DIR] [--notebooks DIR] [--prof
 from __future__ import annotations
 
 import argparse
-import html
 import inspect
 import json
 import re
@@ -33,7 +32,7 @@ from pathlib import Path
 
 from .. import files, paths, provinces, sources, tables
 from ..exceptions import StudyError
-from . import errors
+from . import errors, render
 
 SITE_SOURCES = paths.ROOT / "site"
 OUT = paths.BUILD / "site"
@@ -94,7 +93,7 @@ def raw_files_page() -> str:
     manifest = sources.read_manifest()
     rows = ["| file | source | bytes | SHA-256 |", "|---|---|---:|---|"]
     for r in manifest.itertuples():
-        source = html.escape(str(r.source)).replace("|", "\\|")
+        source = render.text(r.source).replace("|", "\\|")
         rows.append(f"| `data/raw/{r.path}` | {source} | {int(r.bytes):,} | `{r.sha256}` |")
     return "\n".join(rows) + "\n"
 
@@ -133,10 +132,10 @@ def units_page(profiles: set[str]) -> str:
     units = provinces.load_reference().sort_values("gso_code")
     rows = []
     for u in units.itertuples():
-        name = html.escape(u.name_vi)
+        name = render.text(u.name_vi)
         link = f'<a href="profiles/{u.slug}.html">{name}</a>' if u.slug in profiles else name
-        merged = html.escape(u.merged_2025_into) if u.merged_2025_into else "(unchanged)"
-        rows.append(f"<tr><td>{u.gso_code}</td><td>{link}</td><td>{html.escape(u.region)}</td>"
+        merged = render.text(u.merged_2025_into) if u.merged_2025_into else "(unchanged)"
+        rows.append(f"<tr><td>{u.gso_code}</td><td>{link}</td><td>{render.text(u.region)}</td>"
                     f"<td>{merged}</td></tr>")
     head = "<tr><th>GSO code</th><th>province</th><th>region</th><th>2025 unit</th></tr>"
     return ('<table class="table units">\n<thead>' + head + "</thead>\n<tbody>\n" + "\n".join(rows)
@@ -150,7 +149,8 @@ def _figure(entry: dict) -> str:
     formats = entry.get("formats", ["png"])
     downloads = ", ".join(f"{{download}}`{fmt.upper()} <figures/{name}.{fmt}>`" for fmt in formats)
     return (f"(fig-{name})=\n```{{figure}} figures/{name}.png\n:alt: {caption}\n:width: 100%\n\n"
-            f"**{caption}.** Source: {entry.get('source') or 'not recorded'}{note} Files: {downloads}.\n```\n")
+            f"**{render.text(caption)}.** Source: {render.text(entry.get('source') or 'not recorded')}{note} "
+            f"Files: {downloads}.\n```\n")
 
 
 def notebook_title(notebook: Path) -> str:
@@ -248,14 +248,37 @@ def build(out: Path = OUT, notebooks: list[Path] | None = None, profiles_dir: Pa
           *, fresh: bool = False, quiet: bool = True) -> Path:
     """Stage and build the site in ``out``; return its front page."""
     notebooks = notebooks if notebooks is not None else sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    folders = (out, staging(out), doctrees(out))
     if fresh:
-        for folder in (out, staging(out), doctrees(out)):
+        for folder in folders:
+            check_ours(folder)
+        for folder in folders:
             shutil.rmtree(folder, ignore_errors=True)
     stage(staging(out), [Path(n) for n in notebooks], profiles_dir)
     code = sphinx(staging(out), out, quiet=quiet)
     if code != 0:
         raise SiteFailed(f"sphinx-build stopped with exit code {code}; its messages are above")
+    for folder in folders:
+        if folder.is_dir() and not (folder / MARKER).exists():
+            (folder / MARKER).write_text("written by python -m helpers.run.site; --fresh may delete this folder\n",
+                                         encoding="utf-8")
     return out / "index.html"
+
+
+#: A file the site build leaves in each folder it creates; ``--fresh`` deletes no folder without it.
+MARKER = ".study-site"
+
+
+def check_ours(folder: Path) -> None:
+    """Refuse (``SiteFailed``) to delete ``folder`` unless the site build made it: it is missing, empty,
+    under the project's build/, or holds ``MARKER``."""
+    folder = folder.resolve()
+    if not folder.exists() or folder.is_relative_to(paths.BUILD.resolve()) or (folder / MARKER).is_file():
+        return
+    if folder.is_dir() and not any(folder.iterdir()):
+        return
+    raise SiteFailed(f"{folder}: --fresh deletes only a folder the site build created (it holds {MARKER}); "
+                     "this one was not, so nothing was deleted: choose a new or empty --out folder")
 
 
 def print_pdf(page: Path, target: Path) -> Path:
