@@ -121,7 +121,8 @@ def api_page() -> str:
     for name in (n for n in api.PUBLIC if not n.startswith("load_")):
         func = getattr(api, name)
         signature = str(inspect.signature(func)).replace("'", "")
-        parts += [f"## {name}", "", f"`helpers.{name}{signature}`", "", "```text", inspect.getdoc(func) or "", "```", ""]
+        doc = inspect.getdoc(func) or ""
+        parts += [f"## {name}", "", f"`helpers.{name}{signature}`", "", "```text", doc, "```", ""]
     parts += ["## One loader per derived table", "", "| function | table |", "|---|---|"]
     parts += [f"| `helpers.{n}()` | {first_paragraph(getattr(api, n))} |" for n in api.PUBLIC if n.startswith("load_")]
     return "\n".join(parts) + "\n"
