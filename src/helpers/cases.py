@@ -334,6 +334,12 @@ def extract_events(claims: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
 UNREVIEWED = "unreviewed"
 
 
+def unreviewed_date_claims(claims: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
+    """The date claims that no row of the reviewed timeline (``sources.load_timeline_review()``) covers yet:
+    they enter the timeline as *unreviewed* and wait in the review queue."""
+    return claims[(claims["kind"] == "date") & ~claims["claim_id"].isin(review["claim_id"])]
+
+
 def _unreviewed_rows(auto: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
     """Review rows for the date claims the reviewed timeline does not cover yet: the automatic type and
     role taken as they are, the claim shown as *unreviewed* and not placed without a stated year."""
