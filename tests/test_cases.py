@@ -237,6 +237,19 @@ def test_place_without_year_is_not_guessed():
     assert cases.place("2021/2025", "year", "claim", "")["x_end"] == 2026.0
 
 
+def test_month_periods_and_quarters_are_placed():
+    # "9 tháng đầu năm 2024" and "quý III/2024", as the parser writes them: from the first day to the end.
+    months = cases.place("2024-01/2024-09", "month", "claim", "")
+    assert (months["x_start"], months["dated_by"]) == (2024.0, "claim (period)")
+    assert months["x_end"] == cases.place("2024-10", "month", "claim", "")["x_start"]
+    quarter = cases.place("2024-Q3", "quarter", "claim", "")
+    assert quarter["x_start"] == cases.place("2024-07", "month", "claim", "")["x_start"]
+    assert quarter["x_end"] == months["x_end"] and quarter["date"] == "2024-Q3"
+    assert cases.place("2024-Q4", "quarter", "claim", "")["x_end"] == 2025.0
+    with pytest.raises(cases.CaseError, match="is not a date_iso"):
+        cases.place("2024-Q5", "quarter", "claim", "")
+
+
 # --- ranks and merger -----------------------------------------------------------------------
 
 def test_dti_ranks_keep_every_source(dti):

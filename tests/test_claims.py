@@ -40,7 +40,7 @@ def test_claim_ids_are_doc_and_raw_start(table):
 def test_kinds_and_dates_columns(table):
     assert set(table["kind"]) <= set(vnnum.KINDS)
     dates = table[table["kind"] == "date"]
-    assert (dates["date_iso"] != "").all() and set(dates["date_precision"]) <= {"day", "month", "year"}
+    assert (dates["date_iso"] != "").all() and set(dates["date_precision"]) <= {"day", "month", "quarter", "year"}
     assert (table.loc[table["kind"] != "date", "date_iso"] == "").all()
     # The workshop of 002 ("ngày 23/10") has no year: it stays blank, never guessed.
     d = table[(table["doc_id"].str.startswith("002")) & (table["text"] == "23/10")].iloc[0]
