@@ -152,18 +152,30 @@ def test_population_comes_from_the_matching_row():
 
 
 def test_pair_without_corpus_gives_empty_cells(book):
-    assert cases.indicator_cells(book, ["01", "04"], tables.load_population()).empty  # Hà Nội, Cao Bằng
-    docs = cases.corpus_documents(["01", BAC_LIEU], sources.load_corpus_metadata())
-    assert docs["articles"].tolist() == [0, 4]
-    assert docs["province"].tolist() == ["Hà Nội", "Bạc Liêu"]
+    meta = sources.load_corpus_metadata()
+    absent = [c for c in sorted(provinces.load_reference()["gso_code"]) if c not in set(meta["gso_code"])][:2]
+    assert len(absent) == 2  # two of the 63 units without any article in the corpus
+    assert cases.indicator_cells(book, absent, tables.load_population()).empty
+    docs = cases.corpus_documents([absent[0], BAC_LIEU], meta)
+    assert docs["articles"].tolist() == [0, int((meta["province"] == "Bạc Liêu").sum())] and docs.at[1, "articles"] > 0
+    assert docs["province"].tolist() == [provinces.name_of(absent[0]), "Bạc Liêu"]
 
 
 # --- timeline -----------------------------------------------------------------------------
 
-def test_every_date_claim_is_reviewed_and_no_date_is_typed(all_claims):
+def test_every_date_claim_is_reviewed_or_queued_and_no_date_is_typed(all_claims):
     review = cases.check_timeline_review(sources.load_timeline_review())
-    dates = set(all_claims.loc[all_claims["kind"] == "date", "claim_id"])
-    assert set(review["claim_id"]) == dates
+    dates = all_claims[all_claims["kind"] == "date"]
+    assert set(review["claim_id"]) <= set(dates["claim_id"])
+    # An article with a reviewed date has every date reviewed; a date of an article nobody has reviewed
+    # yet waits in the review queue (and enters the timeline as unreviewed).
+    reviewed_articles = {cid[:3] for cid in review["claim_id"]}
+    assert set(dates.loc[dates["claim_id"].str[:3].isin(reviewed_articles), "claim_id"]) <= set(review["claim_id"])
+    unreviewed = set(cases.unreviewed_date_claims(all_claims, review)["claim_id"])
+    assert unreviewed == set(dates["claim_id"]) - set(review["claim_id"])
+    queue = tables.load_claims_review_queue()
+    assert set(queue.loc[queue["kind"] == "date", "claim_id"]) == unreviewed
+    assert queue.loc[queue["kind"] == "date", "reason"].str.startswith(claims.UNREVIEWED_DATE).all()
     assert not review["label"].str.contains(r"\d").any()
     assert "date" not in " ".join(review.columns.drop(["document_claim"]))  # no date column to type into
 
@@ -202,9 +214,15 @@ def test_review_must_follow_the_extractor(tmp_path, all_claims):
     missing = review.loc[0, "claim_id"]  # a date claim without a review row enters as unreviewed, never silently
     meta, partial = sources.load_corpus_metadata(), sources.load_timeline_review(tmp_path / "m.csv")
     events = cases.timeline(all_claims, meta, partial).set_index("claim_id")
-    assert not events.at[missing, "reviewed"] and events["reviewed"].drop(missing).all()
+    full = cases.timeline(all_claims, meta, sources.load_timeline_review()).set_index("claim_id")
+    assert not events.at[missing, "reviewed"]
+    assert events["reviewed"].drop(missing).sort_index().equals(full["reviewed"].drop(missing, errors="ignore").sort_index())
     assert events.at[missing, "label"] == "unreviewed date"
-    assert cases.review_summary(all_claims, meta, partial)["unreviewed"].sum() == 1
+    before = cases.review_summary(all_claims, meta, sources.load_timeline_review())["unreviewed"].sum()
+    assert cases.review_summary(all_claims, meta, partial)["unreviewed"].sum() == before + 1
+    queue = claims.review_queue(all_claims, sources.load_codebook(), sources.load_audit_checks(),
+                                timeline_review=partial)
+    assert queue.set_index("claim_id").at[missing, "reason"].startswith(claims.UNREVIEWED_DATE)
     typed = review.copy()
     typed.loc[0, "label"] = "Directive of 2021"
     typed.to_csv(tmp_path / "d.csv", index=False)
@@ -217,6 +235,19 @@ def test_place_without_year_is_not_guessed():
     assert cases.place("--10-23", "day", "none", "2023")["x_start"] is None
     assert cases.place("--10-10", "day", "publication", "2024-10-08")["date"] == "2024-10-10"
     assert cases.place("2021/2025", "year", "claim", "")["x_end"] == 2026.0
+
+
+def test_month_periods_and_quarters_are_placed():
+    # "9 tháng đầu năm 2024" and "quý III/2024", as the parser writes them: from the first day to the end.
+    months = cases.place("2024-01/2024-09", "month", "claim", "")
+    assert (months["x_start"], months["dated_by"]) == (2024.0, "claim (period)")
+    assert months["x_end"] == cases.place("2024-10", "month", "claim", "")["x_start"]
+    quarter = cases.place("2024-Q3", "quarter", "claim", "")
+    assert quarter["x_start"] == cases.place("2024-07", "month", "claim", "")["x_start"]
+    assert quarter["x_end"] == months["x_end"] and quarter["date"] == "2024-Q3"
+    assert cases.place("2024-Q4", "quarter", "claim", "")["x_end"] == 2025.0
+    with pytest.raises(cases.CaseError, match="is not a date_iso"):
+        cases.place("2024-Q5", "quarter", "claim", "")
 
 
 # --- ranks and merger -----------------------------------------------------------------------

@@ -160,3 +160,16 @@ def test_load_panel_round_trip(built):
     loaded = tables.load_dti_panel()
     assert loaded["gso_code"].str.len().eq(2).all()
     assert len(loaded) == len(built)
+
+
+def test_disagreements_say_which_ranks_nobody_has_curated():
+    table = tables.load_panel_disagreements()
+    cited = set(sources.load_codebook()["claim_id"])
+    assert table["uncurated"].dtype == bool
+    # A row of the panel itself is curated (a corpus row cites its codebook claim); an uncurated row is a
+    # rank an article states that no codebook row cites, against the official backbone.
+    assert set(table.loc[~table["uncurated"] & (table["claim_id"] != ""), "claim_id"]) <= cited
+    uncurated = table[table["uncurated"]]
+    assert not set(uncurated["claim_id"]) & cited and (uncurated["claim_id"] != "").all()
+    assert (uncurated["reference_rank_method"] == "computed_from_scores").all()
+    assert (uncurated["other_kind"] == "corpus").all() and uncurated["note"].str.startswith("uncurated").all()

@@ -10,7 +10,7 @@ def test_raw_inputs_match_manifest():
     table = sources.verify_raw()
     assert len(table) == len([p for p in paths.RAW.rglob("*") if p.is_file()]) - 1
     corpus = table[table["path"].str.startswith("corpus/") & table["path"].str.endswith(".txt")]
-    assert len(corpus) == 5
+    assert sorted(corpus["path"]) == sorted(f"corpus/{f}" for f in sources.load_corpus_metadata()["file"])
 
 
 @pytest.fixture
@@ -214,7 +214,9 @@ def test_echarts_text_is_the_map_file(tmp_path):
 
 def test_codebook_provinces_become_codes_and_an_unknown_one_is_named(tmp_path):
     book = sources.load_codebook()
-    assert set(book["gso_code"]) == {"95", "83"} and (book["province"].isin(["Bạc Liêu", "Bến Tre"])).all()
+    names = sources.reference()
+    assert (book["gso_code"] == [names.resolve(p) for p in book["province"]]).all()
+    assert book.loc[book["province"] == "Bạc Liêu", "gso_code"].eq("95").all() and len(book) > 0
     lines = (paths.CODEBOOK / "indicators.csv").read_text(encoding="utf-8").splitlines(True)
     lines[1] = lines[1].replace(",Bạc Liêu,", ",Bac Lieuu,", 1)
     (tmp_path / "indicators.csv").write_text("".join(lines), encoding="utf-8")
@@ -225,7 +227,7 @@ def test_codebook_provinces_become_codes_and_an_unknown_one_is_named(tmp_path):
 
 def test_corpus_metadata_codes_each_article_and_leaves_other_places_blank(tmp_path):
     meta = sources.load_corpus_metadata()
-    assert meta["gso_code"].tolist() == ["95", "95", "95", "95", "83"]
+    assert meta["gso_code"].tolist()[:5] == ["95", "95", "95", "95", "83"]  # the study's first articles
     text = (paths.CORPUS / "metadata.csv").read_text(encoding="utf-8")
     (tmp_path / "metadata.csv").write_text(text + "005_x,005_x.txt,outlet,,2024,year,Cả nước,title,note\n",
                                            encoding="utf-8")

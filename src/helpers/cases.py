@@ -334,6 +334,12 @@ def extract_events(claims: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
 UNREVIEWED = "unreviewed"
 
 
+def unreviewed_date_claims(claims: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
+    """The date claims that no row of the reviewed timeline (``sources.load_timeline_review()``) covers yet:
+    they enter the timeline as *unreviewed* and wait in the review queue."""
+    return claims[(claims["kind"] == "date") & ~claims["claim_id"].isin(review["claim_id"])]
+
+
 def _unreviewed_rows(auto: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
     """Review rows for the date claims the reviewed timeline does not cover yet: the automatic type and
     role taken as they are, the claim shown as *unreviewed* and not placed without a stated year."""
@@ -378,16 +384,48 @@ def _year_of_publication(published: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _decimal_year(day: pd.Timestamp) -> float:
+    return day.year + (day.day_of_year - 1) / (366 if day.is_leap_year else 365)
+
+
+def _bounds(date_iso: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first day of a dated span with its year (``2024``, ``2024-07``, ``2024-Q3``, ``2024-10-10``) and
+    the day after its last."""
+    m = re.fullmatch(r"(\d{4})(?:-(?:Q([1-4])|(\d{2})(?:-(\d{2}))?))?", date_iso)
+    if not m:
+        raise CaseError(f"date {date_iso!r} is not a date_iso the claims table writes")
+    year, quarter, month, day = m.groups()
+    if quarter:
+        start = pd.Timestamp(year=int(year), month=3 * int(quarter) - 2, day=1)
+        return start, start + pd.DateOffset(months=3)
+    start = pd.Timestamp(year=int(year), month=int(month or 1), day=int(day or 1))
+    return start, start + (pd.DateOffset(days=1) if day else pd.DateOffset(months=1) if month else
+                           pd.DateOffset(years=1))
+
+
+def _period(date_iso: str) -> dict:
+    """A period ``a/b`` (years, months, quarters or days at either end) from the start of ``a`` to the end of ``b``."""
+    a, b = date_iso.split("/")
+    if a.isdigit() and b.isdigit():
+        return {"date": f"{a}–{b}", "x_start": float(a), "x_end": float(int(b) + 1), "dated_by": "claim (period)"}
+    return {"date": f"{a}–{b}", "x_start": _decimal_year(_bounds(a)[0]), "x_end": _decimal_year(_bounds(b)[1]),
+            "dated_by": "claim (period)"}
+
+
 def place(date_iso: str, precision: str, year_from: str, published: str) -> dict:
     """Position on the time axis (decimal years) of a reviewed date, and how it is dated.
 
     A day or month without a year (``--10-23``) gets a year only when the review says
     ``year_from = publication`` and the article's publication year is known; otherwise it is
-    not placed (``x_start`` None). Years span the whole year; periods span start to end year.
+    not placed (``x_start`` None). Years span the whole year, quarters their three months; periods
+    span the start of their first end to the end of their last ("2024-01/2024-09": nine months).
     """
     if "/" in date_iso:
-        a, b = (int(y) for y in date_iso.split("/"))
-        return {"date": f"{a}–{b}", "x_start": float(a), "x_end": float(b + 1), "dated_by": "claim (period)"}
+        return _period(date_iso)
+    if re.fullmatch(r"\d{4}-Q[1-4]", date_iso):
+        start, end = _bounds(date_iso)
+        return {"date": date_iso, "x_start": _decimal_year(start), "x_end": _decimal_year(end),
+                "dated_by": "claim (quarter)"}
     m = re.fullmatch(r"(\d{4}|-)-?(\d{2})?-?(\d{2})?", date_iso)
     if not m:
         raise CaseError(f"date {date_iso!r} is not a date_iso the claims table writes")

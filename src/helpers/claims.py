@@ -8,12 +8,15 @@
 * ``codebook_with_claims(book, claims)``: the hand-curated ``data/codebook/indicators.csv``
   joined with the claims it cites; it stops if a codebook value differs from the value
   parsed at its span.
-* ``build_claims_review_queue(claims)``: the claims that measure something and that no
-  codebook row or audit check cites yet (a new article's figures wait there for review).
+* ``build_claims_review_queue(claims, panel_disagreements)``: the claims that measure something
+  and that no codebook row or audit check cites yet (a new article's figures wait there for
+  review), the ranks that disagree with the official table first, and the date claims no row of
+  the reviewed timeline covers.
 * ``build_consistency_audit(claims, claims_review_queue)``: shares recomputed from the counts
   an article gives (or bounded by a ratio), sums of parts, rates against official population
   (over an interval of years when the base is uncertain), "all" against another article's
-  "some", and the same indicator across articles.
+  "some", the same indicator across articles, and the checks found on arrival, before any
+  curation (``arrival_checks``: a percent and the counts of its clause, a total and its parts).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from . import corpus, provinces, sources, vnnum
+from . import cases, corpus, provinces, sources, vnnum
 from .exceptions import StudyError
 
 CLAIM_COLUMNS = [
@@ -40,7 +43,8 @@ AUDIT_COLUMNS = [
     "recomputed", "recomputed_low", "recomputed_high", "status", "explanation", "evidence",
 ]
 #: The check types of ``data/codebook/audit_checks.csv`` (see ``data/codebook/README.md``).
-CHECKS = ("share", "share_at_most", "sum", "rate_vs_population", "base_vs_population", "all_vs_some")
+CHECKS = ("share", "share_at_most", "sum", "sum_at_most", "rate_vs_population", "base_vs_population",
+          "all_vs_some")
 STATUSES = ("consistent", "inconsistent", "unverifiable")
 
 
@@ -319,7 +323,7 @@ def _recompute(chk: pd.Series, stated: pd.Series, parts: list[pd.Series], get, p
                where: str) -> Recomputed:
     if chk["check"] in ("share", "share_at_most"):
         return _share(chk, stated, parts, get)
-    if chk["check"] == "sum":
+    if chk["check"] in ("sum", "sum_at_most"):
         total = sum(Decimal(p["value"]) for p in parts)
         return Recomputed(total, stated["text"], implied="the parts do not add up to the stated total")
     if chk["check"] == "rate_vs_population":
@@ -341,6 +345,12 @@ def _judged(chk: pd.Series, stated: pd.Series, result: Recomputed) -> tuple[str,
         status, _ = judge_interval(value, text, qualifier, Decimal(0), result.value)
         _, allowed = judge(value, text, qualifier, result.value)
         rule = f"at most the ratio's share, for some value the stated share allows ({allowed})"
+        return status, rule, _rounded(result.value)
+    if chk["check"] == "sum_at_most":
+        status, allowed = judge(value, text, qualifier, result.value)
+        if result.value < value:
+            status = "consistent"
+        rule = f"the parts may be some of the total: their sum at most the total, or {allowed}"
         return status, rule, _rounded(result.value)
     if result.value is None:
         status, rule = judge_interval(value, text, qualifier, result.low, result.high)
@@ -419,14 +429,14 @@ def _listed_check_rows(claims: pd.DataFrame, checks: pd.DataFrame, population: p
     return rows
 
 
+def _cited_by_check(chk: pd.Series) -> list[str]:
+    """The claims one check cites: stated, numerators, denominator."""
+    cited = [chk["stated_claim"], *(c for c in chk["numerator_claims"].split(";") if c)]
+    return cited + ([chk["denominator_claim"]] if chk["denominator_claim"] else [])
+
+
 def _covered_claims(checks: pd.DataFrame) -> set[str]:
-    covered: set[str] = set()
-    for _, chk in checks.iterrows():
-        covered.add(chk["stated_claim"])
-        covered.update(c for c in chk["numerator_claims"].split(";") if c)
-        if chk["denominator_claim"]:
-            covered.add(chk["denominator_claim"])
-    return covered
+    return {cid for _, chk in checks.iterrows() for cid in _cited_by_check(chk)}
 
 
 def _cross_document_rows(book: pd.DataFrame) -> list[dict]:
@@ -461,13 +471,16 @@ def _cross_document_rows(book: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def _unverifiable_rows(claims: pd.DataFrame, covered: set[str], queued: frozenset[str] = frozenset()) -> list[dict]:
-    """Every other percent or ratio: nothing in the article to recompute it from."""
+def _unverifiable_rows(claims: pd.DataFrame, covered: set[str], queued: frozenset[str] = frozenset(),
+                       reasons: dict[str, str] | None = None) -> list[dict]:
+    """Every other percent or ratio: nothing in the article to recompute it from (or, in ``reasons``, why
+    the counts its sentence gives cannot be used)."""
     rows = []
     for c in claims.itertuples(index=False):
         if c.kind not in ("percent", "ratio") or c.claim_id in covered:
             continue
-        explanation = f"The article gives no counts from which this {c.kind} could be recomputed."
+        explanation = (reasons or {}).get(c.claim_id,
+                                          f"The article gives no counts from which this {c.kind} could be recomputed.")
         if c.claim_id in queued:
             explanation += " No codebook row cites it yet: it is in the review queue (claims_review_queue)."
         rows.append({
@@ -477,6 +490,218 @@ def _unverifiable_rows(claims: pd.DataFrame, covered: set[str], queued: frozense
             "explanation": explanation, "evidence": "",
         })
     return rows
+
+
+# ---------------------------------------------------------------------------------------
+# Checked on arrival: shares and sums an article states within one clause, before any curation
+
+#: Words between a count and its base that make the pair a share: "452 trên tổng số 520", "1.150 hồ sơ trong
+#: số 1.380" (at most three words of the count's noun first).
+SHARE_JOIN = re.compile(r"^\s*(?:[^\W\d_]+\s+){0,3}(?:trên|trong)(?:\s+tổng)?(?:\s+số)?\s*$")
+#: Words before a base that the count after it is part of: "Trong tổng số 1.380 hồ sơ có 1.150 hồ sơ ...".
+BASE_FIRST = re.compile(r"(?:trên|trong)\s+tổng\s+số\s*$")
+#: Words after a total that list its parts: every part ("gồm", "bao gồm": the sum is the total) or some of
+#: them ("trong đó": the sum is at most the total).
+PARTS_CUE = re.compile(r"(?<!\w)(bao gồm|gồm|trong đó)(?!\w)")
+#: At most this many words (no parenthesis) between a total and the cue that lists its parts.
+PARTS_GAP = re.compile(r"^[^\W\d_]*(?:[\s,]+[^\W\d_]+){0,6}[\s,]*$")
+ARRIVAL_NOTE = ("Checked on arrival, before any curation: no audit check lists these claims; the audit found "
+                "them together in one clause of the sentence.")
+ARRIVAL_IF_INCONSISTENT = ("Found before any curation: read the article; list the check in "
+                           "data/codebook/audit_checks.csv to keep it, or correct the parser if the pairing is wrong.")
+
+
+@dataclass(eq=False)
+class _Placed:
+    """A claim of a sentence with its span in the (normalised) sentence and its clause (between ';')."""
+
+    claim: pd.Series
+    start: int
+    end: int
+    clause: int
+
+
+def _placed(group: pd.DataFrame) -> list[_Placed]:
+    """The claims of one sentence in order, each located in the sentence (a claim not found is left out)."""
+    sentence, at, out = group["sentence"].iloc[0], 0, []
+    for _, c in group.sort_values("start").iterrows():
+        text = corpus.normalise(c["text"])
+        pos = sentence.find(text, at)
+        if pos < 0:
+            continue
+        out.append(_Placed(c, pos, pos + len(text), sentence.count(";", 0, pos)))
+        at = pos + len(text)
+    return out
+
+
+@dataclass(eq=False)
+class _Base:
+    """What a stated share can be recomputed from: a ratio claim a/b, or a count and the count of its base."""
+
+    numerator: pd.Series
+    denominator: pd.Series | None
+    unit: str
+    end: int
+
+    @property
+    def claims(self) -> list[str]:
+        return [self.numerator.name] + ([self.denominator.name] if self.denominator is not None else [])
+
+    @property
+    def share(self) -> Decimal:
+        den = self.numerator["denominator"] if self.denominator is None else self.denominator["value"]
+        return Decimal(self.numerator["value"]) / Decimal(den) * 100
+
+    @property
+    def text(self) -> str:
+        return " and ".join(repr(c["text"]) for c in (self.numerator, self.denominator) if c is not None)
+
+
+def _valued(c: pd.Series, kind: str) -> bool:
+    return c["kind"] == kind and c["value"] != ""
+
+
+def _bases(sentence: str, clause: list[_Placed]) -> list[_Base]:
+    """The share bases of one clause: ratios a/b of things (not rates, not multipliers) and count pairs."""
+    out = []
+    for i, p in enumerate(clause):
+        c = p.claim
+        if _valued(c, "ratio") and c["denominator"] and " per " not in c["unit"] and c["unit"] != "times" \
+                and 0 <= Decimal(c["value"]) <= Decimal(c["denominator"]) != 0:
+            out.append(_Base(c, None, c["unit"], p.end))
+        nxt = clause[i + 1] if i + 1 < len(clause) else None
+        if nxt is None or not (_valued(c, "count") and _valued(nxt.claim, "count")):
+            continue
+        between = sentence[p.end:nxt.start].lower()
+        a, b = (c, nxt.claim) if SHARE_JOIN.match(between) else (nxt.claim, c)
+        joined = SHARE_JOIN.match(between) or BASE_FIRST.search(sentence[:p.start].lower())
+        if joined and a["unit"] in ("", b["unit"]) and 0 <= Decimal(a["value"]) <= Decimal(b["value"]) != 0:
+            out.append(_Base(a, b, b["unit"], nxt.end))
+    return out
+
+
+def _fits(sentence: str, percent: _Placed, base: _Base) -> bool:
+    """A percent can restate a base unless the noun right after it names other things ("70% hộ gia đình")."""
+    noun = vnnum.unit_after(sentence, percent.end)
+    return noun in ("", base.unit) or noun.startswith("tổng")
+
+
+def _pairs(sentence: str, clause: list[_Placed], covered: set[str]) -> list[tuple[_Placed, _Base]]:
+    """Percents of one clause paired with its bases: first every pair that agrees, then a last percent and a
+    last base left alone together (which then disagree)."""
+    percents = [p for p in clause if _valued(p.claim, "percent") and p.claim.name not in covered]
+    bases = [b for b in _bases(sentence, clause) if not set(b.claims) & covered]
+    pairs = []
+    for p in list(percents):
+        claim = p.claim
+        for b in bases:
+            agree = judge(Decimal(claim["value"]), claim["text"].rstrip("%").strip(), claim["qualifier"], b.share)
+            if _fits(sentence, p, b) and agree[0] == "consistent":
+                pairs.append((p, b))
+                percents.remove(p)
+                bases.remove(b)
+                break
+    if len(percents) == 1 and len(bases) == 1 and _fits(sentence, percents[0], bases[0]):
+        pairs.append((percents[0], bases[0]))
+    return pairs
+
+
+def _share_check(p: _Placed, b: _Base) -> dict:
+    return {"check_id": f"auto-share-{p.claim.name}", "check": "share", "stated_claim": p.claim.name,
+            "numerator_claims": b.numerator.name,
+            "denominator_claim": b.denominator.name if b.denominator is not None else "", "population": "",
+            "note": f"{ARRIVAL_NOTE} The clause states {b.text} and {p.claim['text']!r}.",
+            "if_inconsistent": ARRIVAL_IF_INCONSISTENT, "quoted": ""}
+
+
+def _sum_checks(sentence: str, clause: list[_Placed], covered: set[str]) -> list[dict]:
+    """A count followed closely by "gồm", "bao gồm" or "trong đó" and at least two counts of the same
+    unit (labels such as "4G" between them are skipped): the total against its parts."""
+    out = []
+    for m in PARTS_CUE.finditer(sentence):
+        before = [p for p in clause if p.end <= m.start()]
+        after = [p for p in clause if p.start >= m.end()]
+        if not before or not after or not PARTS_GAP.match(sentence[before[-1].end:m.start()]):
+            continue
+        total = before[-1].claim
+        if not _valued(total, "count") or not total["unit"]:
+            continue
+        parts = []
+        for p in after:
+            if _valued(p.claim, "count") and p.claim["unit"] == total["unit"]:
+                parts.append(p.claim)
+            elif p.claim["kind"] != "other":
+                break
+        if len(parts) < 2 or {total.name, *(c.name for c in parts)} & covered:
+            continue
+        check = "sum_at_most" if m.group(1) == "trong đó" else "sum"
+        out.append({"check_id": f"auto-sum-{total.name}", "check": check, "stated_claim": total.name,
+                    "numerator_claims": ";".join(c.name for c in parts), "denominator_claim": "", "population": "",
+                    "note": f"{ARRIVAL_NOTE} The total {total['text']!r} is followed by {m.group(1)!r} and the "
+                            f"parts {', '.join(repr(c['text']) for c in parts)}.",
+                    "if_inconsistent": ARRIVAL_IF_INCONSISTENT, "quoted": ""})
+    return out
+
+
+def arrival_checks(claims: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
+    """Checks the audit finds by itself, in the layout of ``audit_checks.csv`` (``check_id`` ``auto-...``).
+
+    Within one clause of a sentence (split at ';') and among claims no listed check cites: a percent and a
+    base it may restate (a ratio a/b, or a count joined to its base by "trên/trong (tổng) số"), and a
+    total with the parts listed after "gồm"/"bao gồm" (every part) or "trong đó" (some of them). Pairs
+    that agree are matched first; a percent and a base left alone in the clause are then paired, and their
+    check is judged like any other (so a share five points off its counts is ``inconsistent``).
+    """
+    covered = _covered_claims(checks)
+    rows = []
+    indexed = claims.set_index("claim_id", drop=False)
+    for _, group in indexed.groupby(["doc_id", "sentence"], sort=False):
+        placed = _placed(group)
+        sentence = group["sentence"].iloc[0]
+        for clause_no in sorted({p.clause for p in placed}):
+            clause = [p for p in placed if p.clause == clause_no]
+            rows += [_share_check(p, b) for p, b in _pairs(sentence, clause, covered)]
+            rows += _sum_checks(sentence, clause, covered)
+    columns = ["check_id", "check", "stated_claim", "numerator_claims", "denominator_claim", "population", "note",
+               "if_inconsistent", "quoted"]
+    return pd.DataFrame(rows, columns=columns).drop_duplicates("check_id", ignore_index=True)
+
+
+def _checked_by(checks: pd.DataFrame) -> dict[str, str]:
+    """The check that cites each claim (the first one, in the order of ``checks``)."""
+    by: dict[str, str] = {}
+    for _, chk in checks.iterrows():
+        for cid in _cited_by_check(chk):
+            by.setdefault(cid, chk["check_id"])
+    return by
+
+
+def _unverified_reasons(claims: pd.DataFrame, checks: pd.DataFrame) -> dict[str, str]:
+    """Why a percent or ratio that no check covers cannot be recomputed, when its sentence does give counts:
+    they are another figure's base (the check is named), another clause's, or of other things."""
+    checked_by, reasons = _checked_by(checks), {}
+    for _, group in claims.set_index("claim_id", drop=False).groupby(["doc_id", "sentence"], sort=False):
+        placed = _placed(group)
+        sentence = group["sentence"].iloc[0]
+        bases = _bases(sentence, placed)
+        shares = [p for p in placed if _valued(p.claim, "percent")]
+        for p in placed:
+            c = p.claim
+            if c.name in checked_by or c["kind"] not in ("percent", "ratio"):
+                continue
+            if c["kind"] == "percent" and bases:
+                given = "; ".join(
+                    f"{b.text} ({_rounded(b.share)}%"
+                    + (f", the base of {checked_by[b.numerator.name]})" if b.numerator.name in checked_by else ")")
+                    for b in bases)
+                reasons[c.name] = (f"The sentence gives counts: {given}; none of them can be paired with this "
+                                   "percent alone (another figure's base, another clause's, or counts of other "
+                                   "things).")
+            elif c["kind"] == "ratio" and any(b.numerator.name == c.name for b in bases):
+                reasons[c.name] = ("No percent of its clause restates this ratio" if not shares else
+                                   "No percent of the sentence can be paired with this ratio alone") + \
+                                  "; nothing else in the article recomputes it."
+    return reasons
 
 
 def build_consistency_audit(claims: pd.DataFrame, claims_review_queue: pd.DataFrame) -> pd.DataFrame:
@@ -492,13 +717,17 @@ def consistency_audit(claims: pd.DataFrame, codebook: pd.DataFrame, checks: pd.D
     Rows: (1) each check listed in ``data/codebook/audit_checks.csv`` (a stated share
     against the counts given or as a bound, a total against its parts, a rate against official
     population, "all" against another article's "some"); (2) every pair of articles that state
-    the same indicator for the same province in the codebook; (3) every other percent or ratio
-    claim, as ``unverifiable`` (the article gives nothing to recompute it from), saying so
-    when the claim is in the review queue (``queued``).
+    the same indicator for the same province in the codebook; (3) the checks the audit finds by itself
+    before any curation (``arrival_checks``: a percent and its counts, a total and its parts, within one
+    clause); (4) every other percent or ratio claim, as ``unverifiable`` (the article gives nothing to
+    recompute it from, or says why the counts of its sentence cannot be used), saying so when the
+    claim is in the review queue (``queued``).
     """
-    rows = _listed_check_rows(claims, checks, population)
+    both = pd.concat([checks, arrival_checks(claims, checks)], ignore_index=True)
+    both.attrs = checks.attrs  # errors name the file of the listed checks (the checks found on arrival cite no other)
+    rows = _listed_check_rows(claims, both, population)
     rows += _cross_document_rows(codebook_with_claims(codebook, claims))
-    rows += _unverifiable_rows(claims, _covered_claims(checks), queued)
+    rows += _unverifiable_rows(claims, _covered_claims(both), queued, _unverified_reasons(claims, both))
     audit = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
     return audit.sort_values(["doc_id", "start", "check_id"], kind="stable").reset_index(drop=True)
 
@@ -512,11 +741,38 @@ REVIEW_QUEUE_COLUMNS = ["claim_id", "doc_id", "start", "end", "text", "kind", "v
                         "high", "unit", "qualifier", "sentence", "reason"]
 
 
-def review_queue(claims: pd.DataFrame, codebook: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
-    """Claims that measure something and that no codebook row and no audit check cites.
+#: How each reason of the queue begins (``data/codebook/README.md``), in the queue's order.
+DISAGREES = "disagrees with the official table"
+UNREVIEWED_DATE = "unreviewed date"
 
-    ``reason`` says whether the article is new (nothing of it is cited yet: review all of it)
-    or curated (some of its claims are cited; this one was left out or missed).
+
+def _arrival_findings(claims: pd.DataFrame, checks: pd.DataFrame) -> dict[str, str]:
+    """The claims that a check found on arrival (``arrival_checks``) judges inconsistent, and the check's id."""
+    auto = arrival_checks(claims, checks)
+    rows = _listed_check_rows(claims, auto, pd.DataFrame()) if len(auto) else []
+    return {cid: row["check_id"] for row, (_, chk) in zip(rows, auto.iterrows(), strict=True)
+            if row["status"] == "inconsistent" for cid in _cited_by_check(chk)}
+
+
+def _disagreement_reasons(disagreements: pd.DataFrame | None) -> dict[str, str]:
+    if disagreements is None or disagreements.empty:
+        return {}
+    rows = disagreements[disagreements["uncurated"].astype(bool)]
+    return {r.claim_id: f"{DISAGREES}: the article states rank {r.other_value} for {r.province} in {r.year}, the "
+                        f"official table {r.reference_value} (panel_disagreements; {r.note.split('; ', 1)[-1]})"
+            for r in rows.itertuples()}
+
+
+def review_queue(claims: pd.DataFrame, codebook: pd.DataFrame, checks: pd.DataFrame,
+                 disagreements: pd.DataFrame | None = None,
+                 timeline_review: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Claims that measure something and that no codebook row and no audit check cites, and date claims that
+    no row of the reviewed timeline covers (``timeline_review``), each with a ``reason``.
+
+    First the ranks that disagree with the official table (``disagreements``: ``panel_disagreements``'s
+    uncurated rows), then the figures the audit finds inconsistent on arrival, then the rest; last the
+    unreviewed dates. ``reason`` also says whether the article is new (nothing of it is cited yet: review
+    all of it) or curated (some of its claims are cited; this one was left out or missed).
     """
     cited = set(codebook["claim_id"]) | _covered_claims(checks)
     curated = {c[:3] for c in cited}
@@ -527,12 +783,26 @@ def review_queue(claims: pd.DataFrame, codebook: pd.DataFrame, checks: pd.DataFr
         "new article: no codebook row or audit check cites any claim of this article yet"
         for doc_id in queue["doc_id"]
     ]
+    found = _arrival_findings(claims, checks)
+    disagree = _disagreement_reasons(disagreements)
+    queue["_order"] = [0 if c in disagree else 1 if c in found else 2 for c in queue["claim_id"]]
+    queue["reason"] = [disagree.get(c, reason) + (f"; the audit finds it inconsistent on arrival ({found[c]})"
+                                                  if c in found else "")
+                       for c, reason in zip(queue["claim_id"], queue["reason"], strict=True)]
+    if timeline_review is not None:
+        dates = cases.unreviewed_date_claims(claims, timeline_review).assign(_order=3, reason=(
+            f"{UNREVIEWED_DATE}: no row of data/codebook/timeline_events.csv reviews this date claim; the "
+            "timeline shows it as unreviewed (notebook 05)"))
+        queue = pd.concat([queue, dates], ignore_index=True) if len(dates) else queue
+    queue = queue.sort_values("_order", kind="stable")
     return queue[REVIEW_QUEUE_COLUMNS].reset_index(drop=True)
 
 
-def build_claims_review_queue(claims: pd.DataFrame) -> pd.DataFrame:
-    """Builder of the ``claims_review_queue`` table, from the claims of the same build."""
-    return review_queue(claims, sources.load_codebook(), sources.load_audit_checks())
+def build_claims_review_queue(claims: pd.DataFrame, panel_disagreements: pd.DataFrame) -> pd.DataFrame:
+    """Builder of the ``claims_review_queue`` table, from the claims and the panel's disagreements of the same
+    build (ranks an article states that differ from the official table go first)."""
+    return review_queue(claims, sources.load_codebook(), sources.load_audit_checks(), panel_disagreements,
+                        sources.load_timeline_review())
 
 
 # ---------------------------------------------------------------------------------------

@@ -341,4 +341,20 @@ def case_record(*, profiles: dict[str, pd.DataFrame], milestones: dict[str, pd.D
                        f"pol_{prefix}_first_document": str(first["document"]) or "not stated",
                        f"pol_{prefix}_horizon": str(first["horizon"]) or "none stated"}
         values |= _main_index_values(prefix, profiles[code])
+
+
+def corpus(documents: pd.DataFrame) -> dict[str, int | str]:
+    """Notebook 01: the size of the news corpus (``documents``: the ``corpus_documents`` table, every
+    article), the provinces its articles are about (most articles first), the years of the articles whose
+    year is known, and how many are dated to the day."""
+    counts = documents.groupby("province", sort=False)["doc_id"].size()
+    counts = counts.sort_values(ascending=False, kind="stable")
+    years = documents["published"].str.extract(r"^(\d{4})", expand=False).dropna().astype(int)
+    values: dict[str, int | str] = {
+        "n_articles": len(documents), "n_article_places": int(counts.size),
+        "articles_by_place": ", ".join(f"{n} about {place}" for place, n in counts.items()),
+        "articles_dated_to_day": int((documents["date_precision"] == "day").sum()),
+    }
+    if len(years):
+        values |= {"first_article_year": int(years.min()), "last_article_year": int(years.max())}
     return values

@@ -11,10 +11,12 @@ the same (year, unit, measure) disagree, ``disagreements()`` lists the pair.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-from . import provinces, sources, stats, study
+from . import corpus, provinces, sources, stats, study
 from .exceptions import StudyError
 
 PANEL_COLUMNS = ["year", "gso_code", "province", "measure", "rank", "score", "source_kind",
@@ -249,11 +251,17 @@ def _rounding_note(reference: float, other: float) -> str:
     return ""
 
 
+DISAGREEMENT_COLUMNS = ["year", "gso_code", "province", "measure", "field", "reference_value", "reference_kind",
+                        "reference_rank_method", "reference_source", "other_value", "other_kind", "other_source",
+                        "difference", "note", "claim_id", "uncurated"]
+
+
 def disagreements(panel: pd.DataFrame) -> pd.DataFrame:
     """Every (year, unit, measure) where a row's rank or score differs from the reference row.
 
     The reference is the preferred row (backbone first, then official, news, corpus,
     derived); every other row that states a different value is listed. Nothing is averaged.
+    ``claim_id`` is the claim of a corpus row (the codebook's, so ``uncurated`` is False).
     """
     out = []
     panel = _order(panel)
@@ -273,24 +281,123 @@ def disagreements(panel: pd.DataFrame) -> pd.DataFrame:
                 note = _rounding_note(float(ref[field]), float(other[field])) if field == "score" else ""
                 if other["note"]:
                     note = "; ".join(x for x in (note, other["note"]) if x)
+                claim = re.search(r"claim (\d{3}-\d{6})", other["note"]) if other["source_kind"] == "corpus" else None
                 out.append({"year": year, "gso_code": code, "province": ref[name], "measure": measure,
                             "field": field, "reference_value": cast(ref[field]),
                             "reference_kind": ref["source_kind"], "reference_rank_method": ref["rank_method"],
                             "reference_source": ref["source"], "other_value": cast(other[field]),
                             "other_kind": other["source_kind"], "other_source": other["source"],
-                            "difference": round(diff, 6), "note": note})
-    columns = ["year", "gso_code", "province", "measure", "field", "reference_value", "reference_kind",
-               "reference_rank_method", "reference_source", "other_value", "other_kind", "other_source",
-               "difference", "note"]
-    table = pd.DataFrame(out, columns=columns)
+                            "difference": round(diff, 6), "note": note, "claim_id": claim.group(1) if claim else "",
+                            "uncurated": False})
+    return _disagreement_frame(out)
+
+
+def _disagreement_frame(rows: list[dict]) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)
     for column in ("reference_value", "other_value"):
         table[column] = table[column].astype(object)
+    table["uncurated"] = table["uncurated"].astype(bool)
     return table
 
 
-def build_disagreements(dti_panel: pd.DataFrame) -> pd.DataFrame:
-    """Builder of the ``panel_disagreements`` table, from the panel of the same build."""
-    return disagreements(dti_panel)
+# --- ranks the articles state, checked on arrival ---------------------------------------
+
+#: Words of a sentence that make its rank the DTI's; without one a rank may rank something else
+#: ("xếp hạng 27/63" in 002 ranks the province's administrative-procedure system).
+DTI_CUES = ("chuyển đổi số", "dti", "cđs")
+#: Words before a rank (since the sentence's previous rank) that make it a pillar's; the backbone holds the
+#: overall index only, so a pillar's rank is not compared.
+PILLAR_CUES = ("chính quyền số", "kinh tế số", "xã hội số")
+
+
+def _assessment_year(rank: pd.Series, dates: pd.DataFrame, document: pd.Series) -> tuple[int | None, str]:
+    """The year of a stated rank: the year claim of its sentence nearest to it (the earlier one on a tie),
+    else the year of the article's publication date when that is known."""
+    same = dates[(dates["doc_id"] == rank["doc_id"]) & (dates["sentence"] == rank["sentence"])
+                 & dates["date_iso"].str.fullmatch(r"\d{4}")]
+    if len(same):
+        distance = (same["start"].astype(int) - int(rank["start"])).abs()
+        nearest = same.assign(_d=distance).sort_values(["_d", "start"], kind="stable").iloc[0]
+        return int(nearest["date_iso"]), f"year {nearest['date_iso']} from its sentence (claim {nearest['claim_id']})"
+    published = re.match(r"(\d{4})", str(document["published"]))
+    if published and document["date_precision"] != "unknown":
+        return int(published.group(1)), (f"year of the article's publication date ({document['published']}): the "
+                                          "sentence states none, and a round's results come out the year after it")
+    return None, ""
+
+
+def _is_overall_dti(rank: pd.Series, previous_end: int) -> bool:
+    """The sentence names the index, and no pillar is named between the previous rank and this one."""
+    sentence = corpus.normalise(rank["sentence"]).lower()
+    at = sentence.find(corpus.normalise(rank["text"]).lower(), previous_end)
+    before = sentence[previous_end:at if at >= 0 else len(sentence)]
+    return any(c in sentence for c in DTI_CUES) and not any(c in before for c in PILLAR_CUES)
+
+
+STATED_RANK_COLUMNS = ["claim_id", "doc_id", "gso_code", "year", "rank", "text", "year_basis", "source"]
+
+
+def stated_ranks(claims: pd.DataFrame, documents: pd.DataFrame, cited: set[str]) -> pd.DataFrame:
+    """Overall DTI ranks that an article about one of the 63 provinces states and no codebook row cites
+    (``cited``): rank claims out of 63 whose sentence names the index ("chuyển đổi số", "DTI", "CĐS") and
+    no pillar before the rank, each with its year (``_assessment_year``) and the article's GSO code."""
+    n_units = study.PROVINCES.n_units
+    docs = documents.set_index("doc_id")
+    dates = claims[claims["kind"] == "date"]
+    ranks = claims[claims["kind"] == "rank"].sort_values(["doc_id", "start"])
+    rows, previous = [], {}
+    for _, r in ranks.iterrows():
+        key = (r["doc_id"], r["sentence"])
+        start_from = previous.get(key, 0)
+        found = corpus.normalise(r["sentence"]).lower().find(corpus.normalise(r["text"]).lower(), start_from)
+        previous[key] = found + len(r["text"]) if found >= 0 else start_from
+        code = docs.at[r["doc_id"], "gso_code"] if r["doc_id"] in docs.index else ""
+        whole = r["value"] != "" and float(r["value"]).is_integer() and 1 <= float(r["value"]) <= n_units
+        if (r["claim_id"] in cited or not code or r["denominator"] == "" or float(r["denominator"]) != n_units
+                or not whole or not _is_overall_dti(r, start_from)):
+            continue
+        year, basis = _assessment_year(r, dates, docs.loc[r["doc_id"]])
+        if year is not None:
+            rows.append({"claim_id": r["claim_id"], "doc_id": r["doc_id"], "gso_code": code, "year": year,
+                         "rank": int(float(r["value"])), "text": r["text"], "year_basis": basis,
+                         "source": f"{r['doc_id']}:{int(r['start'])}-{int(r['end'])}"})
+    return pd.DataFrame(rows, columns=STATED_RANK_COLUMNS)
+
+
+def rank_disagreements(stated: pd.DataFrame, dti_panel: pd.DataFrame) -> pd.DataFrame:
+    """Each stated rank (``stated_ranks``) that differs from the official table: the overall rank computed
+    from the complete scores of its year (backbone rows, ``rank_method`` = ``computed_from_scores``).
+    Marked ``uncurated`` (no codebook row cites the claim yet); a year without complete scores is not compared."""
+    backbone = dti_panel[(dti_panel["measure"] == "dti") & (dti_panel["rank_method"] == "computed_from_scores")]
+    backbone = backbone.set_index(["year", "gso_code"])
+    rows = []
+    for s in stated.itertuples(index=False):
+        if (s.year, s.gso_code) not in backbone.index:
+            continue
+        ref = backbone.loc[(s.year, s.gso_code)]
+        if int(ref["rank"]) == s.rank:
+            continue
+        rows.append({"year": s.year, "gso_code": s.gso_code, "province": ref["province"], "measure": "dti",
+                     "field": "rank", "reference_value": str(int(ref["rank"])), "reference_kind": ref["source_kind"],
+                     "reference_rank_method": ref["rank_method"], "reference_source": ref["source"],
+                     "other_value": str(s.rank), "other_kind": "corpus", "other_source": s.source,
+                     "difference": float(s.rank - int(ref["rank"])),
+                     "note": f"uncurated: claim {s.claim_id} ({s.text!r}) of an article no codebook row cites for "
+                             f"it yet; {s.year_basis}",
+                     "claim_id": s.claim_id, "uncurated": True})
+    return _disagreement_frame(rows)
+
+
+def build_disagreements(dti_panel: pd.DataFrame, claims: pd.DataFrame, corpus_documents: pd.DataFrame) -> pd.DataFrame:
+    """Builder of the ``panel_disagreements`` table: the panel's own disagreements, then the ranks that
+    articles state and no codebook row cites yet, where they differ from the official table."""
+    cited = set(sources.load_codebook()["claim_id"])
+    stated = stated_ranks(claims, corpus_documents, cited)
+    parts = [t for t in (disagreements(dti_panel), rank_disagreements(stated, dti_panel)) if len(t)]
+    if not parts:
+        return _disagreement_frame([])
+    table = pd.concat(parts, ignore_index=True)
+    return table.sort_values(["year", "gso_code", "measure", "uncurated"], kind="stable", ignore_index=True)
 
 
 # --- coverage and cross-sections ------------------------------------------------------

@@ -169,14 +169,16 @@ def whole_number(name: str, value, low: int, high: int) -> int:
 def articles_about(meta: pd.DataFrame, name: str, value) -> pd.DataFrame:
     """Metadata rows of the articles about the provinces a notebook parameter lists.
 
-    ``value`` is ``"all"`` or comma-separated ASCII slugs, checked with ``province_list``; a
-    province without any article in the corpus is a ``params.ParameterError`` too, naming the
-    provinces that have one.
+    ``value`` is ``"all"`` (every article of the corpus, also one about a place that is not one of
+    the 63 units) or comma-separated ASCII slugs, checked with ``province_list``; a province without
+    any article in the corpus is a ``params.ParameterError`` too, naming the provinces that have one.
     """
     codes = province_list(name, value, allow_all=True)
+    if _listed(value) == ["all"]:
+        return meta.copy()
     in_corpus = set(meta["gso_code"]) - {""}
     absent = [c for c in codes if c not in in_corpus]
-    if absent and _listed(value) != ["all"]:
+    if absent:
         allowed = "'all' or slugs of provinces with an article: " + ", ".join(
             sorted(_provinces.slugify(_provinces.name_of(c)) for c in in_corpus))
         raise ParameterError(name, value, allowed, problem="the corpus has no article about "

@@ -63,10 +63,31 @@ def other_history(gso_code: str, other: pd.DataFrame) -> pd.DataFrame:
 
 
 def corpus_evidence(gso_code: str, codebook: pd.DataFrame) -> pd.DataFrame:
-    """Codebook indicators the news corpus states for the unit (empty for most units)."""
+    """Codebook indicators the news corpus states for the unit (empty for most units; ``corpus_status``
+    says whether the corpus has articles about it that nobody has curated yet)."""
     rows = codebook[codebook["gso_code"] == gso_code]
     columns = ["indicator", "pillar", "value", "denominator", "unit", "as_of", "claim_id", "text"]
     return rows[columns].reset_index(drop=True)
+
+
+def _articles(n: int) -> str:
+    return f"{n} article" + ("" if n == 1 else "s")
+
+
+def corpus_status(gso_code: str, documents: pd.DataFrame, codebook: pd.DataFrame) -> str:
+    """What the news corpus holds about the unit, counted from the data: no article; "N articles, none
+    curated yet" (articles about it, but no codebook row cites them: their figures wait in the review
+    queue); or N articles and the indicators curated from them. ``documents``: the ``corpus_documents``
+    table; ``codebook``: the ``codebook`` table."""
+    name = provinces.name_of(gso_code)
+    n_docs = int((documents["gso_code"] == gso_code).sum())
+    n_rows = int((codebook["gso_code"] == gso_code).sum())
+    if n_docs == 0:
+        return f"The corpus has no article about {name}: no news figures for this province."
+    if n_rows == 0:
+        return (f"{name}: {_articles(n_docs)}, none curated yet; {'its' if n_docs == 1 else 'their'} figures wait "
+                "in the review queue (data/processed/claims_review_queue.csv).")
+    return f"{name}: {_articles(n_docs)}, {n_rows} indicators curated from them (data/codebook/indicators.csv)."
 
 
 def main_indices(gso_code: str, main: pd.DataFrame) -> pd.DataFrame:

@@ -801,7 +801,9 @@ RECALL_CHECK_COLUMNS = ["context", "text", "kind", "note"]
 
 def load_codebook(path: Path = paths.CODEBOOK / "indicators.csv") -> pd.DataFrame:
     """``codebook/indicators.csv``: indicators the articles state, each citing one claim; the
-    province of each is resolved to its GSO code (column ``gso_code``)."""
+    province of each, any of the 63 units by its name or an alias of ``provinces/provinces.csv``
+    (``data/codebook/README.md``), is resolved to its GSO code (column ``gso_code``); another name
+    stops with the file, row and column."""
     path = Path(path)
     return _resolve_column(_string_table(path, CODEBOOK_COLUMNS, "codebook file"), path, "province")
 

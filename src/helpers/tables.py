@@ -42,17 +42,17 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("raw_inputs", "sources:build_raw_inputs"),
     Table("published_summary", "sources:build_published_summary"),
     Table("claims", "claims:build_claims"),
-    Table("claims_review_queue", "claims:build_claims_review_queue", needs=("claims",)),
+    Table("corpus_documents", "claims:build_corpus_documents"),
+    Table("dti_panel", "panel:build_panel", needs=("claims",)),
+    Table("panel_disagreements", "panel:build_disagreements", needs=("dti_panel", "claims", "corpus_documents")),
+    Table("claims_review_queue", "claims:build_claims_review_queue", needs=("claims", "panel_disagreements")),
     Table("consistency_audit", "claims:build_consistency_audit", needs=("claims", "claims_review_queue")),
     Table("codebook", "claims:build_codebook", needs=("claims",)),
     Table("recall_check", "claims:build_recall_check", needs=("claims",)),
-    Table("corpus_documents", "claims:build_corpus_documents"),
     Table("timeline", "cases:build_timeline", needs=("claims",)),
     Table("timeline_review", "cases:build_timeline_review", needs=("claims",)),
     Table("population", "cases:build_population"),
     Table("crosswalk_2025", "panel:build_crosswalk"),
-    Table("dti_panel", "panel:build_panel", needs=("claims",)),
-    Table("panel_disagreements", "panel:build_disagreements", needs=("dti_panel",)),
     Table("dti_panel_34", "panel:build_panel_34"),
     Table("main_indices", "components:build_main_indices"),
     Table("weights_check", "components:build_weights_check", needs=("main_indices",)),
@@ -167,9 +167,13 @@ def load_dti_panel() -> pd.DataFrame:
 
 
 def load_panel_disagreements() -> pd.DataFrame:
-    """``panel_disagreements.csv``: where two sources state different values."""
-    return _read_csv("panel_disagreements", dtype={"gso_code": str, "reference_value": str, "other_value": str},
-                     na_values={"difference": [""]})
+    """``panel_disagreements.csv``: where two sources state different values, and where a rank an article states
+    (no codebook row cites it yet: ``uncurated``) differs from the official table."""
+    table = _read_csv("panel_disagreements", dtype={"gso_code": str, "reference_value": str, "other_value": str,
+                                                    "claim_id": str, "note": str},
+                      na_values={"difference": [""]})
+    table["uncurated"] = table["uncurated"].astype(str) == "True"
+    return table
 
 
 def load_dti_panel_34() -> pd.DataFrame:
