@@ -142,7 +142,7 @@ test: lint unit nbval ## static checks, unit tests, then every notebook re-run a
 lint: $(SETUP_STAMP) ## ruff over the code, tests and notebooks
 	$(BIN)/ruff check .
 
-unit: $(SETUP_STAMP) ## unit tests and the public API's examples (one worker per core, a test file per worker at a time)
+unit: $(SETUP_STAMP) $(KERNEL_SPEC) ## unit tests and the public API's examples (one worker per core, a test file per worker at a time)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests --doctest-modules src/helpers/api.py
 
 nbval: data $(KERNEL_SPEC) ## notebooks only: fresh run compared with the committed outputs and figures

@@ -341,6 +341,7 @@ def case_record(*, profiles: dict[str, pd.DataFrame], milestones: dict[str, pd.D
                        f"pol_{prefix}_first_document": str(first["document"]) or "not stated",
                        f"pol_{prefix}_horizon": str(first["horizon"]) or "none stated"}
         values |= _main_index_values(prefix, profiles[code])
+    return values
 
 
 def corpus(documents: pd.DataFrame) -> dict[str, int | str]:
