@@ -34,12 +34,17 @@ def _ranks_from(panel):
     return panel.rank(ascending=False, method="min")
 
 
-def test_moves_against_typical_churn_flag_only_real_jumps():
-    rng = np.random.default_rng(7)
-    n = 63
+def _two_rounds(seed: int, n: int) -> pd.DataFrame:
+    """Scores of ``n`` units in two rounds, the second the first plus noise."""
+    rng = np.random.default_rng(seed)
     latent = rng.standard_normal(n)
-    scores = pd.DataFrame({2022: latent, 2023: latent + 0.3 * rng.standard_normal(n)},
-                          index=[f"{i:02d}" for i in range(n)])
+    return pd.DataFrame({2022: latent, 2023: latent + 0.3 * rng.standard_normal(n)},
+                        index=[f"{i:02d}" for i in range(n)])
+
+
+def test_moves_against_typical_churn_flag_only_real_jumps():
+    n = 63
+    scores = _two_rounds(7, n)
     ranks = _ranks_from(scores)
     last = ranks[2022].idxmax()
     # a genuine jump: the last unit moves to the top half
@@ -56,11 +61,8 @@ def test_moves_against_typical_churn_flag_only_real_jumps():
 
 
 def test_a_fall_beyond_typical_churn_is_judged_as_a_fall():
-    rng = np.random.default_rng(8)
     n = 63
-    latent = rng.standard_normal(n)
-    scores = pd.DataFrame({2022: latent, 2023: latent + 0.3 * rng.standard_normal(n)},
-                          index=[f"{i:02d}" for i in range(n)])
+    scores = _two_rounds(8, n)
     first = scores[2022].idxmax()
     scores.loc[first, 2023] = scores[2023].min() - 1  # the best unit drops to last place
     ranks = _ranks_from(scores)
