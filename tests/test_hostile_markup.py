@@ -21,8 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import project_files
-from helpers import paths
+from conftest import copy_project
 
 #: The tag put into each field, named by the field; live, it would be an element with this attribute.
 ATTRIBUTE = "data-hostile"
@@ -98,10 +97,7 @@ def _run(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("hostile") / "project"
-    for name in project_files():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes((paths.ROOT / name).read_bytes())
+    root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
     for relative, columns in FREE_TEXT.items():
         _rewrite(root / relative, columns)
     article = root / ARTICLE

@@ -21,8 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import project_files
-from helpers import paths
+from conftest import copy_project
 from test_makefile import OLD, borrow_environment
 
 NOTEBOOK = "notebooks/04_trajectories.ipynb"
@@ -36,10 +35,7 @@ def _git(root: Path, *args: str) -> str:
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("lab") / "project"
-    for name in project_files():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes((paths.ROOT / name).read_bytes())
+    root = copy_project(tmp_path_factory.mktemp("lab") / "project")
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "the committed study")
