@@ -414,9 +414,7 @@ class RankBenchmark:
 
     @property
     def interval(self) -> tuple[float, float]:
-        tail = (1 - self.level) / 2
-        low, high = np.quantile(self.later_ranks, [tail, 1 - tail], method="inverted_cdf")
-        return float(low), float(high)
+        return stats.draws_interval(self.later_ranks, self.level)
 
     def p_at_least_as_good(self, observed_rank: float) -> float:
         """Share of draws in which the unit reaches ``observed_rank`` or better under the benchmark."""

@@ -153,6 +153,13 @@ def rtm_expected_rank(rho_s: float, n_units: int, start_rank: int | None = None)
     return float(1 + (n_units - 1) * (1 - share_beaten))
 
 
+def draws_interval(draws: np.ndarray, level: float) -> tuple[float, float]:
+    """The central ``level`` interval of simulated draws (inverted-CDF quantiles, so the ends are draws)."""
+    tail = (1 - level) / 2
+    low, high = np.quantile(draws, [tail, 1 - tail], method="inverted_cdf")
+    return float(low), float(high)
+
+
 @dataclass(frozen=True)
 class RTMBenchmark:
     """Simulated distribution of the next rank of a unit under regression to the mean only."""
@@ -169,9 +176,7 @@ class RTMBenchmark:
 
     @property
     def interval(self) -> tuple[float, float]:
-        tail = (1 - self.level) / 2
-        low, high = np.quantile(self.next_ranks, [tail, 1 - tail], method="inverted_cdf")
-        return float(low), float(high)
+        return draws_interval(self.next_ranks, self.level)
 
     def p_at_least_as_good(self, observed_rank: float) -> float:
         """Share of draws in which the unit does as well as or better than ``observed_rank``.
