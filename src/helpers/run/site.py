@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .. import files, paths, provinces, sources, tables
 from ..exceptions import StudyError
-from . import errors, render
+from . import errors, explorer, render
 
 SITE_SOURCES = paths.ROOT / "site"
 OUT = paths.BUILD / "site"
@@ -222,7 +222,8 @@ def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
                  src / "_generated" / "raw_files.md": raw_files_page(),
                  src / "_generated" / "derived_tables.md": derived_tables_page(),
                  src / "_generated" / "api.md": api_page(),
-                 src / "_generated" / "units.html": units_page(set(profiles))}
+                 src / "_generated" / "units.html": units_page(set(profiles)),
+                 src / "_generated" / "explorer.html": explorer.page(set(profiles))}
     written = sum(write_if_changed(target, text) for target, text in generated.items())
     (src / "_extra").mkdir(parents=True, exist_ok=True)
     for notebook, keys in missing.items():
