@@ -130,7 +130,7 @@ $(STAMPS)/profiles.done: notebooks/profile.ipynb $(HELPERS) $(PROFILE_RUNNER) $(
 	@touch $@
 
 $(STAMPS)/site.done: $(NOTEBOOK_STAMPS) $(STAMPS)/profiles.done $(SITE_SOURCES) $(wildcard figures/*.json) \
-		CITATION.cff data/raw/MANIFEST.csv $(HELPERS) $(RUNNER)
+		CITATION.cff data/raw/MANIFEST.csv $(HELPERS) $(RUNNER) $(wildcard src/helpers/run/templates/*)
 	@$(BIN)/python -m helpers.run.site
 	@touch $@
 

@@ -246,6 +246,10 @@ def test_explorer_in_headless_chromium(browser, data):
     w.ready(f"{provinces['id']} {partial['year']} {other} table")
     rows = _download(w)
     assert sum(bool(r["rank"]) for r in rows) == partial["known"] and {r["round"] for r in rows} == {"partial"}
+    w.page.click("#dx-tab-map")
+    w.ready(f"{provinces['id']} {partial['year']} {other} map")
+    assert "partial round" in w.page.inner_text("#dx-caption")
+    w.shot("map_partial")
 
     assert w.errors == [] and w.outside == []
     w.close()
@@ -265,6 +269,10 @@ def test_the_34_units_and_a_new_round(browser):
     w.ready(f"{units['id']} {units['default_year']} {joined} map")
     assert w.page.locator("#dx-map svg path").count() >= 2 * study.UNITS.n_units
     w.shot("units_34")
+    w.page.click("#dx-tab-chart")
+    w.ready(f"{units['id']} {units['default_year']} {joined} chart")
+    assert w.page.locator("#dx-chart svg path[aria-roledescription='point']").count() == len(units["rounds"])
+    w.shot("units_34_chart")
     assert w.errors == [] and w.outside == []
     w.close()
 
@@ -276,5 +284,11 @@ def test_the_built_site_page_loads_from_file_without_errors(browser):
     w.page.goto(SITE_PAGE.as_uri())
     w.ready()
     w.page.screenshot(path=SCREENSHOTS / "explorer_site.png", full_page=True)
+    w.page.click("#dx-tab-chart")
+    w.ready(w.page.get_attribute("#dti-explorer", "data-state"))
+    width = w.page.eval_on_selector("#dx-chart svg", "svg => svg.getBoundingClientRect().width")
+    assert width > 400, "the chart fills the page's column"
+    assert w.page.is_hidden("#dx-panel-map") and w.page.is_hidden("#dx-panel-table")
+    w.page.screenshot(path=SCREENSHOTS / "explorer_site_chart.png", full_page=True)
     assert w.errors == [] and w.outside == []
     w.close()

@@ -133,7 +133,10 @@ def chart_spec(unit_set: dict) -> dict:
 
 
 def _finish(chart) -> dict:
-    spec = chart.configure_view(stroke=None).configure(font="DejaVu Sans, Arial, sans-serif").to_dict()
+    chart = (chart.configure_view(stroke=None).configure(font="DejaVu Sans, Arial, sans-serif")
+             .configure_axis(labelFontSize=12, titleFontSize=13).configure_legend(labelFontSize=12, titleFontSize=13)
+             .configure_text(fontSize=12))
+    spec = chart.to_dict()
     spec.pop("$schema", None)  # a URL of another host, never fetched: not written into the page
     return spec
 
