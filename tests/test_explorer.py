@@ -269,6 +269,12 @@ def test_the_34_units_and_a_new_round(browser):
     w.ready(f"{units['id']} {units['default_year']} {joined} map")
     assert w.page.locator("#dx-map svg path").count() >= 2 * study.UNITS.n_units
     w.shot("units_34")
+    target = next(u for u in _set(grown, study.PROVINCES)["units"] if u["code"] == study.COMPARISON_CASE)["unit_2025"]
+    target_name = next(u["name"] for u in units["units"] if u["code"] == target)
+    w.page.locator(f'#dx-map path[aria-label*="{target_name}"]').last.click()  # a click on the map picks the unit
+    w.ready(f"{units['id']} {units['default_year']} {target} map")
+    assert w.page.input_value("#dx-unit") == target
+    joined = target
     w.page.click("#dx-tab-chart")
     w.ready(f"{units['id']} {units['default_year']} {joined} chart")
     assert w.page.locator("#dx-chart svg path[aria-roledescription='point']").count() == len(units["rounds"])
