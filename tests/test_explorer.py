@@ -77,7 +77,7 @@ def test_rounds_come_from_the_data_complete_and_partial(data):
 @pytest.mark.parametrize("unit_set", [study.PROVINCES, study.UNITS], ids=lambda u: u.name)
 def test_bottom_band_and_shapes_follow_the_unit_set(data, unit_set):
     shown = _set(data, unit_set)
-    assert shown["bottom"] == {"k": explorer.BOTTOM_K, "first": unit_set.n_units - explorer.BOTTOM_K + 1,
+    assert shown["bottom"] == {"k": explorer.BOTTOM_K, "label": "bottom five", "first": unit_set.n_units - explorer.BOTTOM_K + 1,
                                "last": unit_set.n_units}
     codes = sorted(f["properties"]["code"] for f in shown["shapes"]["features"])
     assert codes == sorted(u["code"] for u in shown["units"])

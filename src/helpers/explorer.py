@@ -27,6 +27,7 @@ from . import panel, provinces, study, tables
 
 #: The width of the bottom band: the glossary's "bottom five" (``bottom_k`` = 5, the notebooks' default).
 BOTTOM_K = 5
+BOTTOM_LABEL = "bottom five"
 #: Tolerance of the coverage simplification, in degrees (about 2 km), and decimals kept (about 100 m).
 TOLERANCE = 0.02
 DECIMALS = 3
@@ -106,7 +107,8 @@ def units(unit_set: study.UnitSet, crosswalk: pd.DataFrame) -> list[dict]:
 
 def bottom_band(unit_set: study.UnitSet, k: int = BOTTOM_K) -> dict:
     """The bottom-k band of a set (ranks ``first``..``last``) and its last place."""
-    return {"k": k, "first": unit_set.n_units - k + 1, "last": unit_set.n_units}
+    label = BOTTOM_LABEL if k == BOTTOM_K else f"bottom {k}"
+    return {"k": k, "label": label, "first": unit_set.n_units - k + 1, "last": unit_set.n_units}
 
 
 def unit_set_data(unit_set: study.UnitSet, table: pd.DataFrame, geometry, crosswalk: pd.DataFrame) -> dict:

@@ -37,6 +37,8 @@ VENDOR = paths.BUILD / "vendor"
 #: Colours: Okabe–Ito blue for the picked unit, vermilion for the bottom band, a grey for units without
 #: a rank in a partial round; the map's ranks on viridis reversed, the worst ranks darkest.
 LINE, BAND, UNKNOWN = "#0072B2", "#D55E00", "#d9d9d9"
+#: Points of the chart: filled in a complete round, hollow in a partial one.
+FILLS = {"complete": LINE, "partial": "white"}
 MAP_SIZE = (380, 620)
 CHART_HEIGHT = 420
 WORD = {study.PROVINCES.name: "Province", study.UNITS.name: "Unit"}
@@ -106,13 +108,15 @@ def chart_spec(unit_set: dict) -> dict:
 
     n, band = unit_set["n_units"], unit_set["bottom"]
     years = [r["year"] for r in unit_set["rounds"]]
+    kinds = [kind for kind, held in (("complete", True), ("partial", False))
+             if any(r["complete"] == held for r in unit_set["rounds"])]
     pick = alt.param(name="pick", value=unit_set["units"][0]["code"])
     x = alt.X("year:O", title="DTI round (assessment year)", scale=alt.Scale(domain=years),
               axis=alt.Axis(labelAngle=0))
     y_scale = alt.Scale(domain=[0.5, n + 0.5], reverse=True, nice=False, zero=False)
     y = alt.Y("rank:Q", title="Rank (1 = best)", scale=y_scale, axis=alt.Axis(values=_ticks(n), grid=True))
     marks = alt.Data(values=[{"top": band["first"] - 0.5, "bottom": band["last"] + 0.5, "last": band["last"],
-                              "label": f"bottom five (ranks {band['first']}–{band['last']})",
+                              "label": f"{band['label']} (ranks {band['first']}–{band['last']})",
                               "last_label": f"last place ({band['last']})"}])
     band_rect = alt.Chart(marks).mark_rect(color=BAND, opacity=0.16).encode(
         y=alt.Y("top:Q", scale=y_scale), y2="bottom:Q")
@@ -125,7 +129,7 @@ def chart_spec(unit_set: dict) -> dict:
     line = mine.mark_line(color=LINE, strokeWidth=2.5).encode(x=x, y=y)
     points = mine.mark_point(size=90, strokeWidth=2, color=LINE, opacity=1).encode(
         x=x, y=y, tooltip=_tooltip(unit_set),
-        fill=alt.Fill("round:N", title="Round", scale=alt.Scale(domain=["complete", "partial"], range=[LINE, "white"]),
+        fill=alt.Fill("round:N", title="Round", scale=alt.Scale(domain=kinds, range=[FILLS[k] for k in kinds]),
                       legend=alt.Legend(orient="bottom", labelExpr="datum.label + ' round'")))
     labels = mine.mark_text(dy=-14, fontWeight="bold", color="#1a1a1a").encode(x=x, y=y, text="rank:Q")
     chart = alt.layer(band_rect, last_rule, band_text, last_text, line, points, labels).add_params(pick)
