@@ -1,15 +1,19 @@
 """Benchmark of the report pipeline (run by `make bench`; a script, not a timed test).
 
-Measures, on this machine:
-  cold      `make report` after `make clean` (every notebook executed, data rebuilt; one job per core)
+Measures, on this machine, each figure with its goal where it has one (MISSED when over it):
+  cold      `make report` after `make clean` (every notebook executed, data rebuilt; one job per core;
+            goal <= 60 s)
   serial    the same with JOBS=1 (one job at a time)
   floor     the same number of pipeline runs of notebooks that only do each notebook's imports
   ratio     cold / (floor + profiles + cold site build) (goal: within 1.5x)
   site      the site alone: cold (`python -m helpers.run.site --fresh`) and after one notebook changed
   no-op     `make report` with nothing changed (median of 5; goal: under 1 s)
-  test      `make test`
-  profiles  `make profiles` (the 63 province pages; goal: under 60 s)
-and checks that two cold runs leave byte-identical figures and derived data.
+  test      `make test` (goal <= 120 s), with the time of its phases (lint, unit, nbval)
+  profiles  `make profiles` (the 63 province pages; goal <= 30 s)
+and the peak memory of each measured command: the largest single process of the command's tree
+(its maximum resident set, from the kernel's accounting of the waited-for descendants) and the
+largest sum over the tree's processes living at the same time (sampled from /proc every 0.2 s).
+It checks that two cold runs leave byte-identical figures and derived data.
 Results are printed as a Markdown table and written to build/bench.md.
 """
 
@@ -17,28 +21,100 @@ from __future__ import annotations
 
 import os
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 import checksums  # noqa: E402
 
+VENV_BIN = ".venv/bin"
 IMPORT_LINE = re.compile(r"^\s*(from\s+\S+\s+import\s+.+|import\s+.+)$")
 
 
-def timed(cmd: list[str], env: dict | None = None) -> float:
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Measure:
+    """One measured command: wall time, peak memory, and the time at which each phase began."""
+
+    seconds: float
+    largest_kib: int  # the largest single process of the tree (ru_maxrss, KiB)
+    tree_kib: int  # the largest sum of the tree's resident sets seen at one sample
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Sum of the resident sets of ``root`` and its descendants now (KiB), from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])  # ppid
+        rss[pid] = int(fields[21]) * PAGE // 1024  # rss in pages
+    children: dict[int, list[int]] = {}
+    for pid, ppid in parents.items():
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
+def measured(cmd: list[str], env: dict | None = None, phases: dict[str, str] | None = None) -> Measure:
+    """Run ``cmd`` to the end (it must succeed); its time and peak memory. ``phases`` maps a phase's
+    name to a text starting the output line that begins it (the command's lines as make echoes them)."""
     print(f"bench: {' '.join(cmd)} ...", end="", flush=True)
     started = time.perf_counter()
-    subprocess.run(cmd, cwd=ROOT, check=True, env={**os.environ, **(env or {})},
-                   stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, text=True,
+                            stdout=subprocess.PIPE if phases else subprocess.DEVNULL)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    began: dict[str, float] = {}
+    if phases:
+        for line in proc.stdout:
+            for name, start in phases.items():
+                if name not in began and line.lstrip().startswith(start):
+                    began[name] = time.perf_counter() - started
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
-    print(f" {seconds:.1f} s", flush=True)
-    return seconds
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    print(f" {seconds:.1f} s, peak {usage.ru_maxrss / 1024:.0f} MiB", flush=True)
+    return Measure(seconds, usage.ru_maxrss, max(peak[0], usage.ru_maxrss), began)
+
+
+def timed(cmd: list[str], env: dict | None = None) -> float:
+    return measured(cmd, env).seconds
+
+
+def memory(m: Measure) -> str:
+    return f"{m.largest_kib / 1024:.0f} MiB / {m.tree_kib / 1024:.0f} MiB"
 
 
 def goal(value: float, limit: float, text: str) -> str:
@@ -71,54 +147,82 @@ def floor_seconds(notebooks: list[Path]) -> float:
     return total
 
 
-def site_seconds(notebook: Path) -> tuple[float, float]:
+def site_seconds(notebook: Path) -> tuple[Measure, Measure]:
     """The site built from scratch, then again after ``notebook`` is dated now (its page is re-read)."""
     site = [sys.executable, "-m", "helpers.run.site"]
-    cold = timed([*site, "--fresh"])
+    cold = measured([*site, "--fresh"])
     os.utime(notebook)
-    one = timed(site)
+    one = measured(site)
     subprocess.run(["make", "--no-print-directory", "-t", "report"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return cold, one
+
+
+def floor_measure(notebooks: list[Path]) -> Measure:
+    """The floor, run in a child process (``bench.py floor``) so that its memory is measured too; its
+    time is the sum of the runs that child reports."""
+    m = measured([sys.executable, str(Path(__file__).resolve()), "floor"])
+    out = (ROOT / "build" / "bench-floor.txt").read_text(encoding="utf-8")
+    return Measure(float(out), m.largest_kib, m.tree_kib)
+
+
+#: The lines make echoes when each phase of `make test` starts (the Makefile's lint, unit, nbval).
+TEST_PHASES = {"lint": f"{VENV_BIN}/ruff check", "unit": f"{VENV_BIN}/python -m pytest -n",
+               "nbval": "HELPERS_FIGURE_DIR="}
 
 
 def main() -> int:
     os.environ["CI"] = "1"  # no progress bars
     notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if sys.argv[1:] == ["floor"]:
+        seconds = floor_seconds(notebooks)
+        (ROOT / "build" / "bench-floor.txt").write_text(f"{seconds:.3f}\n", encoding="utf-8")
+        print(f"floor {seconds:.1f} s")
+        return 0
     make = ["make", "--no-print-directory"]
-    rows = []
 
     subprocess.run(make + ["setup"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     subprocess.run(make + ["clean"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    cold = timed(make + ["report"])
+    cold = measured(make + ["report"])
     first = checksums.snapshot()
     subprocess.run(make + ["clean"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    serial = timed(make + ["report"], env={"JOBS": "1"})
+    serial = measured(make + ["report"], env={"JOBS": "1"})
     second = checksums.snapshot()
     diffs = checksums.compare(first, second)
 
     print("bench: floor (imports-only runs of each notebook) ...", flush=True)
-    floor = floor_seconds(notebooks)
-    noop = statistics.median(timed(make + ["report"]) for _ in range(5))
+    floor = floor_measure(notebooks)
+    noops = [measured(make + ["report"]) for _ in range(5)]
+    noop = sorted(noops, key=lambda m: m.seconds)[2]  # the median of 5
     site_cold, site_one = site_seconds(notebooks[-1])
-    test = timed(make + ["test"])
-    profiles = timed(make + ["profiles"])
-    base = floor + profiles + site_cold
+    test = measured(make + ["test"], phases=TEST_PHASES)
+    profiles = measured(make + ["profiles"])
+    base = floor.seconds + profiles.seconds + site_cold.seconds
+    starts = sorted(test.phases.items(), key=lambda kv: kv[1]) + [("end", test.seconds)]
+    split = ", ".join(f"{name} {end - begin:.0f} s" for (name, begin), (_, end)
+                      in zip(starts, starts[1:], strict=False))
 
     rows = [
-        ("notebooks in the report", f"{len(notebooks)}", ""),
-        (f"cold `make report` ({len(os.sched_getaffinity(0))} jobs, as nproc)", f"{cold:.1f} s", ""),
-        ("cold `JOBS=1 make report` (one job at a time)", f"{serial:.1f} s", ""),
-        ("floor (same runs, imports only)", f"{floor:.1f} s", ""),
-        ("ratio cold / (floor + profiles + site)", f"{cold / base:.2f}", goal(cold / base, 1.5, "goal <= 1.5")),
-        ("site alone, cold", f"{site_cold:.1f} s", ""),
-        (f"site after {notebooks[-1].name} changed", f"{site_one:.1f} s", "its page and the pages citing it"),
-        ("no-op `make report` (median of 5)", f"{noop:.2f} s", goal(noop, 1.0, "goal < 1 s")),
-        ("`make test`", f"{test:.1f} s", ""),
-        ("`make profiles` (63 units)", f"{profiles:.1f} s", goal(profiles, 60.0, "goal < 60 s")),
-        ("two cold runs byte-identical", "yes" if not diffs else f"NO ({len(diffs)} files)",
+        ("notebooks in the report", f"{len(notebooks)}", "", ""),
+        (f"cold `make report` ({len(os.sched_getaffinity(0))} jobs, as nproc)", f"{cold.seconds:.1f} s",
+         memory(cold), goal(cold.seconds, 60.0, "goal <= 60 s")),
+        ("cold `JOBS=1 make report` (one job at a time)", f"{serial.seconds:.1f} s", memory(serial), ""),
+        ("floor (same runs, imports only)", f"{floor.seconds:.1f} s", memory(floor), ""),
+        ("ratio cold / (floor + profiles + site)", f"{cold.seconds / base:.2f}", "",
+         goal(cold.seconds / base, 1.5, "goal <= 1.5")),
+        ("site alone, cold", f"{site_cold.seconds:.1f} s", memory(site_cold), ""),
+        (f"site after {notebooks[-1].name} changed", f"{site_one.seconds:.1f} s", memory(site_one),
+         "its page and the pages citing it"),
+        ("no-op `make report` (median of 5)", f"{noop.seconds:.2f} s", memory(noop),
+         goal(noop.seconds, 1.0, "goal < 1 s")),
+        ("`make test`", f"{test.seconds:.1f} s", memory(test),
+         goal(test.seconds, 120.0, "goal <= 120 s") + f"; {split}"),
+        ("`make profiles` (63 units)", f"{profiles.seconds:.1f} s", memory(profiles),
+         goal(profiles.seconds, 30.0, "goal <= 30 s")),
+        ("two cold runs byte-identical", "yes" if not diffs else f"NO ({len(diffs)} files)", "",
          f"{len(first)} files in figures/ and data/processed/"),
     ]
-    table = ["| measure | value | note |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    table = ["| measure | value | peak memory (largest process / whole tree) | goal or note |", "|---|---|---|---|"]
+    table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     text = "\n".join(table) + "\n"
     for line in diffs:
         text += f"\ndiffers: {line}"

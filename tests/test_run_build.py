@@ -57,3 +57,20 @@ def test_a_changed_raw_file_stops_the_build_before_any_table_is_written(tmp_path
     with pytest.raises(SystemExit) as stop:
         build.main([])
     assert stop.value.code == 1 and calls == []
+
+
+def test_a_raw_table_is_validated_once_per_build_and_each_caller_gets_its_own_copy(monkeypatch):
+    from helpers import sources
+
+    reads = []
+    original = sources._read
+    monkeypatch.setattr(sources, "_read", lambda *a, **k: reads.append(a[0]) or original(*a, **k))
+    with sources.remembering():
+        first = sources.load_provinces()
+        first.loc[0, "name_vi"] = "changed by a caller"
+        second, third = sources.load_provinces(), sources.load_provinces()
+    assert len(reads) == 1
+    assert second.equals(third) and second is not third and second.loc[0, "name_vi"] != "changed by a caller"
+    assert second.attrs == first.attrs
+    sources.load_provinces()
+    assert len(reads) == 2  # outside a build, every call reads the file

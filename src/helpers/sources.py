@@ -9,10 +9,12 @@ year, competition-rank ties, a higher score never with a worse rank). Anything w
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import functools
 import hashlib
+import inspect
 import io
 import re
 import unicodedata
@@ -28,6 +30,43 @@ from . import corpus, names, paths, study
 from .exceptions import StudyError
 
 MANIFEST = paths.RAW / "MANIFEST.csv"
+
+#: The validated raw tables of the current data build (``remembering``), by loader and arguments.
+_REMEMBERED: dict[tuple[str, str], pd.DataFrame] | None = None
+
+
+@contextlib.contextmanager
+def remembering():
+    """Inside this block, each raw table is read and validated once: a loader called again with the same
+    arguments returns a copy of its first result. The data build uses it (its inputs are checked by
+    checksum first and do not change while it runs): ``raw_inputs`` validates every raw table, and the
+    builders after it read the same tables again."""
+    global _REMEMBERED
+    outer, _REMEMBERED = _REMEMBERED, {} if _REMEMBERED is None else _REMEMBERED
+    try:
+        yield
+    finally:
+        _REMEMBERED = outer
+
+
+def _remembered(loader):
+    """``loader`` (returning a DataFrame), remembered inside ``remembering()``; unchanged outside it."""
+    signature = inspect.signature(loader)
+
+    @functools.wraps(loader)
+    def wrapper(*args, **kwargs):
+        if _REMEMBERED is None:
+            return loader(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        key = (loader.__qualname__, repr(sorted(bound.arguments.items())))
+        if key not in _REMEMBERED:
+            table = loader(*args, **kwargs)
+            _REMEMBERED[key] = table.copy()
+            return table
+        return _REMEMBERED[key].copy()
+    return wrapper
+
 DTI = paths.RAW / "dti"
 OTHER = paths.RAW / "other_indices"
 PROV = paths.RAW / "provinces"
@@ -385,7 +424,11 @@ def load_dti_round(unit_set: study.UnitSet, year: int, path: Path | None = None)
     The 63-province files list every province (blank where no source states a value); a 34-unit
     file lists the units some source states.
     """
-    path = Path(path) if path else round_files(unit_set)[year]
+    return _load_round_file(unit_set, year, Path(path) if path else round_files(unit_set)[year])
+
+
+@_remembered
+def _load_round_file(unit_set: study.UnitSet, year: int, path: Path) -> pd.DataFrame:
     table = _validate(_read(path, _dti_columns()), _dti_schema(year, unit_set.n_units), path)
     table = _resolve_column(table, path, "province", unit_set.key, _resolver(unit_set))
     _one_per(table, path, ["year", unit_set.key], "unit and year")
@@ -408,6 +451,7 @@ def load_dti_scores(unit_set: study.UnitSet = study.PROVINCES, files: list[Path]
     return pd.concat([_load_score_file(unit_set, Path(f)) for f in files], ignore_index=True)
 
 
+@_remembered
 def _load_score_file(unit_set: study.UnitSet, path: Path) -> pd.DataFrame:
     name = unit_set.name_column
     schema = pa.DataFrameSchema({
@@ -430,6 +474,7 @@ def _load_score_file(unit_set: study.UnitSet, path: Path) -> pd.DataFrame:
 DERIVED_FIELDS = {"rank", "dti_score", "gov_rank", "gov_score", "econ_rank", "econ_score", "soc_rank", "soc_score"}
 
 
+@_remembered
 def load_derived_candidates(path: Path = DTI / "dti_derived_candidates.csv") -> pd.DataFrame:
     """Values a source implies but does not state. ``value`` stays text ("24?" is kept as
     written); ``number`` is its numeric reading, blank when the text is not a plain number."""
@@ -459,6 +504,7 @@ def load_derived_candidates(path: Path = DTI / "dti_derived_candidates.csv") -> 
     return table
 
 
+@_remembered
 def load_published_summary(path: Path = DTI / "dti_published_summary.csv") -> pd.DataFrame:
     path = Path(path)
     columns = {"year": "int", "statistic": "str", "value": "str", "note": "str", "source_url": "str"}
@@ -480,6 +526,7 @@ def load_published_summary(path: Path = DTI / "dti_published_summary.csv") -> pd
     return table
 
 
+@_remembered
 def load_egov_2017(path: Path = OTHER / "egov_it_application_2017.csv") -> pd.DataFrame:
     """2017 ranking of IT application and e-government (0-1 score, competition ranks)."""
     path = Path(path)
@@ -498,6 +545,7 @@ def load_egov_2017(path: Path = OTHER / "egov_it_application_2017.csv") -> pd.Da
     return table
 
 
+@_remembered
 def load_papi(path: Path = OTHER / "papi_egovernance_2018_2024.csv") -> pd.DataFrame:
     """PAPI e-governance (sum of sub-dimensions), per province and year; no ranks."""
     path = Path(path)
@@ -545,6 +593,7 @@ def _check_papi_sum(table: pd.DataFrame, path: Path) -> None:
                               f"sub-dimensions ({total:.4f}); correct the value or the sub-dimensions")
 
 
+@_remembered
 def load_ict_fragments(path: Path = OTHER / "ict_index_fragments.csv") -> pd.DataFrame:
     path = Path(path)
     columns = {"province": "str", "year": "int", "value": "float", "rank": "int", "source_url": "str",
@@ -574,6 +623,7 @@ def _check_code_matches(table: pd.DataFrame, path: Path) -> None:
             )
 
 
+@_remembered
 def load_provinces(path: Path = PROV / "provinces.csv") -> pd.DataFrame:
     path = Path(path)
     columns = {"gso_code": "str", "name_vi": "str", "name_ascii": "str", "aliases": "str", "type": "str",
@@ -593,6 +643,7 @@ def load_provinces(path: Path = PROV / "provinces.csv") -> pd.DataFrame:
     return table
 
 
+@_remembered
 def load_merger(path: Path = PROV / "merger_2025.csv") -> pd.DataFrame:
     path = Path(path)
     columns = {"gso_code": "str", "name_vi": "str", "new_unit_2025": "str", "new_unit_short": "str",
@@ -633,6 +684,7 @@ def reference(path: str = "", merger: str = "") -> names.Reference:
     return resolver
 
 
+@_remembered
 def load_area_population(path: Path = PROV / "area_population_2011_2025.csv") -> pd.DataFrame:
     path = Path(path)
     columns = {"gso_code": "str", "name_vi": "str", "year": "int", "area_km2": "float",
@@ -691,6 +743,7 @@ def check_ids(table: pd.DataFrame, path: Path) -> None:
         _one_per(table, path, [column], column)
 
 
+@_remembered
 def load_corpus_metadata(path: Path = paths.CORPUS / "metadata.csv") -> pd.DataFrame:
     """``corpus/metadata.csv``: one row per article; ``published`` a real date of its precision."""
     path = Path(path)
@@ -799,6 +852,7 @@ TIMELINE_REVIEW_COLUMNS = ["claim_id", "auto_type", "auto_role", "decision", "ev
 RECALL_CHECK_COLUMNS = ["context", "text", "kind", "note"]
 
 
+@_remembered
 def load_codebook(path: Path = paths.CODEBOOK / "indicators.csv") -> pd.DataFrame:
     """``codebook/indicators.csv``: indicators the articles state, each citing one claim; the
     province of each, any of the 63 units by its name or an alias of ``provinces/provinces.csv``
@@ -808,11 +862,13 @@ def load_codebook(path: Path = paths.CODEBOOK / "indicators.csv") -> pd.DataFram
     return _resolve_column(_string_table(path, CODEBOOK_COLUMNS, "codebook file"), path, "province")
 
 
+@_remembered
 def load_audit_checks(path: Path = paths.CODEBOOK / "audit_checks.csv") -> pd.DataFrame:
     """``codebook/audit_checks.csv``: shares, sums and rates to recompute from the claims."""
     return _string_table(path, AUDIT_CHECK_COLUMNS, "audit check file")
 
 
+@_remembered
 def load_timeline_review(path: Path = paths.CODEBOOK / "timeline_events.csv") -> pd.DataFrame:
     """``codebook/timeline_events.csv``: the reviewed reading of every date claim."""
     return _string_table(path, TIMELINE_REVIEW_COLUMNS, "reviewed timeline file")
@@ -893,6 +949,7 @@ def load_main_indices(files: list[Path] | None = None) -> pd.DataFrame:
     return pd.concat([_load_main_index_file(Path(f)) for f in files], ignore_index=True)
 
 
+@_remembered
 def _load_main_index_file(path: Path) -> pd.DataFrame:
     columns = {"year": "int", "units": "int", "unit_name": "str", "measure": "str", "rank": "int",
                "score": "float", "source_url": "str", "note": "str"}
@@ -922,6 +979,7 @@ def _load_main_index_file(path: Path) -> pd.DataFrame:
     return table.drop(columns="key")
 
 
+@_remembered
 def load_reference_points(path: Path = GEO / "province_reference_points_63.csv") -> pd.DataFrame:
     """One point (administrative centre) inside each of the 63 pre-2025 provinces, by GSO code."""
     path = Path(path)

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats as sps
+
+# scipy.stats and statsmodels (about a second to import) are imported by the functions that use them:
+# the data build needs only ``competition_rank`` of this module.
 
 DEFAULT_SEED = 20240701
 DEFAULT_LEVEL = 0.95
@@ -39,6 +40,7 @@ _FIELLER_KENDALL = 0.437
 def _z(level: float) -> float:
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), got {level!r}")
+    from scipy import stats as sps
     return float(sps.norm.ppf(0.5 + level / 2))
 
 
@@ -87,11 +89,13 @@ def rank_correlation(a: pd.Series, b: pd.Series, method: str = "spearman", *,
     if method == "spearman":
         if n < 5:
             raise ValueError(f"Spearman interval needs at least 5 paired units, got {n}")
+        from scipy import stats as sps
         est = float(sps.spearmanr(pair["a"], pair["b"]).statistic)
         se = math.sqrt((1 + est**2 / 2) / (n - 3))
     elif method == "kendall":
         if n < 6:
             raise ValueError(f"Kendall interval needs at least 6 paired units, got {n}")
+        from scipy import stats as sps
         est = float(sps.kendalltau(pair["a"], pair["b"]).statistic)
         se = math.sqrt(_FIELLER_KENDALL / (n - 4))
     else:
@@ -148,6 +152,7 @@ def rtm_expected_rank(rho_s: float, n_units: int, start_rank: int | None = None)
     start_rank = n_units if start_rank is None else start_rank
     _check_rank(n_units, start_rank)
     r = spearman_to_pearson(rho_s)
+    from scipy import stats as sps
     z = sps.norm.ppf(1 - (start_rank - 0.375) / (n_units + 0.25))
     share_beaten = sps.norm.cdf(r * z / math.sqrt(2 - r**2))
     return float(1 + (n_units - 1) * (1 - share_beaten))
@@ -263,6 +268,7 @@ def beta_convergence(initial: pd.Series, final: pd.Series, *, level: float = DEF
     if n < 5:
         raise ValueError(f"beta-convergence needs at least 5 paired units, got {n}")
     x, y = pair["a"].to_numpy(), pair["b"].to_numpy()
+    import statsmodels.api as sm
     fit = sm.OLS(y - x, sm.add_constant(x)).fit(cov_type="HC3")
     ci = fit.conf_int(alpha=1 - level)
     r = float(np.corrcoef(x, y)[0, 1])
@@ -420,6 +426,7 @@ def cohort_fixed_effects(wide: pd.DataFrame, cohort: list, baseline, *,
     effects = pd.DataFrame({f"g_{c}": (long["round"] == str(c)).astype(float) * long["cohort"] for c in later})
     X = pd.concat([unit_d, round_d, effects], axis=1)
     groups = pd.factorize(long["unit"])[0]
+    import statsmodels.api as sm
     fit = sm.OLS(long["y"], X).fit(cov_type="cluster", cov_kwds={"groups": groups})
     ci = fit.conf_int(alpha=1 - level)
     base = data[baseline]
