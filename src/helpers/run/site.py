@@ -144,13 +144,19 @@ def units_page(profiles: set[str]) -> str:
 
 
 def _figure(entry: dict) -> str:
+    """One figure of the figures page: the image with its caption as alt text, the caption (title in bold,
+    then the takeaway), the source line and links to its files (the CSV holds the data it plots)."""
     name = entry["name"]
-    caption = entry.get("caption") or name
+    title = entry.get("title") or entry.get("caption") or name
+    caption = " ".join((entry.get("caption") or title).split())
+    takeaway = entry.get("takeaway") or ""
     note = " The DTI method changed between rounds." if entry.get("method_note") else ""
     formats = entry.get("formats", ["png"])
-    downloads = ", ".join(f"{{download}}`{fmt.upper()} <figures/{name}.{fmt}>`" for fmt in formats)
+    labels = {"csv": "CSV (data plotted)"}
+    downloads = ", ".join(f"{{download}}`{labels.get(fmt, fmt.upper())} <figures/{name}.{fmt}>`" for fmt in formats)
+    lead = f"**{render.text(title.rstrip(' .'))}.**" + (f" {render.text(takeaway)}" if takeaway else "")
     return (f"(fig-{name})=\n```{{figure}} figures/{name}.png\n:alt: {caption}\n:width: 100%\n\n"
-            f"**{render.text(caption)}.** Source: {render.text(entry.get('source') or 'not recorded')}{note} "
+            f"{lead} Source: {render.text(entry.get('source') or 'not recorded')}{note} "
             f"Files: {downloads}.\n```\n")
 
 
