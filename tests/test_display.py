@@ -1,0 +1,23 @@
+"""Tables for readers (``helpers.display``): human headers, no index, no <NA>, decisive columns first."""
+
+import pandas as pd
+
+from helpers import display
+
+
+def test_a_table_for_readers_has_human_headers_units_and_no_missing_markers():
+    df = pd.DataFrame({"rank_to": pd.array([58, None], dtype="Int64"), "province": ["Bạc Liêu", "Bắc Kạn"],
+                       "beats_typical_churn": [False, True], "score": [0.5, float("nan")]})
+    html = display.table(df, first=["province", "beats_typical_churn"], units={"score": "0–1"}).data
+    headers = [h.split("</th>")[0] for h in html.split("<th>")[1:]]
+    assert headers == ["Province", "Beats typical churn", "Rank to", "Score (0–1)"]
+    assert "&lt;NA&gt;" not in html and "NaN" not in html and "<NA>" not in html
+    assert html.count(f"<td>{display.MISSING}</td>") == 2
+    assert "<td>yes</td>" in html and "<td>no</td>" in html
+    assert "<th></th>" not in html  # no index column
+    assert display.table(df).data == display.table(df).data  # no random ids
+
+
+def test_markup_in_a_cell_is_escaped():
+    html = display.table(pd.DataFrame({"name": ["<script>x</script>"]})).data
+    assert "<script>" not in html and "&lt;script&gt;" in html
