@@ -36,14 +36,14 @@ def _benchmark_panel(ax, noise: m.RankBenchmark, churn: m.RankBenchmark, movers:
         y = top * (1.1 + 0.2 * i)
         ax.plot([low - 0.45, high + 0.45], [y, y], color=BENCHMARK_COLOURS[bench.name], lw=5, solid_capstyle="butt")
         ax.annotate(interval_text(bench), (high + 0.45, y), xytext=(0, 5), textcoords="offset points", ha="right",
-                    va="bottom", fontsize=7.5, color=INK)
+                    va="bottom", fontsize=9, color=INK)
     ax.set_ylim(0, top * 1.45)
     placed = spread_labels([0.55 * top] * len(movers), 0.09 * top, 0.1 * top, top)
     for (code, row), y in zip(movers.iterrows(), placed, strict=True):
         colour = colours.get(code, INK)
         ax.axvline(row["end_rank"], color=colour, lw=2, ymax=1.02 / 1.45)
         ax.annotate(f"{names[code]}: {row['end_rank']:.0f}", (row["end_rank"], y), xytext=(-5, 0), ha="right",
-                    textcoords="offset points", fontsize=8, color=colour, va="center", fontweight="bold")
+                    textcoords="offset points", fontsize=10, color=colour, va="center", fontweight="bold")
     ax.set_xlim(0.5, n + 0.5)
     ax.set_xlabel(f"rank in the later round (1 = best, {n} = last)")
 
@@ -52,19 +52,19 @@ def benchmarks(benches: dict, period: str, start_ranks: list[int], movers: dict[
                colours: dict[str, str], names: pd.Series) -> Figure:
     """Noise only and typical churn for each starting rank in ``period`` (``pg.benchmarks``), with
     the later ranks of the provinces that started there (``movers``: ``pg.starters`` per rank)."""
-    fig, axes = plt.subplots(1, len(start_ranks), figsize=(6.2 * len(start_ranks), 4.6), squeeze=False)
+    fig, axes = plt.subplots(1, len(start_ranks), figsize=(4.9 * len(start_ranks), 5.0), squeeze=False)
     for ax, rank in zip(axes[0], start_ranks, strict=True):
         noise, churn = benches[(period, rank, m.NOISE_ONLY)], benches[(period, rank, m.TYPICAL_CHURN)]
         _benchmark_panel(ax, noise, churn, movers[rank], colours, names)
         where = "last place" if rank == noise.n_units else f"rank {rank}"
-        ax.set_title(f"Starting at {where} in {period.split('→')[0]}", fontsize=10)
+        ax.set_title(f"Starting at {where} in {period.split('→')[0]}", fontsize=11)
     axes[0, 0].set_ylabel("share of draws")
     handles = [plt.Rectangle((0, 0), 1, 1, color=BENCHMARK_COLOURS[name], label=name)
                for name in (m.NOISE_ONLY, m.TYPICAL_CHURN)]
-    fig.legend(handles=handles, loc="upper center", ncol=2, frameon=False, fontsize=8, bbox_to_anchor=(0.5, 0.93))
-    fig.suptitle(f"Where a province starting low lands {period} under noise only and under typical churn "
-                 "(conditional on the starting rank)", fontsize=11)
-    fig.subplots_adjust(top=0.8, bottom=0.24, wspace=0.2)
+    fig.legend(handles=handles, loc="upper center", ncol=2, frameon=False, fontsize=10, bbox_to_anchor=(0.5, 0.9))
+    fig.suptitle(f"Where a province starting low lands {period} under noise only and under typical churn\n"
+                 "(conditional on the starting rank)", fontsize=12)
+    fig.subplots_adjust(top=0.75, bottom=0.26, wspace=0.22)
     draws = len(next(iter(benches.values())).later_ranks)
     figures.add_source(fig, f"{SOURCE}, rounds of the measurement model; {draws:,} seeded draws per benchmark, the "
                             "reliability (noise only) or the observed correlation (typical churn) drawn from "
