@@ -21,3 +21,15 @@ def test_a_table_for_readers_has_human_headers_units_and_no_missing_markers():
 def test_markup_in_a_cell_is_escaped():
     html = display.table(pd.DataFrame({"name": ["<script>x</script>"]})).data
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_meaningful_index_is_kept_as_a_column_and_a_default_one_dropped():
+    counts = pd.Series([3, 2], index=pd.Index(["official", "news"], name="source_kind"), name="rows")
+    assert list(display.frame(counts).columns) == ["Source kind", "Rows"]
+    plain = pd.DataFrame({"a": [1, 2]})
+    assert list(display.frame(plain).columns) == ["A"]
+    assert list(display.frame(plain.iloc[1:]).columns) == ["A"]  # a filtered table's row numbers are not shown
+    labelled = pd.DataFrame({"estimate": [0.9]}, index=["reliability"])
+    assert list(display.frame(labelled).columns) == ["Row", "Estimate"]
+    wide = pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("p_last", "a"), ("p_last", "b")]))
+    assert list(display.frame(wide).columns) == ["P last a", "P last b"]

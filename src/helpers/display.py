@@ -20,11 +20,30 @@ def header(column) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def frame(df: pd.DataFrame, *, first: list[str] | tuple[str, ...] = (), units: dict[str, str] | None = None,
-          names: dict[str, str] | None = None, index: bool = False) -> pd.DataFrame:
-    """``df`` as it is shown: the index kept as columns when ``index``, ``first`` columns moved to the front,
-    headers renamed (``names``, else ``header``) with their unit in brackets (``units``)."""
-    out = df.reset_index() if index else df.copy()
+def _meaningful(index: pd.Index) -> bool:
+    """An index worth showing: named, or labels other than row numbers (a filtered table's row numbers are
+    not shown)."""
+    if any(name is not None for name in index.names):
+        return True
+    return not pd.api.types.is_integer_dtype(index)
+
+
+def frame(df: pd.DataFrame | pd.Series, *, first: list[str] | tuple[str, ...] = (),
+          units: dict[str, str] | None = None, names: dict[str, str] | None = None,
+          index: bool | None = None) -> pd.DataFrame:
+    """``df`` as it is shown: the index kept as columns when ``index`` (by default when it is named or
+    holds labels rather than row numbers), column levels joined, ``first`` columns moved to the front, headers
+    renamed (``names``, else ``header``) with their unit in brackets (``units``)."""
+    df = df.to_frame() if isinstance(df, pd.Series) else df
+    keep = _meaningful(df.index) if index is None else index
+    if keep:  # an unnamed index of labels is headed "Row" (never an empty header or "index")
+        levels = [n if n is not None else ("row" if df.index.nlevels == 1 else f"row {i + 1}")
+                  for i, n in enumerate(df.index.names)]
+        out = df.rename_axis(index=levels).reset_index()
+    else:
+        out = df.copy()
+    if isinstance(out.columns, pd.MultiIndex):
+        out.columns = [" ".join(str(part) for part in col if str(part)) for col in out.columns]
     order = [c for c in first if c in out.columns] + [c for c in out.columns if c not in first]
     out = out[order]
     for column in out.columns:  # nullable and boolean columns as a reader reads them

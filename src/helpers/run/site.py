@@ -155,9 +155,10 @@ def _figure(entry: dict) -> str:
     labels = {"csv": "CSV (data plotted)"}
     downloads = ", ".join(f"{{download}}`{labels.get(fmt, fmt.upper())} <figures/{name}.{fmt}>`" for fmt in formats)
     lead = f"**{render.text(title.rstrip(' .'))}.**" + (f" {render.text(takeaway)}" if takeaway else "")
+    source = (entry.get("source") or "not recorded").rstrip()
+    source += "" if source.endswith(".") else "."
     return (f"(fig-{name})=\n```{{figure}} figures/{name}.png\n:alt: {caption}\n:width: 100%\n\n"
-            f"{lead} Source: {render.text(entry.get('source') or 'not recorded')}{note} "
-            f"Files: {downloads}.\n```\n")
+            f"{lead} Source: {render.text(source)}{note} Files: {downloads}.\n```\n")
 
 
 def notebook_title(notebook: Path) -> str:
