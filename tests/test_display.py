@@ -33,3 +33,9 @@ def test_a_meaningful_index_is_kept_as_a_column_and_a_default_one_dropped():
     assert list(display.frame(labelled).columns) == ["Row", "Estimate"]
     wide = pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("p_last", "a"), ("p_last", "b")]))
     assert list(display.frame(wide).columns) == ["P last a", "P last b"]
+
+
+def test_headers_write_acronyms_in_capitals():
+    assert display.header("gso_code") == "GSO code"
+    assert display.header("dti_rank_of_63") == "DTI rank of 63"
+    assert display.header("ci_low") == "CI low"

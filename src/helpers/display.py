@@ -14,9 +14,16 @@ import pandas as pd
 MISSING = "–"
 
 
+#: Words that a header writes in capitals.
+ACRONYMS = {"gso": "GSO", "dti": "DTI", "papi": "PAPI", "ci": "CI", "sd": "SD", "cv": "CV", "id": "ID",
+            "url": "URL", "iso": "ISO"}
+
+
 def header(column) -> str:
-    """A column name as a reader's header: ``beats_benchmark`` → ``Beats benchmark``."""
-    text = str(column).replace("_", " ").strip()
+    """A column name as a reader's header: ``beats_benchmark`` → ``Beats benchmark``, ``gso_code`` →
+    ``GSO code``."""
+    words = [ACRONYMS.get(w.lower(), w) for w in str(column).replace("_", " ").split()]
+    text = " ".join(words)
     return text[:1].upper() + text[1:] if text else text
 
 
