@@ -184,3 +184,13 @@ def test_every_committed_figure_states_a_takeaway_in_its_caption():
         assert entry["takeaway"], entry["name"]
         assert entry["caption"] != entry["title"], entry["name"]
         assert entry["caption"] == figures.full_caption(entry["title"], entry["takeaway"]), entry["name"]
+
+
+def test_the_front_page_shows_the_lead_figure_with_its_caption():
+    entries = _committed()
+    lead = next(e for e in entries if e["name"] == site.LEAD_FIGURE)
+    text = site.lead_figure(entries)
+    assert text.startswith(f"```{{figure}} figures/{site.LEAD_FIGURE}.png\n")
+    assert re.search(r"^:alt: (.*)$", text, re.M).group(1) == lead["caption"]
+    assert "(fig-" not in text  # the figures page holds the figure's label
+    assert "{include} _generated/lead_figure.md" in (site.SITE_SOURCES / "index.md").read_text(encoding="utf-8")
