@@ -79,10 +79,11 @@ def test_the_round_has_its_map_and_the_63_rounds_theirs(added):
     for suffix in ("png", "svg", "json"):
         assert (root / f"figures/06_map_dti_34units_2025.{suffix}").is_file()
     entry = json.loads((root / "figures/06_map_dti_rank.json").read_text(encoding="utf-8"))
-    assert entry["caption"] == "DTI rank of the 63 provinces, 2022–2025"
+    assert entry["title"] == "DTI rank of the 63 provinces, 2022–2025"
+    assert entry["caption"].startswith(entry["title"] + ". ") and "2025: " in entry["takeaway"]
     assert "scores 2022–2025 for 63 provinces and 2024–2025 for 34 units" in entry["source"]
     new = json.loads((root / "figures/06_map_dti_34units_2025.json").read_text(encoding="utf-8"))
-    assert new["caption"] == "DTI 2025 on the 34 units of 2025"
+    assert new["title"] == "DTI 2025 on the 34 units of 2025"
 
 
 def test_the_components_analysis_takes_the_round(added):

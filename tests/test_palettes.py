@@ -3,7 +3,9 @@ tells categories apart by colour alone is simulated for deuteranopia and protano
 Oliveira & Fernandes 2009, severity 1) and every pair must stay apart in CIELAB (ΔE*76), as seen
 with typical vision too: at least 30 for the three statuses of the audit (so that red against green,
 which falls to about 16 for a deuteranope, is refused), at least 12 for the ten kinds of expression
-(the default tab10 colours fall below 5)."""
+(the default tab10 colours fall below 5), at least 25 for the colours of a focus + context figure (the
+fixed provinces, the further safe colours and the context grey: ``plots.focus_and_context``) and for the
+classes of who really moved, and the two benchmarks."""
 
 import itertools
 
@@ -23,11 +25,19 @@ SIMULATIONS = {
 #: sRGB (D65) to XYZ.
 XYZ = np.array([[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750],
                 [0.0193339, 0.1191920, 0.9503041]])
-MIN_DELTA_E = {"STATUS_COLOURS": 30.0, "EXPRESSION_COLOURS": 12.0}
+MIN_DELTA_E = {"STATUS_COLOURS": 30.0, "EXPRESSION_COLOURS": 12.0, "focus_and_context": 25.0,
+               "CHANGE_COLOURS": 25.0, "BENCHMARK_COLOURS": 25.0}
+
+
+def _palette(name: str) -> dict[str, str]:
+    found = getattr(plots, name)
+    return found() if callable(found) else found
 
 
 def _linear(colour: str) -> np.ndarray:
-    c = np.array([int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    from matplotlib.colors import to_rgb
+
+    c = np.array(to_rgb(colour))
     return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
 
 
@@ -42,10 +52,10 @@ def closest_pair(colours: dict[str, str], simulation: np.ndarray) -> tuple[float
     return min((float(np.linalg.norm(seen[a] - seen[b])), a, b) for a, b in itertools.combinations(seen, 2))
 
 
-@pytest.mark.parametrize("palette", ["STATUS_COLOURS", "EXPRESSION_COLOURS"])
+@pytest.mark.parametrize("palette", list(MIN_DELTA_E))
 @pytest.mark.parametrize("vision", list(SIMULATIONS))
 def test_categories_stay_apart_for_colour_blind_readers(palette, vision):
-    distance, a, b = closest_pair(getattr(plots, palette), SIMULATIONS[vision])
+    distance, a, b = closest_pair(_palette(palette), SIMULATIONS[vision])
     assert distance >= MIN_DELTA_E[palette], f"{palette}: {a} and {b} are {distance:.1f} apart under {vision}"
 
 
@@ -56,3 +66,25 @@ def test_the_check_refuses_red_against_green_and_the_default_cycle():
     tab10 = dict(enumerate(["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                             "#7f7f7f", "#17becf", "#bcbd22"]))
     assert closest_pair(tab10, SIMULATIONS["protanopia"])[0] < MIN_DELTA_E["EXPRESSION_COLOURS"]
+
+
+def test_the_old_focus_colours_of_the_trajectories_are_refused():
+    """Bến Tre's blue beside Bắc Kạn's former purple is what a deuteranope could not tell apart."""
+    old = {"83": "#2471a3", "06": "#7d3c98", "95": "#c0392b"}
+    assert closest_pair(old, SIMULATIONS["deuteranopia"])[0] < MIN_DELTA_E["focus_and_context"]
+
+
+def test_a_focus_and_context_figure_uses_only_the_checked_colours():
+    """The trajectory figure colours at most the fixed three and the further safe colours; the rest is grey."""
+    import pandas as pd
+
+    from helpers.plots import trajectories
+
+    dti = pd.DataFrame({"gso_code": ["95", "06", "58", "44", "01"], "rank": [63.0, 63.0, 63.0, 63.0, 63.0],
+                        "year": [2021, 2022, 2020, 2024, 2023]})
+    units = ["95", "83", "06", "58", "44", "01", "02"]
+    shown = trajectories.highlighted(dti, units, ["95", "83"])
+    colours = trajectories.unit_colours(units, shown)
+    assert set(colours.values()) <= set(plots.focus_and_context().values())
+    assert len(shown) == 3 + plots.SAFE_FURTHER and shown[:2] == ["95", "83"]
+    assert colours["02"] == plots.OTHER

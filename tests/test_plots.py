@@ -100,6 +100,10 @@ FIGURES = ["corpus_sizes", "claims_by_kind", "claims_audit", "coverage", "rankin
            "benchmarks", "league_table", "who_moved", "power"]
 
 
+#: The figures drawn by the numbered notebooks (the profile figure belongs to the profile pages).
+NUMBERED = [name for name in FIGURES if name != "profile"]
+
+
 def _progress_figures(t):
     """The figures of the progress notebook, from a fit of the three complete rounds with few draws."""
     scores = pg.model_scores(t["dti"], pg.complete_rounds(t["dti"]))
@@ -133,6 +137,9 @@ def test_each_figure_draws_from_the_tables_and_saves_identically_twice(name, loa
     fig = draw()
     assert isinstance(fig, matplotlib.figure.Figure)
     assert fig._study_source, "the plot function adds the source line"
+    data = figures.data_of(fig)
+    if name in NUMBERED:  # the figures of the numbered notebooks, which figures/ publishes with their data
+        assert data is not None and len(data), "the plot function attaches the data it plots"
     figures.save(fig, name, show=False)
     plt.close("all")
     first = _digests(figure_dir)
@@ -140,6 +147,8 @@ def test_each_figure_draws_from_the_tables_and_saves_identically_twice(name, loa
     plt.close("all")
     assert _digests(figure_dir) == first
     assert figures.read_index_entry(figure_dir / f"{name}.json")["caption"].strip()
+    if name in NUMBERED:
+        assert (figure_dir / f"{name}.csv").stat().st_size > 0
 
 
 def test_every_plot_function_is_tested():
@@ -160,11 +169,23 @@ def test_every_plot_function_is_tested():
     assert len(public) == len(FIGURES)
 
 
-def test_indicator_figure_says_not_reported(loaded):
+def test_indicator_figure_puts_each_unit_type_on_its_own_scale(loaded):
+    """Percentages, per-100-inhabitant values and counts are three panels with three axes; every stated
+    value is drawn once, in the panel of its unit type, and a percentage never shares an axis with a count."""
     cells = cases.indicator_cells(loaded["book"], PAIR_CODES, loaded["population"])
     fig = draw_cases.indicators(cells, PAIR_CODES)
-    texts = [t.get_text() for t in fig.axes[0].texts]
-    assert texts.count("not reported") == int((~cells["reported"]).sum())
+    data = draw_cases.indicator_data(cells)
+    assert len(data) == len(figures.data_of(fig)) == int(cells["reported"].sum())
+    panels = {ax.get_title(loc="left"): ax for ax in fig.axes}
+    assert set(panels) == {draw_cases.UNIT_TYPES[k] for k in data["unit_type"].unique()}
+    for kind, rows in data.groupby("unit_type"):
+        ax = panels[draw_cases.UNIT_TYPES[kind]]
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert labels == list(dict.fromkeys(rows["label"])), kind
+        drawn = sum(len(c.get_offsets()) for c in ax.collections)
+        assert drawn == int(rows["value"].notna().sum()), kind
+    assert panels[draw_cases.UNIT_TYPES["percent"]].get_xlim()[1] <= 105
+    assert panels[draw_cases.UNIT_TYPES["count"]].get_xscale() == "log"
     plt.close(fig)
 
 

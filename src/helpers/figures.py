@@ -16,6 +16,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+import pandas as pd
 import seaborn as sns
 
 from . import files, paths, plots
@@ -33,8 +34,6 @@ def use_style() -> None:
 
     Tables show every cell in full: provenance (a source URL, a file line) is never cut to "...".
     """
-    import pandas as pd
-
     pd.set_option("display.max_colwidth", None)
     sns.set_theme(context="notebook", style="whitegrid", font=FONT)
     matplotlib.rcParams.update(
@@ -58,6 +57,26 @@ def add_source(fig: matplotlib.figure.Figure, source: str, *, method_note: bool 
     fig._study_method_note = method_note
 
 
+def attach_data(fig: matplotlib.figure.Figure, data: pd.DataFrame) -> matplotlib.figure.Figure:
+    """Attach the table a figure plots, exactly as drawn; ``save`` writes it as ``<name>.csv`` beside the
+    figure. Plot helpers call this with the frame they draw (one row per mark, plain columns)."""
+    if not isinstance(data, pd.DataFrame) or data.empty:
+        raise ValueError("a figure's data must be a non-empty DataFrame")
+    fig._study_data = data.reset_index(drop=True)
+    return fig
+
+
+def data_of(fig: matplotlib.figure.Figure) -> pd.DataFrame | None:
+    """The table attached to ``fig`` by ``attach_data`` (None when nothing is attached)."""
+    return getattr(fig, "_study_data", None)
+
+
+def _csv(data: pd.DataFrame) -> str:
+    """The figure's data as CSV text: no index, ``\n`` line ends, floats at full precision, so that the
+    same frame always gives the same bytes."""
+    return data.to_csv(index=False, lineterminator="\n")
+
+
 def _metadata(fmt: str) -> dict:
     if fmt == "png":
         return {"Software": None}
@@ -68,7 +87,7 @@ def _metadata(fmt: str) -> dict:
     raise ValueError(f"unsupported figure format {fmt!r}; use one of png, svg, pdf")
 
 
-def _caption(fig: matplotlib.figure.Figure) -> str:
+def _title(fig: matplotlib.figure.Figure) -> str:
     """The figure's suptitle, else the first axes title (centre, left or right)."""
     if fig._suptitle is not None and fig._suptitle.get_text():
         return fig._suptitle.get_text()
@@ -82,31 +101,58 @@ def save(
     *,
     formats: tuple[str, ...] = FORMATS,
     caption: str | None = None,
+    takeaway: str = "",
+    data: pd.DataFrame | None = None,
     show: bool = True,
 ) -> None:
     """Save ``fig`` as ``<figure_dir>/<name>.<fmt>`` for each format (see ``saved_paths``).
 
-    Also writes ``<name>.json`` with the caption (``caption``, else the figure's title; a
-    figure without either is refused, since the report's index lists it by its caption),
-    the source line given to ``add_source`` and the notebook that drew it, for the
-    report's index. In a notebook (``show``), the saved PNG is displayed and the figure
-    closed, so it is not drawn a third time by the inline backend. SVG text stays text
-    (``svg.fonttype: none``, font DejaVu Sans): smaller files, searchable labels. Returns
-    nothing, so that a notebook cell ending with it shows no output but the figure.
+    Also writes ``<name>.csv``, the data the figure plots (``data``, else the frame a plot helper
+    attached with ``attach_data``), and ``<name>.json`` with the title (``caption``, else the figure's
+    title; a figure without either is refused, since the report's index lists it by its caption), the
+    ``takeaway`` (one sentence that states what the figure shows, its numbers formatted from the data
+    by the caller), the caption (title and takeaway: the figure's caption and alt text on the site), the
+    source line given to ``add_source``, the notebook that drew it and the files written, for the
+    report's index. In a notebook (``show``), the saved PNG is displayed and the figure closed, so it
+    is not drawn a third time by the inline backend. SVG text stays text (``svg.fonttype: none``, font
+    DejaVu Sans): smaller files, searchable labels. Returns nothing, so that a notebook cell ending with
+    it shows no output but the figure.
 
     ``name`` is a file stem such as ``"01_corpus_sizes"`` (no directory, no suffix).
     """
     if not name or Path(name).name != name or "." in name:
         raise ValueError(f"figure name {name!r} must be a bare file stem such as '01_corpus_sizes'")
-    caption = caption if caption is not None else _caption(fig)
-    if not caption.strip():
+    title = " ".join((caption if caption is not None else _title(fig)).split())
+    if not title:
         raise ValueError(f"figure {name!r} has no caption: give it a title or pass caption=")
+    takeaway = " ".join(takeaway.split())
+    data = data if data is not None else data_of(fig)
     notebook = os.environ.get(NOTEBOOK_ENV, "")
     interactive = None
     if not os.environ.get(paths.FIGURE_DIR_ENV):  # outside the runner: a folder for this run
         notebook, interactive = interactive_run()
     out_dir = paths.figure_dir(interactive)
     out_dir.mkdir(parents=True, exist_ok=True)
+    written = _write_files(fig, out_dir, name, formats, data)
+    entry = {
+        "name": name,
+        "title": title,
+        "takeaway": takeaway,
+        "caption": full_caption(title, takeaway),
+        "source": getattr(fig, "_study_source", ""),
+        "method_note": getattr(fig, "_study_method_note", False),
+        "notebook": notebook,
+        "formats": written,
+    }
+    text = json.dumps(entry, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    files.write_text(out_dir / f"{name}.json", text)
+    if show and "png" in formats:
+        _show_saved(fig, out_dir / f"{name}.png")
+
+
+def _write_files(fig: matplotlib.figure.Figure, out_dir: Path, name: str, formats: tuple[str, ...],
+                 data: pd.DataFrame | None) -> list[str]:
+    """Write the figure in each format, and its data as CSV when it has any; return the formats written."""
     # Lay the figure out once and reuse its tight bounding box for every format (savefig's
     # bbox_inches="tight" would draw the figure an extra time per format).
     fig.draw_without_rendering()
@@ -117,18 +163,16 @@ def save(
                 fig.savefig(tmp, format=fmt, metadata=_metadata(fmt), bbox_inches=bbox, dpi=DPI)
 
         files.write_atomic(out_dir / f"{name}.{fmt}", write)
-    entry = {
-        "name": name,
-        "caption": caption,
-        "source": getattr(fig, "_study_source", ""),
-        "method_note": getattr(fig, "_study_method_note", False),
-        "notebook": notebook,
-        "formats": list(formats),
-    }
-    text = json.dumps(entry, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    files.write_text(out_dir / f"{name}.json", text)
-    if show and "png" in formats:
-        _show_saved(fig, out_dir / f"{name}.png")
+    if data is None:
+        return list(formats)
+    files.write_text(out_dir / f"{name}.csv", _csv(data))
+    return [*formats, "csv"]
+
+
+def full_caption(title: str, takeaway: str) -> str:
+    """A figure's caption: its title, then the takeaway sentence (the title alone when there is none)."""
+    title = title.rstrip(" .")
+    return f"{title}. {takeaway}" if takeaway else title
 
 
 def _current_notebook() -> Path | None:

@@ -107,3 +107,14 @@ EGOV_YEAR = 2017
 PAPI_FLAGS = {2018: "not_comparable_2018", 2019: "off_scale_2019"}
 PAPI_OFF_SCALE = 2019
 PAPI_NOT_COMPARABLE = 2018
+
+#: English names of the six socio-economic regions of the General Statistics Office (the ``region`` column of
+#: data/raw/provinces/provinces.csv), as the GSO's English-language Statistical Yearbook of Viet Nam names them.
+REGION_NAMES_EN = {
+    "Đồng bằng sông Hồng": "Red River Delta",
+    "Trung du và miền núi phía Bắc": "Northern Midlands and Mountain Areas",
+    "Bắc Trung Bộ và duyên hải miền Trung": "North Central and Central Coastal Areas",
+    "Tây Nguyên": "Central Highlands",
+    "Đông Nam Bộ": "South East",
+    "Đồng bằng sông Cửu Long": "Mekong River Delta",
+}

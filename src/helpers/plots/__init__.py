@@ -22,11 +22,12 @@ from __future__ import annotations
 FIXED_COLOURS = {
     "95": "#c0392b",  # Bạc Liêu
     "83": "#2471a3",  # Bến Tre
-    "06": "#7d3c98",  # Bắc Kạn
+    "06": "#d08c00",  # Bắc Kạn: a dark orange, told apart from the red and the blue under colour blindness
 }
-#: Colours for further focus provinces, in order (colour-blind-safe qualitative palette,
-#: without the greys and without hues close to the fixed three).
-PALETTE = ["#e69f00", "#009e73", "#56b4e9", "#d55e00", "#cc79a7", "#8c6d31",
+#: Colours for further focus provinces, in order. The first ``SAFE_FURTHER`` stay apart from the fixed three
+#: and from ``OTHER`` grey for readers with deuteranopia or protanopia (``tests/test_palettes.py``): a figure
+#: that colours a few units and greys the rest (focus + context) takes its colours from there.
+PALETTE = ["#332288", "#882255", "#e69f00", "#009e73", "#56b4e9", "#d55e00", "#cc79a7", "#8c6d31",
            "#17becf", "#bcbd22", "#1b9e77", "#7570b3", "#e7298a", "#66a61e"]
 #: Further distinct colours when a figure follows more units than ``PALETTE`` holds (e.g. every
 #: unit ever in the bottom 20): lighter and darker variants, still no greys.
@@ -36,6 +37,8 @@ EXTENDED = ["#ff7f0e", "#2ca02c", "#8c564b", "#e377c2",
             "#5254a3", "#8ca252", "#bd9e39", "#ad494a", "#a55194", "#6b6ecf", "#b5cf6b",
             "#e7ba52", "#d6616b", "#ce6dbd", "#9c9ede", "#cedb9c", "#e7cb94", "#e7969c", "#de9ed6"]
 OTHER = "#a6a6a6"
+#: How many of ``PALETTE`` (after the fixed three) a focus + context figure may use.
+SAFE_FURTHER = 2
 #: Lighter grey for bars of units that are only context (e.g. the other 2025 units).
 MUTED = "#c8c8c8"
 INK = "#444444"
@@ -47,8 +50,9 @@ CAVEAT_BAND = "#f5b041"
 #: The two benchmarks (``measurement.NOISE_ONLY``, ``measurement.TYPICAL_CHURN``), in every figure:
 #: noise only dark, typical churn light (told apart by lightness, whatever the colour vision).
 BENCHMARK_COLOURS = {"noise only": INK, "typical churn": MUTED}
-#: Who really moved: a credible rise (progress), a credible fall (decline), neither (Okabe–Ito).
-CHANGE_COLOURS = {"progress": "#009e73", "decline": "#d55e00", "no credible change": OTHER}
+#: Who really moved: a credible rise (progress), a credible fall (decline), neither: Okabe–Ito blue and
+#: vermillion, apart from each other and from the grey for readers with deuteranopia or protanopia too.
+CHANGE_COLOURS = {"progress": "#0072b2", "decline": "#d55e00", "no credible change": OTHER}
 #: Maps: land without a value, borders between polygons, the edge of other units.
 NO_DATA = "#f0f0f0"
 BORDER = "#ffffff"
@@ -85,6 +89,12 @@ KIND_OFFSET = {"official": -0.15, "news": -0.05, "corpus": 0.05, "derived": 0.15
 
 METHOD_NOTE = ("DTI method changed between rounds: compare ranks or within-year standardised "
                "scores, not raw scores.")
+
+
+def focus_and_context() -> dict[str, str]:
+    """The colours of a focus + context figure: the fixed three, the first ``SAFE_FURTHER`` of ``PALETTE``
+    and the ``OTHER`` grey of the context (checked for colour-blind readers by ``tests/test_palettes.py``)."""
+    return {**FIXED_COLOURS, **{f"further {i + 1}": c for i, c in enumerate(PALETTE[:SAFE_FURTHER])}, "context": OTHER}
 
 
 def focus_colours(codes: list[str]) -> dict[str, str]:

@@ -9,80 +9,107 @@ import textwrap
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from .. import cases, figures, provinces, study
-from . import ACCENT, INK, KIND_OFFSET, MUTED, OTHER, focus_colours, kind_handles, marker_kwargs, text_on
+from . import INK, KIND_OFFSET, MUTED, OTHER, ROW_SHADE, focus_colours, kind_handles, marker_kwargs, text_on
 
 #: Horizontal offset of a DTI rank marker within its year, by source kind (so that two sources
 #: of one year stay visible side by side).
-BASIS_MARK = {"text": "", "publication": " (pub.)", "unknown": ""}
 SCALED_UNITS = ("%", "% of stated base")
-INDICATOR_NOTE = (
-    "As-of dates: '(pub.)' = the article presents the figure as current, so its publication date; orange = the two "
-    "provinces report at different dates.\n'/100 inh.' = per 100 inhabitants, with the statistics office's average "
-    "population of the as-of year; '% of base' = a count stated as a of b.\nBars: percentages and per-100-inhabitant "
-    "values (scale 100 or the row's largest value).")
+#: The unit types of the indicator figure, one panel (and one scale) each, in this order.
+UNIT_TYPES = {"percent": "Percentages (0–100)", "per 100 inhabitants": "Per 100 inhabitants",
+              "count": "Counts and amounts (log scale; the unit is written at each value)"}
+#: Marker of each of the two provinces, so that the provinces differ in shape as well as colour.
+PROVINCE_MARKERS = ("o", "s")
 
 
-def _scaled(cell: pd.Series) -> bool:
+def unit_type(cell: pd.Series) -> str:
+    """Which panel of the indicator figure a stated value belongs to (``UNIT_TYPES``)."""
     unit = cell["shown_unit"]
-    return bool(cell["reported"]) and (unit in SCALED_UNITS or "per 100 inhabitants" in unit)
+    if unit in SCALED_UNITS:
+        return "percent"
+    return "per 100 inhabitants" if "per 100 inhabitants" in unit else "count"
 
 
-def _number(text: str) -> float:
-    return float(text.replace(",", ""))
+def indicator_data(cells: pd.DataFrame) -> pd.DataFrame:
+    """The values the indicator figure draws: one row per stated value, with its unit type and, where the
+    stated value is a number, that number (``value``; a rank such as ``27 of 63`` keeps its text only)."""
+    stated = cells[cells["reported"]].copy()
+    stated["unit_type"] = stated.apply(unit_type, axis=1)
+    stated["value"] = pd.to_numeric(stated["shown_value"].str.replace(",", "", regex=False), errors="coerce")
+    stated["label"] = stated["indicator"].str.replace("_", " ").str.replace(r" percent$", "", regex=True)
+    return stated[["unit_type", "pillar", "indicator", "label", "province", "gso_code", "value", "shown_value",
+                   "shown_unit", "as_of", "as_of_basis"]].reset_index(drop=True)
 
 
-def _indicator_row(ax, y: float, row: pd.DataFrame, cols: dict[str, float], colours: dict[str, str]) -> None:
-    """One indicator: per province its value (with a bar where it is a share or rate) and as-of date."""
-    scale = max([100.0] + [_number(row.at[c, "shown_value"]) for c in cols if c in row.index and _scaled(row.loc[c])])
-    for code, x in cols.items():
-        cell = row.loc[code]
-        if not cell["reported"]:
-            ax.text(x, y, "not reported", fontsize=7.5, style="italic", color=OTHER, va="center")
-            continue
-        text_x = x
-        if _scaled(cell):
-            width = 0.08 * _number(cell["shown_value"]) / scale
-            ax.barh(y, width, left=x, height=0.55, color=colours[code], alpha=0.75)
-            text_x = x + 0.085
-        date = (cell["as_of"] or "date unknown") + BASIS_MARK[cell["as_of_basis"]]
-        unit = cell["shown_unit"].replace(" per 100 inhabitants", " /100 inh.").replace("% of stated base", "% of base")
-        ax.text(text_x, y, f"{cell['shown_value']} {unit}", fontsize=7.5, va="center")
-        ax.text(x + 0.225, y, date, fontsize=7, va="center", color=ACCENT if cell["dates_differ"] else INK)
+def _unit_panel(ax, rows: pd.DataFrame, kind: str, codes: list[str], colours: dict[str, str]) -> None:
+    labels = list(dict.fromkeys(rows["label"]))
+    y = {label: i for i, label in enumerate(labels)}
+    for i in range(len(labels)):
+        if i % 2:
+            ax.axhspan(i - 0.5, i + 0.5, color=ROW_SHADE, zorder=0)
+    pillars = rows.drop_duplicates("label")["pillar"].tolist()
+    for i in range(1, len(pillars)):
+        if pillars[i] != pillars[i - 1]:
+            ax.axhline(i - 0.5, color=INK, lw=0.6)
+    for start in [i for i in range(len(pillars)) if i == 0 or pillars[i] != pillars[i - 1]]:
+        ax.text(1.02, start - 0.4, cases.PILLAR_LABELS[pillars[start]].replace(" ", "\n"),
+                transform=ax.get_yaxis_transform(), ha="left", va="top", fontsize=8, style="italic", color=INK)
+    for code, marker in zip(codes, PROVINCE_MARKERS, strict=False):
+        mine = rows[(rows["gso_code"] == code) & rows["value"].notna()]
+        offset = -0.14 if code == codes[0] else 0.14
+        ax.scatter(mine["value"], mine["label"].map(y) + offset, marker=marker, s=42, color=colours[code],
+                   zorder=3, edgecolor="white", linewidth=0.5)
+        if kind != "percent":
+            for row in mine.itertuples():
+                unit = "" if kind == "per 100 inhabitants" else f" {row.shown_unit}"
+                ax.annotate(f"{row.shown_value}{unit}", (row.value, y[row.label] + offset), xytext=(5, 0),
+                            textcoords="offset points", va="center", fontsize=7.5, color=colours[code])
+        for row in rows[(rows["gso_code"] == code) & rows["value"].isna()].itertuples():  # e.g. a rank "27 of 63"
+            ax.text(0.01, y[row.label] + offset, f"{row.shown_value} ({row.shown_unit})", va="center", fontsize=7.5,
+                    color=colours[code], transform=ax.get_yaxis_transform())
+    ax.set_yticks(range(len(labels)), labels, fontsize=8.5)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    ax.set_title(UNIT_TYPES[kind], loc="left", fontsize=10)
+    if kind == "percent":
+        ax.set_xlim(-2, 102)
+        ax.set_xlabel("% (of the indicator's own base)", fontsize=8.5)
+    elif kind == "count":
+        ax.set_xscale("log")
+        ax.set_xlim(float(rows["value"].min()) / 2, float(rows["value"].max()) * 40)
+    else:
+        ax.set_xlim(0, float(rows["value"].max()) * 1.35)
+        ax.set_xlabel("per 100 inhabitants", fontsize=8.5)
+    ax.tick_params(axis="x", labelsize=8)
 
 
 def indicators(cells: pd.DataFrame, codes: list[str]) -> Figure:
-    """The side-by-side figure of ``cases.indicator_cells``: one row per indicator, grouped by
-    pillar, a column per province; "not reported" where a province does not state it."""
+    """The indicators the articles state for the two provinces (``cases.indicator_cells``), as dot plots
+    by unit type (percentages, per 100 inhabitants, counts and amounts), each on its own scale; a row with
+    one marker is an indicator only one province states. As-of dates are in the table beside it."""
     colours = focus_colours(codes)
-    indicators_ = cells[["pillar", "indicator"]].drop_duplicates()
-    n_rows = len(indicators_) + indicators_["pillar"].nunique()
-    fig, ax = plt.subplots(figsize=(12, 0.27 * n_rows + 1.6))
-    ax.set_xlim(0, 1)
-    ax.set_ylim(n_rows + 0.5, -1.5)
-    ax.axis("off")
-    cols = {code: 0.37 + i * 0.315 for i, code in enumerate(colours)}
-    for code, x in cols.items():
-        ax.text(x, -1, provinces.name_of(code), fontsize=10, fontweight="bold", color=colours[code], va="center")
-    y = 0
-    for pillar in cases.PILLAR_ORDER:
-        rows = indicators_[indicators_["pillar"] == pillar]
-        if rows.empty:
-            continue
-        ax.text(0, y, cases.PILLAR_LABELS[pillar], fontsize=9.5, fontweight="bold", va="center")
-        ax.axhline(y + 0.5, color=OTHER, lw=0.6)
-        y += 1
-        for indicator in rows["indicator"]:
-            ax.text(0.005, y, indicator.replace("_", " "), fontsize=7.5, va="center")
-            _indicator_row(ax, y, cells[cells["indicator"] == indicator].set_index("gso_code"), cols, colours)
-            y += 1
-    ax.text(0, n_rows + 0.3, INDICATOR_NOTE, fontsize=7, color=INK, va="top")
-    ax.set_title("Indicators the articles state, side by side (normalised where a base exists)", loc="left")
-    fig.subplots_adjust(left=0.02, right=0.99, top=0.96, bottom=0.08)
+    data = indicator_data(cells)
+    kinds = [k for k in UNIT_TYPES if (data["unit_type"] == k).any()]
+    heights = [data.loc[data["unit_type"] == k, "label"].nunique() + 1.6 for k in kinds]
+    fig, axes = plt.subplots(len(kinds), 1, figsize=(8.5, 0.26 * sum(heights) + 1.8),
+                             gridspec_kw={"height_ratios": heights}, squeeze=False)
+    for ax, kind in zip(axes[:, 0], kinds, strict=True):
+        _unit_panel(ax, data[data["unit_type"] == kind], kind, codes, colours)
+    handles = [Line2D([], [], ls="", marker=marker, markersize=7, color=colours[code],
+                      label=provinces.name_of(code)) for code, marker in zip(codes, PROVINCE_MARKERS, strict=False)]
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, 1 - 0.55 / fig.get_figheight()), ncol=2,
+               frameon=False, fontsize=9)
+    fig.suptitle("Indicators the articles state, by unit type (each panel on its own scale)", x=0.01, ha="left",
+                 fontweight="bold", fontsize=11)
+    fig.subplots_adjust(left=0.42, right=0.87, top=1 - 1.0 / fig.get_figheight(),
+                        bottom=0.75 / fig.get_figheight(), hspace=0.3)
     figures.add_source(fig, "news corpus (data/raw/corpus) via data/processed/claims.csv and "
-                            "data/codebook/indicators.csv; population: statistics office, "
-                            "data/raw/provinces/area_population_2011_2025.csv")
+                            "data/codebook/indicators.csv; per 100 inhabitants with the statistics office's average "
+                            "population of the as-of year (data/raw/provinces/area_population_2011_2025.csv); "
+                            "'% of stated base' = a count stated as a of b")
+    figures.attach_data(fig, data.drop(columns=["label"]))
     return fig
 
 
@@ -172,6 +199,13 @@ def timeline(events: pd.DataFrame, ranks: dict[str, pd.DataFrame], codes: list[s
     figures.add_source(fig, "DTI ranks: data/processed/dti_panel.csv (a source per row); events: date claims of the "
                             "news corpus (data/processed/claims.csv) reviewed in data/codebook/timeline_events.csv",
                        method_note=True)
+    rank_rows = [pd.DataFrame({"province": provinces.name_of(code), "layer": "DTI rank", "year": r["year"],
+                               "rank": r["rank"], "source_kind": r["source_kind"]})
+                 for code, r in ranks.items() if code in colours and len(r)]
+    event_rows = pd.DataFrame({"province": placed["gso_code"].map(provinces.name_of), "layer": "event",
+                               "label": placed["label"], "role": placed["role"], "x_start": placed["x_start"],
+                               "x_end": placed["x_end"]})
+    figures.attach_data(fig, pd.concat([*rank_rows, event_rows], ignore_index=True))
     return fig
 
 
@@ -203,4 +237,9 @@ def merger(units: pd.DataFrame, summaries: dict[str, pd.DataFrame], codes: list[
     figures.add_source(fig, "data/processed/dti_panel_34.csv (complete 34-unit scores, ranks computed by "
                             "competition ranking); data/raw/provinces/merger_2025.csv")
     fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    marked_units = {key[0]: provinces.name_of(code) for key, (code, _) in marked.items()}
+    figures.attach_data(fig, pd.DataFrame({"year": year, "rank": units["rank"].to_numpy(),
+                                           "unit_code": units["unit_code"].to_numpy(),
+                                           "unit": units["new_unit"].to_numpy(), "score": units["score"].to_numpy(),
+                                           "absorbed_case": units["unit_code"].map(marked_units).fillna("")}))
     return fig

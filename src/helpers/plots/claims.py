@@ -28,6 +28,8 @@ def by_kind(chosen: pd.DataFrame) -> Figure:
     ax.legend(ncol=8, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
     fig.subplots_adjust(bottom=0.3)
     figures.add_source(fig, "news corpus (data/raw/corpus), claims extracted by helpers.claims")
+    figures.attach_data(fig, counts.rename_axis("document").reset_index()
+                        .melt(id_vars="document", var_name="kind", value_name="expressions"))
     return fig
 
 
@@ -48,4 +50,6 @@ def audit(audit_rows: pd.DataFrame) -> Figure:
     fig.subplots_adjust(bottom=0.25, left=0.22, right=0.8)
     figures.add_source(fig, "news corpus; population: statistics office via data/raw/provinces; "
                             "audit by helpers.claims")
+    figures.attach_data(fig, table.rename_axis(index="check", columns=None).reset_index()
+                        .melt(id_vars="check", var_name="status", value_name="audit_rows"))
     return fig

@@ -75,6 +75,7 @@ def focus_beside_extremes(table: pd.DataFrame, *, source: str = MAIN_SOURCE) -> 
                       label=f"bottom five (ranks 59–63), other than {name}")]
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.55, 0.065), ncol=3, frameon=False, fontsize=9)
     figures.add_source(fig, source, method_note=True)
+    figures.attach_data(fig, table[["year", "gso_code", "unit_name", "group", "is_focus", *ROWS, "dti_rank"]])
     return fig
 
 
@@ -105,4 +106,5 @@ def index_correlations(corr: pd.DataFrame, *, year: int, source: str = MAIN_SOUR
              "and are not estimated here;\na correlation is not a weight. Intervals express noise, not sampling "
              "of provinces.", ha="center", va="top", fontsize=9, color=INK)
     figures.add_source(fig, source)
+    figures.attach_data(fig, ordered.assign(year=year)[["year", "label", "estimate", "ci_low", "ci_high", "n"]])
     return fig

@@ -31,4 +31,7 @@ def sizes(table: pd.DataFrame) -> Figure:
     fig.suptitle(f"The corpus: {len(table)} Vietnamese news article(s) on provincial digital transformation")
     figures.add_source(fig, "data/raw/corpus (articles and metadata.csv); counts by helpers.corpus")
     fig.tight_layout(rect=(0, 0.16, 1, 1))
+    figures.attach_data(fig, pd.DataFrame({"article": labels, "province": table["province"].to_numpy(),
+                                           "characters": table["characters"].to_numpy(),
+                                           "sentences": table["sentences"].to_numpy()}))
     return fig

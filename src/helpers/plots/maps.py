@@ -171,6 +171,11 @@ def rank_small_multiples(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame, *
     _colourbar(fig, cmap, norm, [0.3, 0.105, 0.4, 0.018], f"DTI rank among {n_units} provinces (1 = best)",
                ticks=[1, *range(10, n_units - 5, 10), n_units])
     figures.add_source(fig, _source(source), method_note=True)
+    shown = ranks[ranks["year"].isin(years)].sort_values(["year", "gso_code"])
+    figures.attach_data(fig, pd.DataFrame({"year": shown["year"].astype(int).to_numpy(),
+                                           "gso_code": shown["gso_code"].to_numpy(),
+                                           "province": shown["gso_code"].map(provinces.name_of).to_numpy(),
+                                           "rank": shown["rank"].to_numpy()}))
     return fig
 
 
@@ -204,6 +209,12 @@ def rank_change_map(provinces_gdf: gpd.GeoDataFrame, ranks: pd.DataFrame, start:
              color=INK)
     _colourbar(fig, cmap, norm, SINGLE_BAR, f"places moved, {start} → {end} (+ = up)")
     figures.add_source(fig, _source(source), method_note=True)
+    first, last = _ranks_of(ranks, start), _ranks_of(ranks, end)
+    codes = sorted(change.index)
+    figures.attach_data(fig, pd.DataFrame({"gso_code": codes, "province": [provinces.name_of(c) for c in codes],
+                                           f"rank_{start}": first.reindex(codes).to_numpy(),
+                                           f"rank_{end}": last.reindex(codes).to_numpy(),
+                                           "places_moved_up": change.reindex(codes).to_numpy()}))
     return fig
 
 
@@ -262,6 +273,12 @@ def units_map(units_gdf: gpd.GeoDataFrame, scores: pd.DataFrame, year: int,
              ha="center", va="top", fontsize=9, color=INK)
     _colourbar(fig, cmap, norm, SINGLE_BAR, f"DTI {year} score (higher = more advanced)")
     figures.add_source(fig, _source(source))
+    names = polys["new_unit"]
+    codes = sorted(values.index)
+    figures.attach_data(fig, pd.DataFrame({"year": year, "unit_code": codes,
+                                           "unit": [names.get(c, "") for c in codes],
+                                           "score": values.reindex(codes).to_numpy(),
+                                           "rank": rank.reindex(codes).to_numpy()}))
     return fig
 
 

@@ -36,14 +36,14 @@ def _benchmark_panel(ax, noise: m.RankBenchmark, churn: m.RankBenchmark, movers:
         y = top * (1.1 + 0.2 * i)
         ax.plot([low - 0.45, high + 0.45], [y, y], color=BENCHMARK_COLOURS[bench.name], lw=5, solid_capstyle="butt")
         ax.annotate(interval_text(bench), (high + 0.45, y), xytext=(0, 5), textcoords="offset points", ha="right",
-                    va="bottom", fontsize=7.5, color=INK)
+                    va="bottom", fontsize=9, color=INK)
     ax.set_ylim(0, top * 1.45)
     placed = spread_labels([0.55 * top] * len(movers), 0.09 * top, 0.1 * top, top)
     for (code, row), y in zip(movers.iterrows(), placed, strict=True):
         colour = colours.get(code, INK)
         ax.axvline(row["end_rank"], color=colour, lw=2, ymax=1.02 / 1.45)
         ax.annotate(f"{names[code]}: {row['end_rank']:.0f}", (row["end_rank"], y), xytext=(-5, 0), ha="right",
-                    textcoords="offset points", fontsize=8, color=colour, va="center", fontweight="bold")
+                    textcoords="offset points", fontsize=10, color=colour, va="center", fontweight="bold")
     ax.set_xlim(0.5, n + 0.5)
     ax.set_xlabel(f"rank in the later round (1 = best, {n} = last)")
 
@@ -52,24 +52,46 @@ def benchmarks(benches: dict, period: str, start_ranks: list[int], movers: dict[
                colours: dict[str, str], names: pd.Series) -> Figure:
     """Noise only and typical churn for each starting rank in ``period`` (``pg.benchmarks``), with
     the later ranks of the provinces that started there (``movers``: ``pg.starters`` per rank)."""
-    fig, axes = plt.subplots(1, len(start_ranks), figsize=(6.2 * len(start_ranks), 4.6), squeeze=False)
+    fig, axes = plt.subplots(1, len(start_ranks), figsize=(4.9 * len(start_ranks), 5.0), squeeze=False)
     for ax, rank in zip(axes[0], start_ranks, strict=True):
         noise, churn = benches[(period, rank, m.NOISE_ONLY)], benches[(period, rank, m.TYPICAL_CHURN)]
         _benchmark_panel(ax, noise, churn, movers[rank], colours, names)
         where = "last place" if rank == noise.n_units else f"rank {rank}"
-        ax.set_title(f"Starting at {where} in {period.split('→')[0]}", fontsize=10)
+        ax.set_title(f"Starting at {where} in {period.split('→')[0]}", fontsize=11)
     axes[0, 0].set_ylabel("share of draws")
     handles = [plt.Rectangle((0, 0), 1, 1, color=BENCHMARK_COLOURS[name], label=name)
                for name in (m.NOISE_ONLY, m.TYPICAL_CHURN)]
-    fig.legend(handles=handles, loc="upper center", ncol=2, frameon=False, fontsize=8, bbox_to_anchor=(0.5, 0.93))
-    fig.suptitle(f"Where a province starting low lands {period} under noise only and under typical churn "
-                 "(conditional on the starting rank)", fontsize=11)
-    fig.subplots_adjust(top=0.8, bottom=0.24, wspace=0.2)
+    fig.legend(handles=handles, loc="upper center", ncol=2, frameon=False, fontsize=10, bbox_to_anchor=(0.5, 0.9))
+    fig.suptitle(f"Where a province starting low lands {period} under noise only and under typical churn\n"
+                 "(conditional on the starting rank)", fontsize=12)
+    fig.subplots_adjust(top=0.75, bottom=0.26, wspace=0.22)
     draws = len(next(iter(benches.values())).later_ranks)
     figures.add_source(fig, f"{SOURCE}, rounds of the measurement model; {draws:,} seeded draws per benchmark, the "
                             "reliability (noise only) or the observed correlation (typical churn) drawn from "
                             "its bootstrap draws. Bars at the top: the two intervals.", method_note=True)
+    figures.attach_data(fig, benchmark_data(benches, period, start_ranks, movers, names))
     return fig
+
+
+def benchmark_data(benches: dict, period: str, start_ranks: list[int], movers: dict[int, pd.DataFrame],
+                   names: pd.Series) -> pd.DataFrame:
+    """What ``benchmarks`` draws, one row per bar or line: each benchmark's share of draws at each later
+    rank with its interval, and each starter's observed later rank."""
+    rows = []
+    for rank in start_ranks:
+        for name in (m.NOISE_ONLY, m.TYPICAL_CHURN):
+            bench = benches[(period, rank, name)]
+            share = pd.Series(bench.later_ranks).value_counts(normalize=True).reindex(
+                range(1, bench.n_units + 1), fill_value=0)
+            low, high = bench.interval
+            rows += [{"start_rank": rank, "layer": name, "province": "", "later_rank": r, "share_of_draws": v,
+                      "interval_low": low, "interval_high": high} for r, v in share.items()]
+        for code, row in movers[rank].iterrows():
+            rows.append({"start_rank": rank, "layer": "observed", "province": names[code],
+                         "later_rank": row["end_rank"], "share_of_draws": None, "interval_low": None,
+                         "interval_high": None})
+    return pd.DataFrame(rows).assign(period=period)[["period", "start_rank", "layer", "province", "later_rank",
+                                                     "share_of_draws", "interval_low", "interval_high"]]
 
 
 def _league_panel(ax, rows: pd.DataFrame, highlight: dict[str, str], k: int) -> None:
@@ -120,6 +142,8 @@ def league_table(rows: pd.DataFrame, highlight: dict[str, str], k: int, scale: s
     figures.add_source(fig, f"{SOURCE}; true ranks from the measurement model, all rounds used, the provinces "
                             "ranked jointly in each draw, the reliability drawn from its admissible bootstrap draws.",
                        method_note=True)
+    figures.attach_data(fig, rows[["round", "gso_code", "province", "observed_rank", "true_rank_low",
+                                   "true_rank_median", "true_rank_high", "level"]])
     return fig
 
 
@@ -148,7 +172,7 @@ def who_moved(moved: pd.DataFrame, names: pd.Series, highlight: dict[str, str]) 
                       label=f"{c}: {int(counts.get(c, 0))}") for c in (pg.PROGRESS, pg.DECLINE, pg.NO_CREDIBLE_CHANGE)]
     handles.append(Line2D([], [], ls="", marker="o", markerfacecolor="none", markeredgecolor=INK, markersize=9,
                           label=f"beyond typical churn (BH, q = {pg.BH_Q}): {len(beyond) or 'none'}"))
-    ax.legend(handles=handles, loc="upper left", fontsize=7.5, frameon=True, framealpha=0.9,
+    ax.legend(handles=handles, loc="lower right", fontsize=7.5, frameon=True, framealpha=0.9,
               title=f"average lfsr ≤ {pg.LFSR_ALPHA}", title_fontsize=7.5)
     period = pg.pair_label(moved.attrs["start"], moved.attrs["end"])
     ax.set_xlabel(f"true-score change {period}, relative to the average province (SD)")
@@ -157,6 +181,9 @@ def who_moved(moved: pd.DataFrame, names: pd.Series, highlight: dict[str, str]) 
     fig.subplots_adjust(left=0.3, right=0.98, top=0.96, bottom=0.07)
     figures.add_source(fig, f"{SOURCE}; measurement model given all three rounds; names with the observed ranks "
                             "(start→end).", method_note=True)
+    data = rows.assign(province=rows["gso_code"].map(names), beyond_typical_churn=rows["churn_class"] != pg.WITHIN)
+    figures.attach_data(fig, data[["gso_code", "province", "start_rank", "end_rank", "mean", "ci_low", "ci_high",
+                                   "change_class", "beyond_typical_churn"]])
     return fig
 
 
@@ -185,4 +212,7 @@ def power(curves: dict) -> Figure:
     figures.add_source(fig, f"simulated under the fitted measurement model, {reps:,} replicates per gain, the cohort "
                             "selected on its observed starting rank in every replicate; design power, not "
                             "observed power.", method_note=True)
+    figures.attach_data(fig, pd.concat([c.curve[["delta", "power"]].assign(
+        test="last-placed province" if c.cohort_size == 1 else f"bottom-{c.cohort_size} cohort")
+        for c in curves.values()], ignore_index=True)[["test", "delta", "power"]])
     return fig

@@ -143,15 +143,36 @@ def units_page(profiles: set[str]) -> str:
             + "\n</tbody>\n</table>\n")
 
 
+#: The figure that carries the study's main finding, shown on the front page (``lead_figure``).
+LEAD_FIGURE = "07_benchmarks"
+
+
+def lead_figure(entries: list[dict], name: str = LEAD_FIGURE) -> str:
+    """The front page's figure (included by site/index.md): the image with its caption (title and the
+    takeaway the notebook computed) as alt text and caption, and a link to every figure with its data."""
+    entry = next((e for e in entries if e["name"] == name), None)
+    if entry is None:
+        return "\n"
+    text = _figure(entry).split("\n", 1)[1]  # without the figures page's label
+    return text.replace(" Files: ", " All figures, with the data they plot: {doc}`figures`. Files: ", 1)
+
+
 def _figure(entry: dict) -> str:
+    """One figure of the figures page: the image with its caption as alt text, the caption (title in bold,
+    then the takeaway), the source line and links to its files (the CSV holds the data it plots)."""
     name = entry["name"]
-    caption = entry.get("caption") or name
+    title = entry.get("title") or entry.get("caption") or name
+    caption = " ".join((entry.get("caption") or title).split())
+    takeaway = entry.get("takeaway") or ""
     note = " The DTI method changed between rounds." if entry.get("method_note") else ""
     formats = entry.get("formats", ["png"])
-    downloads = ", ".join(f"{{download}}`{fmt.upper()} <figures/{name}.{fmt}>`" for fmt in formats)
+    labels = {"csv": "CSV (data plotted)"}
+    downloads = ", ".join(f"{{download}}`{labels.get(fmt, fmt.upper())} <figures/{name}.{fmt}>`" for fmt in formats)
+    lead = f"**{render.text(title.rstrip(' .'))}.**" + (f" {render.text(takeaway)}" if takeaway else "")
+    source = (entry.get("source") or "not recorded").rstrip()
+    source += "" if source.endswith(".") else "."
     return (f"(fig-{name})=\n```{{figure}} figures/{name}.png\n:alt: {caption}\n:width: 100%\n\n"
-            f"**{render.text(caption)}.** Source: {render.text(entry.get('source') or 'not recorded')}{note} "
-            f"Files: {downloads}.\n```\n")
+            f"{lead} Source: {render.text(source)}{note} Files: {downloads}.\n```\n")
 
 
 def notebook_title(notebook: Path) -> str:
@@ -218,6 +239,7 @@ def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
     pairs |= {p: src / "_extra" / "profiles" / p.name for p in profiles.values()}
     missing = missing_values(sorted(SITE_SOURCES.glob("*.md")), notebooks)
     generated = {src / "figures.md": figures_page(entries, notebooks),
+                 src / "_generated" / "lead_figure.md": lead_figure(entries),
                  src / "_generated" / "status.md": status_page(missing),
                  src / "_generated" / "raw_files.md": raw_files_page(),
                  src / "_generated" / "derived_tables.md": derived_tables_page(),
