@@ -93,7 +93,8 @@ class LinkGluedValues(SphinxPostTransform):
             except (ValueError, TypeError, SyntaxError):
                 continue  # myst-nb reports the failure
             uri = self.app.builder.get_relative_uri(self.env.docname, node.refdoc) + f"#value-{node.key}"
-            link = nodes.reference("", "", refuri=uri, reftitle=f"{node.key} = {shown}", classes=["glued-value"])
+            link = nodes.reference("", "", refuri=uri, reftitle=f"{node.key} = {shown}", internal=True,
+                                   classes=["glued-value"])
             node.replace_self(link)
             link += node
 

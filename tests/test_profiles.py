@@ -55,7 +55,7 @@ def test_units_page_links_every_profile_written_and_only_those():
 def _executed_profile(tmp_path):
     """A profile notebook as papermill leaves it: its parameters cell, the injected one, code cells."""
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# Province profile\n\nWhat the study holds."),
+    nb.cells = [nbformat.v4.new_markdown_cell("# Province profile\n\nRun it in Lab.\n\nA dash is a value no source states."),
                 nbformat.v4.new_code_cell('province: str = "bac-lieu"', metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell('province = "ha-giang"', metadata={"tags": ["injected-parameters"]}),
                 nbformat.v4.new_code_cell("profile_sections.identity(gso_code)")]
@@ -67,7 +67,9 @@ def _executed_profile(tmp_path):
 def test_a_profile_page_is_titled_with_its_province_without_parameters_or_code(tmp_path):
     page = json.loads(site.profile_page(_executed_profile(tmp_path), "Hà Giang", {"03_data"}, explorer=False))
     sources = ["".join(c["source"]) for c in page["cells"]]
-    assert sources[0].startswith("# Hà Giang: province profile\n\nWhat the study holds.")
+    assert sources[0].startswith("# Hà Giang: province profile\n\nWhat the study holds about Hà Giang. A dash is a value "
+                                 "no source states.")
+    assert "Lab" not in sources[0]
     assert "[all 63 provinces](../profiles.md)" in sources[0] and "(../notebooks/03_data.ipynb)" in sources[0]
     assert "../notebooks/04_trajectories.ipynb" not in sources[0]  # only notebooks of the site are linked
     assert "explorer" not in sources[0]

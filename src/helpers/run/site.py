@@ -154,7 +154,8 @@ HIDDEN_CELLS = {"parameters", "injected-parameters"}
 def profile_page(notebook: Path, name: str, notebooks: set[str], explorer: bool) -> str:
     """An executed profile notebook as a page of the site: titled with its province, without its
     parameter cells, with no code shown (every code cell tagged ``remove-input``), and an opening cell
-    that links the table of all units, the notebooks it draws on and the explorer (when there is one)."""
+    (the last paragraph of the notebook's, its reading note) that links the table of all units, the
+    notebooks it draws on and the explorer (when there is one)."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     cells = [c for c in nb["cells"] if not HIDDEN_CELLS & set(c.get("metadata", {}).get("tags", []))]
     for cell in cells:
@@ -166,10 +167,10 @@ def profile_page(notebook: Path, name: str, notebooks: set[str], explorer: bool)
     if explorer:
         links.append("[the interactive explorer](../explorer.md)")
     first = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown")
-    text = "".join(cells[first]["source"]).split("\n", 1)
-    intro = text[1].strip() if len(text) > 1 and text[0].startswith("# ") else "".join(cells[first]["source"])
-    cells[first] = {**cells[first], "source": f"# {name}: province profile\n\n{intro}\n\n"
-                                              f"See also: {'; '.join(links)}.\n"}
+    note = "".join(cells[first]["source"]).strip().split("\n\n")[-1]  # the reading note; the rest speaks to Lab
+    note = "" if note.startswith("#") else f"{note}\n\n"
+    cells[first] = {**cells[first], "source": f"# {name}: province profile\n\nWhat the study holds about {name}. "
+                                              f"{note}See also: {'; '.join(links)}.\n"}
     nb["cells"] = cells
     return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
