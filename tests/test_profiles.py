@@ -85,7 +85,7 @@ def test_profile_tables_have_no_index_no_missing_marker_and_link_their_sources()
     html = history._repr_html_()
     assert "<th></th>" not in html and "<NA>" not in html and "NaN" not in html and "nan<" not in html
     assert list(history.frame.columns[:2]) == ["Year", "DTI rank"]
-    assert '<a href="https://dti.gov.vn/xep-hang-2022">https://dti.gov.vn/xep-hang-2022</a>' in html
+    assert '<a href="https://dti.gov.vn/xep-hang-2022" title="https://dti.gov.vn/xep-hang-2022">dti.gov.vn</a>' in html
     assert profile_sections.MISSING in html  # the 2022 published row states no score
     assert "<NA>" not in repr(history) and "NaN" not in repr(history)
 
@@ -95,7 +95,7 @@ def test_profile_tables_escape_their_text():
                                                  "n": [pd.NA]}))
     html = table._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert '<a href="https://a.vn/x?a=1&amp;b=2">' in html and f"<td>{profile_sections.MISSING}</td>" in html
+    assert '<a href="https://a.vn/x?a=1&amp;b=2" title="https://a.vn/x?a=1&amp;b=2">a.vn</a>' in html and f"<td>{profile_sections.MISSING}</td>" in html
 
 
 def test_every_profile_table_reads_for_a_province_with_and_without_data():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -21,7 +22,7 @@ _URL = re.compile(r"https?://[^\s|()\"'<>]+[^\s|()\"'<>.,;:]")
 
 class Table:
     """A table for readers: no index column, the headers given, ``MISSING`` for an empty value, and
-    every web address of a cell a link (all text escaped). Shown as HTML in a notebook and on the site."""
+    every web address of a cell a link named by its site (all text escaped). Shown as HTML in a notebook and on the site."""
 
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
@@ -31,9 +32,10 @@ class Table:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             return MISSING
         text, parts, at = str(value), [], 0
-        for url in _URL.finditer(text):
+        for url in _URL.finditer(text):  # a link named by its site; the address in full on hover
             link = html.escape(url.group(0))
-            parts += [html.escape(text[at:url.start()]), f'<a href="{link}">{link}</a>']
+            site = html.escape(urlsplit(url.group(0)).hostname or url.group(0))
+            parts += [html.escape(text[at:url.start()]), f'<a href="{link}" title="{link}">{site}</a>']
             at = url.end()
         return "".join([*parts, html.escape(text[at:])])
 

@@ -175,11 +175,13 @@ def profile_page(notebook: Path, name: str, notebooks: set[str], explorer: bool)
     return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def profiles_toctree(slugs: list[str]) -> str:
-    """The profiles under the profiles page in the navigation (hidden: the table of units lists them)."""
-    if not slugs:
+def profiles_toctree(names: dict[str, str]) -> str:
+    """The profiles (``names`` by slug) under the profiles page in the navigation, each by its province's
+    name (hidden on the page: its table of units links them)."""
+    if not names:
         return "\n"
-    return "```{toctree}\n:hidden:\n:maxdepth: 1\n\n" + "\n".join(f"profiles/{s}" for s in slugs) + "\n```\n"
+    entries = "\n".join(f"{name} <profiles/{slug}>" for slug, name in names.items())
+    return "```{toctree}\n:hidden:\n:maxdepth: 1\n\n" + entries + "\n```\n"
 
 
 def _figure(entry: dict) -> str:
@@ -265,7 +267,7 @@ def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
                  src / "_generated" / "derived_tables.md": derived_tables_page(),
                  src / "_generated" / "api.md": api_page(),
                  src / "_generated" / "units.html": units_page(set(profiles)),
-                 src / "_generated" / "profiles_toc.md": profiles_toctree(list(profiles))}
+                 src / "_generated" / "profiles_toc.md": profiles_toctree(profiles)}
     generated |= {src / "profiles" / f"{slug}.ipynb": profile_page(profiles_dir / f"{slug}.ipynb", name, staged, explorer)
                   for slug, name in profiles.items()}
     written = sum(write_if_changed(target, text) for target, text in generated.items())
