@@ -84,7 +84,7 @@ def test_profile_tables_have_no_index_no_missing_marker_and_link_their_sources()
     history = profile_sections.readable_history(profile_sections.dti_history(BAC_LIEU, tables.load_dti_panel()))
     html = history._repr_html_()
     assert "<th></th>" not in html and "<NA>" not in html and "NaN" not in html and "nan<" not in html
-    assert list(history.frame.columns[:2]) == ["Year", "DTI rank"]
+    assert list(history.frame.columns[:2]) == ["year", "DTI rank"]
     assert '<a href="https://dti.gov.vn/xep-hang-2022" title="https://dti.gov.vn/xep-hang-2022">dti.gov.vn</a>' in html
     assert profile_sections.MISSING in html  # the 2022 published row states no score
     assert "<NA>" not in repr(history) and "NaN" not in repr(history)

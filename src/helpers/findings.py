@@ -1,7 +1,8 @@
 """The values the site's findings page cites, each computed in a notebook and recorded there.
 
 A notebook's last cell passes what it has computed to one of ``data``, ``trajectories`` or
-``cases`` and records the result with ``record`` (``myst_nb.glue``, nothing displayed). The
+``cases`` and records the result with ``record`` (``myst_nb.glue``, and a table of each value's name,
+value and meaning, whose rows the findings page links to). The
 site's pages cite each value by name (``{glue:text}`notebooks/04_trajectories.ipynb::rho_first:.2f```),
 so no number on the findings page is typed by hand. Values are plain ``int``/``float``/``str``,
 rounded as the page shows them, so that the stored output is deterministic (nbval compares it).

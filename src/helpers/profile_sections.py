@@ -22,7 +22,8 @@ _URL = re.compile(r"https?://[^\s|()\"'<>]+[^\s|()\"'<>.,;:]")
 
 class Table:
     """A table for readers: no index column, the headers given, ``MISSING`` for an empty value, and
-    every web address of a cell a link named by its site (all text escaped). Shown as HTML in a notebook and on the site."""
+    every web address of a cell a link named by its site (all text escaped). Shown as HTML in a notebook
+    and on the site."""
 
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
@@ -62,7 +63,7 @@ def readable_history(history: pd.DataFrame) -> Table:
     table = history.assign(score=history["score"].round(4), source_kind=history["source_kind"].map(_words),
                            rank_method=history["rank_method"].map(_words))
     return Table(table[["year", "rank", "n_units", "score", "source_kind", "rank_method", "source"]].set_axis(
-        ["Year", "DTI rank", "of units", "DTI score (0–1)", "kind of source", "how the rank is known", "source"],
+        ["year", "DTI rank", "of units", "DTI score (0–1)", "kind of source", "how the rank is known", "source"],
         axis=1))
 
 

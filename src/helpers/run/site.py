@@ -268,8 +268,8 @@ def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
                  src / "_generated" / "api.md": api_page(),
                  src / "_generated" / "units.html": units_page(set(profiles)),
                  src / "_generated" / "profiles_toc.md": profiles_toctree(profiles)}
-    generated |= {src / "profiles" / f"{slug}.ipynb": profile_page(profiles_dir / f"{slug}.ipynb", name, staged, explorer)
-                  for slug, name in profiles.items()}
+    generated |= {src / "profiles" / f"{slug}.ipynb": profile_page(profiles_dir / f"{slug}.ipynb", name, staged,
+                                                                   explorer) for slug, name in profiles.items()}
     written = sum(write_if_changed(target, text) for target, text in generated.items())
     (src / "_extra").mkdir(parents=True, exist_ok=True)
     for notebook, keys in missing.items():
