@@ -190,7 +190,7 @@ def test_profiles_are_pages_of_the_site_titled_with_their_province(built):
         assert not re.search(r"&lt;NA&gt;|<NA>|\bNaN\b|>nan<", article), slug
         assert 'href="../profiles.html"' in text, slug  # back to the table of all units
         assert 'href="../notebooks/03_data.html"' in text, slug
-        assert re.search(r'<a href="https?://[^"]+">https?://', article), slug  # sources are links
+        assert re.search(r'<a href="https?://[^"]+" title="https?://[^"]+">[\w.-]+</a>', article), slug  # sources: links
         assert 'href="profiles/' + slug + '.html"' in (built / "profiles.html").read_text(encoding="utf-8")
     # in the navigation: the profiles page's (hidden) toctree puts them in the sidebar of their own pages
     assert 'href="bac-lieu.html"' in (built / "profiles" / "ben-tre.html").read_text(encoding="utf-8")
