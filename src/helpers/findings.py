@@ -29,9 +29,10 @@ def record(values: dict[str, int | float | str]) -> None:
     from IPython.display import HTML, display
     from myst_nb import glue
 
+    table = values_table(values)  # first: a value without a meaning stops before anything is recorded
     for name, value in values.items():
         glue(name, value, display=False)
-    display(HTML(values_table(values)))
+    display(HTML(table))
 
 
 def values_table(values: dict[str, int | float | str]) -> str:
