@@ -117,8 +117,22 @@ def _dedupe_templates_path(app, *_):
     app.config.templates_path = list(dict.fromkeys(app.config.templates_path))
 
 
+def _note_reread(app, env, docnames):
+    app.study_reread = set(docnames)
+
+
+def _navigation_changed(app, env):
+    """Every page carries the navigation: when the profiles page (whose toctree lists the profiles) was
+    re-read, rewrite every page (without reading it again), or their sidebars would keep the old list."""
+    if "profiles" in getattr(app, "study_reread", ()):
+        return sorted(env.found_docs)
+    return []
+
+
 def setup(app):
     app.connect("source-read", _note_glue_sources)
     app.add_post_transform(LinkGluedValues)
+    app.connect("env-before-read-docs", _note_reread)
+    app.connect("env-updated", _navigation_changed)
     app.connect("config-inited", _dedupe_templates_path, priority=900)
     app.connect("env-updated", _dedupe_templates_path)  # before the environment is kept for the next build

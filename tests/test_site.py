@@ -218,6 +218,23 @@ def test_every_glued_number_links_to_the_row_that_records_it(built):
     assert {(href, anchor.removeprefix("value-")) for _, href, anchor, _, _ in links} == cited
 
 
+def test_a_new_profile_appears_in_the_navigation_of_every_page(built, tmp_path):
+    """Each page's sidebar lists the profiles: a page whose source did not change is rewritten all the same
+    when the list changes (incrementally: no page is read again but the profiles page and the new one)."""
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    for slug in PROFILE_SLUGS[:2]:
+        shutil.copy2(site.PROFILES / f"{slug}.ipynb", profiles / f"{slug}.ipynb")
+    out = tmp_path / "site"
+    site.build(out, NOTEBOOKS, profiles)
+    new = PROFILE_SLUGS[2]
+    assert f'href="profiles/{new}.html"' not in (out / "cite.html").read_text(encoding="utf-8")
+    shutil.copy2(site.PROFILES / f"{new}.ipynb", profiles / f"{new}.ipynb")
+    site.build(out, NOTEBOOKS, profiles)
+    assert f'href="profiles/{new}.html"' in (out / "cite.html").read_text(encoding="utf-8")
+    assert f'href="{new}.html"' in (out / "profiles" / f"{PROFILE_SLUGS[0]}.html").read_text(encoding="utf-8")
+
+
 def test_changed_notebook_rebuilds_its_page_not_the_others(built, tmp_path):
     copies = tmp_path / "notebooks"
     copies.mkdir()
