@@ -7,6 +7,12 @@ into ``build/site-src/`` and runs Sphinx there; see ``src/helpers/run/site.py``.
 import re
 from pathlib import Path
 
+from docutils import nodes
+from myst_nb.core.variables import format_plain_text
+from myst_nb.ext.glue.crossref import read_glue_cache
+from myst_nb.ext.glue.utils import PendingGlueReference
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
 project = "From last place to later progress"
 author = "The DTI Vietnam study contributors"
 copyright = "the study contributors; code under the MIT licence"
@@ -42,6 +48,8 @@ html_extra_path = ["_extra"]
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None  # no build date: two builds give the same pages
+# Search results without snippets: a snippet is fetched from its page, which a browser refuses under file://.
+html_show_search_summary = False
 html_context = {"default_mode": "light"}  # a fixed mode: no theme switch from an empty local store
 html_theme_options = {
     "home_page_in_toc": True,
@@ -65,6 +73,32 @@ def _note_glue_sources(app, docname, source):
         app.env.note_dependency(str(Path(app.srcdir, Path(docname).parent, target)))
 
 
+class LinkGluedValues(SphinxPostTransform):
+    """Make every value glued from a notebook (``{glue:text}`notebooks/x.ipynb::key:fmt```) a link to the
+    row of that notebook's table of recorded values (``#value-<key>``, written by
+    ``helpers.findings.record``), titled with its name and value. It runs just before myst-nb replaces
+    the pending references (its priority 5), so the pasted text lands inside the link."""
+
+    default_priority = 4
+    formats = ("html",)
+
+    def apply(self, **kwargs):
+        folder = self.env.mystnb_config.output_folder
+        for node in list(self.document.findall(PendingGlueReference)):
+            output = read_glue_cache(folder, node.refdoc).get(node.key)
+            if output is None or node.gtype != "text" or "text/plain" not in output.get("data", {}):
+                continue  # myst-nb reports it (a missing value is also named by the build driver)
+            try:
+                shown = format_plain_text(output["data"]["text/plain"], node["fmt_spec"])
+            except (ValueError, TypeError, SyntaxError):
+                continue  # myst-nb reports the failure
+            uri = self.app.builder.get_relative_uri(self.env.docname, node.refdoc) + f"#value-{node.key}"
+            link = nodes.reference("", "", refuri=uri, reftitle=f"{node.key} = {shown}", internal=True,
+                                   classes=["glued-value"])
+            node.replace_self(link)
+            link += node
+
+
 def _theme_components() -> list[str]:
     """The template folders the two themes add to ``templates_path`` (book theme first, as they end up)."""
     import pydata_sphinx_theme
@@ -83,7 +117,22 @@ def _dedupe_templates_path(app, *_):
     app.config.templates_path = list(dict.fromkeys(app.config.templates_path))
 
 
+def _note_reread(app, env, docnames):
+    app.study_reread = set(docnames)
+
+
+def _navigation_changed(app, env):
+    """Every page carries the navigation: when the profiles page (whose toctree lists the profiles) was
+    re-read, rewrite every page (without reading it again), or their sidebars would keep the old list."""
+    if "profiles" in getattr(app, "study_reread", ()):
+        return sorted(env.found_docs)
+    return []
+
+
 def setup(app):
     app.connect("source-read", _note_glue_sources)
+    app.add_post_transform(LinkGluedValues)
+    app.connect("env-before-read-docs", _note_reread)
+    app.connect("env-updated", _navigation_changed)
     app.connect("config-inited", _dedupe_templates_path, priority=900)
     app.connect("env-updated", _dedupe_templates_path)  # before the environment is kept for the next build

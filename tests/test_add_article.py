@@ -171,7 +171,7 @@ def test_the_report_runs_on_the_copy(added):
     # The site's data page gives the corpus size recorded by the corpus notebook, not a typed number.
     page = (root / "build" / "site" / "data.html").read_text(encoding="utf-8")
     n_articles = len(pd.read_csv(root / METADATA, dtype=str))
-    assert f'<span class="pasted-text">{n_articles}</span> news articles' in page
+    assert f'<span class="pasted-text">{n_articles}</span></a> news articles' in page  # linked to its cell
 
 
 def test_manifest_rows_have_the_new_checksums_and_keep_sources(added):

@@ -1,6 +1,7 @@
 """The values the findings page cites: names, plain types, rounding as shown."""
 
 import pandas as pd
+import pytest
 
 from helpers import findings
 
@@ -89,11 +90,21 @@ def test_data_values_count_stated_overall_ranks_per_partial_year():
                       "first_complete_round": 2022, "last_complete_round": 2022, "n_rounds_34": 1}
 
 
-def test_record_glues_without_display(monkeypatch):
-    glued = []
+def test_record_glues_without_display_and_shows_one_table(monkeypatch):
+    glued, shown = [], []
     monkeypatch.setattr("myst_nb.glue", lambda name, value, display=True: glued.append((name, value, display)))
-    findings.record({"a": 1, "b": 0.5})
-    assert glued == [("a", 1, False), ("b", 0.5, False)]
+    monkeypatch.setattr("IPython.display.display", lambda *objs: shown.extend(objs))
+    findings.record({"n_articles": 1, "rho_first": 0.5})
+    assert glued == [("n_articles", 1, False), ("rho_first", 0.5, False)]
+    assert len(shown) == 1 and shown[0].data == findings.values_table({"n_articles": 1, "rho_first": 0.5})
+
+
+def test_record_refuses_a_value_without_a_meaning_before_gluing_anything(monkeypatch):
+    glued = []
+    monkeypatch.setattr("myst_nb.glue", lambda name, value, display=True: glued.append(name))
+    with pytest.raises(KeyError, match="'b'"):
+        findings.record({"n_articles": 1, "b": 0.5})
+    assert glued == []
 
 
 

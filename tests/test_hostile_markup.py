@@ -137,7 +137,7 @@ def test_the_tags_reach_the_pages_as_text(built):
         assert f"{ATTRIBUTE}={code(field)}" in text, field
 
 
-@pytest.mark.parametrize("where", ["build/site", "build/profiles"])
+@pytest.mark.parametrize("where", ["build/site", "build/site/profiles"])
 def test_no_input_text_is_live_markup_in_any_page(built, where):
     pages = sorted((built / where).rglob("*.html"))
     assert pages

@@ -1,10 +1,13 @@
 """Province profile tables trace to the reference data, the panel and the codebook."""
 
+import json
+
+import nbformat
 import pandas as pd
 import pytest
 
-from helpers import paths, profile_sections, provinces, tables
-from helpers.run import profile_sweep
+from helpers import paths, profile_sections, provinces, study, tables
+from helpers.run import profile_sweep, site
 
 BAC_LIEU = provinces.from_slug("bac-lieu")
 
@@ -42,19 +45,81 @@ def test_corpus_evidence_is_empty_for_a_province_without_articles():
     assert not profile_sections.corpus_evidence(BAC_LIEU, codebook).empty
 
 
-def test_profile_index_links_every_written_page():
-    units = provinces.load_reference().sort_values("gso_code").head(3)
-    written = {units["slug"].iloc[0]: paths.BUILD / "x.ipynb"}
-    page = profile_sweep._index_page(units, written)
-    assert page.count("<a href=") == 1 and page.count("(failed)") == 2
+def test_units_page_links_every_profile_written_and_only_those():
+    page = site.units_page({"bac-lieu", "ben-tre"})
+    assert page.count("<a href=") == 2
+    assert '<a href="profiles/bac-lieu.html">Bạc Liêu</a>' in page and '<a href="profiles/ben-tre.html">' in page
+    assert page.count("<tr><td>") == study.PROVINCES.n_units
+
+
+def _executed_profile(tmp_path):
+    """A profile notebook as papermill leaves it: its parameters cell, the injected one, code cells."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Province profile\n\nRun it in Lab.\n\nA dash is a value no source states."),
+                nbformat.v4.new_code_cell('province: str = "bac-lieu"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell('province = "ha-giang"', metadata={"tags": ["injected-parameters"]}),
+                nbformat.v4.new_code_cell("profile_sections.identity(gso_code)")]
+    path = tmp_path / "ha-giang.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_profile_page_is_titled_with_its_province_without_parameters_or_code(tmp_path):
+    page = json.loads(site.profile_page(_executed_profile(tmp_path), "Hà Giang", {"03_data"}, explorer=False))
+    sources = ["".join(c["source"]) for c in page["cells"]]
+    assert sources[0].startswith("# Hà Giang: province profile\n\nWhat the study holds about Hà Giang. A dash is a value "
+                                 "no source states.")
+    assert "Lab" not in sources[0]
+    assert "[all 63 provinces](../profiles.md)" in sources[0] and "(../notebooks/03_data.ipynb)" in sources[0]
+    assert "../notebooks/04_trajectories.ipynb" not in sources[0]  # only notebooks of the site are linked
+    assert "explorer" not in sources[0]
+    assert not any("province" in s and "=" in s for s in sources)  # neither parameters cell is left
+    code = [c for c in page["cells"] if c["cell_type"] == "code"]
+    assert len(code) == 1 and "remove-input" in code[0]["metadata"]["tags"]
+    with_explorer = site.profile_page(_executed_profile(tmp_path), "Hà Giang", set(), explorer=True)
+    assert "[the interactive explorer](../explorer.md)" in with_explorer
+
+
+def test_profile_tables_have_no_index_no_missing_marker_and_link_their_sources():
+    history = profile_sections.readable_history(profile_sections.dti_history(BAC_LIEU, tables.load_dti_panel()))
+    html = history._repr_html_()
+    assert "<th></th>" not in html and "<NA>" not in html and "NaN" not in html and "nan<" not in html
+    assert list(history.frame.columns[:2]) == ["year", "DTI rank"]
+    assert '<a href="https://dti.gov.vn/xep-hang-2022" title="https://dti.gov.vn/xep-hang-2022">dti.gov.vn</a>' in html
+    assert profile_sections.MISSING in html  # the 2022 published row states no score
+    assert "<NA>" not in repr(history) and "NaN" not in repr(history)
+
+
+def test_profile_tables_escape_their_text():
+    table = profile_sections.Table(pd.DataFrame({"text": ['<script>alert(1)</script> see https://a.vn/x?a=1&b=2'],
+                                                 "n": [pd.NA]}))
+    html = table._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<a href="https://a.vn/x?a=1&amp;b=2" title="https://a.vn/x?a=1&amp;b=2">a.vn</a>' in html and f"<td>{profile_sections.MISSING}</td>" in html
+
+
+def test_every_profile_table_reads_for_a_province_with_and_without_data():
+    for code in (BAC_LIEU, provinces.from_slug("ha-noi")):
+        tables_shown = [profile_sections.readable_other(profile_sections.other_history(code, tables.load_other_indices())),
+                        profile_sections.readable_merger(profile_sections.merger(code, tables.load_crosswalk_2025(),
+                                                                                 tables.load_dti_panel_34())),
+                        profile_sections.readable_main_indices(profile_sections.main_indices(code,
+                                                                                            tables.load_main_indices())),
+                        profile_sections.readable_evidence(profile_sections.corpus_evidence(code, tables.load_codebook()))]
+        for table in tables_shown:
+            html = table._repr_html_()
+            assert "<NA>" not in html and "NaN" not in html and "_" not in "".join(table.frame.columns)
+
+
+def _folder_state(folder):
+    return {p.name: p.stat().st_mtime_ns for p in folder.glob("*")} if folder.is_dir() else None
 
 
 def test_profile_sweep_refuses_an_unknown_slug_and_writes_nothing(capsys):
-    index = profile_sweep.PROFILES / "index.html"
-    before = index.read_bytes() if index.is_file() else None
+    before = _folder_state(profile_sweep.PROFILES)
     with pytest.raises(SystemExit) as stop:
         profile_sweep.main(["nghe-ann"])
     assert stop.value.code == 1
     err = capsys.readouterr().err
     assert "parameter province='nghe-ann'" in err and "did you mean 'nghe-an'" in err
-    assert (index.read_bytes() if index.is_file() else None) == before
+    assert _folder_state(profile_sweep.PROFILES) == before

@@ -2,8 +2,8 @@
 pages that work from ``file://`` with no network, checked in headless Chromium.
 
 The site is built once per session into a temporary folder from the committed notebooks (or from
-the folder named by ``$SITE_NOTEBOOKS``), with the profile pages of ``build/profiles/`` (three are
-rendered there first if missing). Screenshots go to ``build/site-screenshots/``.
+the folder named by ``$SITE_NOTEBOOKS``), with the executed profiles of ``build/profiles/`` as pages
+(three are run there first if missing). Screenshots go to ``build/site-screenshots/``.
 """
 
 import ast
@@ -84,7 +84,7 @@ def _shown(stored: str, fmt: str) -> str:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """The site built from the notebooks into a temporary folder; returns its folder."""
-    have = {p.stem for p in site.PROFILES.glob("*.html")}
+    have = {p.stem for p in site.PROFILES.glob("*.ipynb")}
     if not set(PROFILE_SLUGS) <= have:
         subprocess.run([sys.executable, "-m", "helpers.run.profile_sweep", *PROFILE_SLUGS], cwd=paths.ROOT, check=True,
                        capture_output=True, env={**os.environ, "CI": "1"})
@@ -166,6 +166,73 @@ def test_profiles_page_lists_every_unit(built):
     assert page.count("<tr><td>") == len(units) == study.PROVINCES.n_units
     for slug in PROFILE_SLUGS:
         assert f'href="profiles/{slug}.html"' in page and (built / "profiles" / f"{slug}.html").is_file()
+
+
+def _title(page: Path) -> str:
+    import html
+
+    return html.unescape(re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), re.S).group(1).strip())
+
+
+def test_profiles_are_pages_of_the_site_titled_with_their_province(built):
+    names = provinces.load_reference().set_index("slug")["name_vi"]
+    script = (built / "searchindex.js").read_text(encoding="utf-8")
+    search = json.loads(script[script.index("(") + 1:script.rindex(")")])
+    titled = dict(zip(search["docnames"], search["titles"], strict=True))
+    for slug in PROFILE_SLUGS:
+        page = built / "profiles" / f"{slug}.html"
+        text = page.read_text(encoding="utf-8")
+        assert _title(page).startswith(f"{names[slug]}: province profile"), slug
+        assert titled[f"profiles/{slug}"] == f"{names[slug]}: province profile", slug  # in the search
+        assert "cell_input" not in text and "In [" not in text, slug  # no code, no prompts
+        assert "province = " not in text and "province: str" not in text, slug  # no parameters cell
+        article = text.split('<article class="bd-article">', 1)[1].split("</article>", 1)[0]
+        assert not re.search(r"&lt;NA&gt;|<NA>|\bNaN\b|>nan<", article), slug
+        assert 'href="../profiles.html"' in text, slug  # back to the table of all units
+        assert 'href="../notebooks/03_data.html"' in text, slug
+        assert re.search(r'<a href="https?://[^"]+" title="https?://[^"]+">[\w.-]+</a>', article), slug  # sources: links
+        assert 'href="profiles/' + slug + '.html"' in (built / "profiles.html").read_text(encoding="utf-8")
+    # in the navigation: the profiles page's (hidden) toctree puts them in the sidebar of their own pages
+    assert 'href="bac-lieu.html"' in (built / "profiles" / "ben-tre.html").read_text(encoding="utf-8")
+
+
+GLUED_LINK = re.compile(r'<a class="([^"]*glued-value[^"]*)" href="([^"#]+)#(value-\w+)" title="([^"]*)">'
+                        r'<span class="pasted-text">([^<]*)</span></a>')
+
+
+def test_every_glued_number_links_to_the_row_that_records_it(built):
+    page = (built / "index.html").read_text(encoding="utf-8")
+    pasted = page.count('<span class="pasted-text">')
+    links = GLUED_LINK.findall(page)
+    assert pasted >= 40 and len(links) == pasted  # every pasted value sits in its link
+    targets: dict[str, str] = {}
+    for _cls, href, anchor, title, shown in links:
+        target = built / href
+        if href not in targets:
+            targets[href] = target.read_text(encoding="utf-8")
+        assert f'id="{anchor}"' in targets[href], (href, anchor)
+        key = anchor.removeprefix("value-")
+        assert title == f"{key} = {shown}", title
+    cited = {(f"notebooks/{nb.split('/')[-1].replace('.ipynb', '.html')}", key)
+             for nb, key, _ in GLUE_TEXT.findall(FINDINGS.read_text(encoding="utf-8"))}
+    assert {(href, anchor.removeprefix("value-")) for _, href, anchor, _, _ in links} == cited
+
+
+def test_a_new_profile_appears_in_the_navigation_of_every_page(built, tmp_path):
+    """Each page's sidebar lists the profiles: a page whose source did not change is rewritten all the same
+    when the list changes (incrementally: no page is read again but the profiles page and the new one)."""
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    for slug in PROFILE_SLUGS[:2]:
+        shutil.copy2(site.PROFILES / f"{slug}.ipynb", profiles / f"{slug}.ipynb")
+    out = tmp_path / "site"
+    site.build(out, NOTEBOOKS, profiles)
+    new = PROFILE_SLUGS[2]
+    assert f'href="profiles/{new}.html"' not in (out / "cite.html").read_text(encoding="utf-8")
+    shutil.copy2(site.PROFILES / f"{new}.ipynb", profiles / f"{new}.ipynb")
+    site.build(out, NOTEBOOKS, profiles)
+    assert f'href="profiles/{new}.html"' in (out / "cite.html").read_text(encoding="utf-8")
+    assert f'href="{new}.html"' in (out / "profiles" / f"{PROFILE_SLUGS[0]}.html").read_text(encoding="utf-8")
 
 
 def test_changed_notebook_rebuilds_its_page_not_the_others(built, tmp_path):
@@ -264,6 +331,72 @@ def test_pages_load_in_headless_chromium_with_every_image_and_no_error(built, tm
         if name.startswith("notebooks/") and int(marks["images"]) == 0 and "figure" in page.read_text(encoding="utf-8"):
             problems.append(f"{name}: no image shown")
     assert problems == []
+
+
+def test_search_from_file_gives_results_and_no_console_error(built, tmp_path):
+    """Sphinx's search fetched each result's page for a snippet, which a browser refuses under file://
+    (a CORS error per result); the site shows results without snippets."""
+    browser = _chromium()
+    search = built / "search.html"
+    probe = search.with_name(".probe-search.html")
+    probe.write_text(search.read_text(encoding="utf-8").replace("<head>", "<head>" + CHECK, 1), encoding="utf-8")
+    try:
+        done = _run(browser, ["--virtual-time-budget=15000", "--dump-dom", probe.as_uri() + "?q=Li%C3%AAu"],
+                    tmp_path / "profile")
+    finally:
+        probe.unlink()
+    body = re.search(r"<body([^>]*)>", done.stdout).group(1)
+    marks = dict(re.findall(r'data-([\w-]+)="([^"]*)"', body))
+    assert marks.get("checked") == "yes"
+    assert marks["errors"] == "" and _console_errors(done.stderr) == []
+    results = re.findall(r'<li[^>]*>\s*<a href="([^"]+)"', done.stdout.split('id="search-results"', 1)[-1])
+    assert any("profiles/bac-lieu.html" in r for r in results), results[:10]
+
+
+# After load: every table of the article wider than the article must sit in a box that scrolls sideways
+# (else its right-hand columns are cut off); marks <body> with the clipped tables and the widths.
+TABLE_CHECK = """<script>
+window.addEventListener("load", function () {
+  var article = document.querySelector("article.bd-article"), clipped = [], widest = 0;
+  document.querySelectorAll("article.bd-article table").forEach(function (t, i) {
+    widest = Math.max(widest, t.scrollWidth);
+    if (t.scrollWidth <= article.clientWidth + 1) return;
+    for (var box = t.parentElement; box && box !== article; box = box.parentElement) {
+      var ox = getComputedStyle(box).overflowX;
+      if ((ox === "auto" || ox === "scroll") && box.clientWidth <= article.clientWidth + 1) return;
+    }
+    clipped.push(i + ":" + (t.querySelector("th") || t).textContent.trim().slice(0, 30));
+  });
+  document.body.setAttribute("data-clipped", clipped.join(" | "));
+  document.body.setAttribute("data-article", String(article.clientWidth));
+  document.body.setAttribute("data-widest", String(widest));
+});
+</script>"""
+
+
+def test_wide_tables_scroll_in_their_own_box_and_the_article_uses_the_width(built, tmp_path):
+    browser = _chromium()
+    pages = [built / "notebooks" / f"{nb.stem}.html" for nb in NOTEBOOKS] + [
+        built / name for name in ("data.html", "cite.html", "profiles.html")] + [
+        built / "profiles" / f"{slug}.html" for slug in PROFILE_SLUGS]
+    widths, clipped = {}, {}
+    for page in pages:
+        probe = page.with_name(f".probe-{page.name}")
+        probe.write_text(page.read_text(encoding="utf-8").replace("</body>", TABLE_CHECK + "</body>", 1),
+                         encoding="utf-8")
+        try:
+            done = _run(browser, ["--window-size=1600,1000", "--virtual-time-budget=5000", "--dump-dom",
+                                  probe.as_uri()], tmp_path / "profile")
+        finally:
+            probe.unlink()
+        marks = dict(re.findall(r'data-([\w-]+)="([^"]*)"', re.search(r"<body([^>]*)>", done.stdout).group(1)))
+        name = page.relative_to(built).as_posix()
+        widths[name] = int(marks["article"])
+        if marks["clipped"]:
+            clipped[name] = marks["clipped"]
+    assert clipped == {}
+    # at 1600 px, with both sidebars, the article gets more than the theme's 60em cap (960 px) used to give
+    assert min(widths.values()) > 960, widths
 
 
 def test_screenshots_of_the_front_page_notebooks_and_profiles(built, tmp_path):

@@ -1,13 +1,16 @@
 """The values the site's findings page cites, each computed in a notebook and recorded there.
 
 A notebook's last cell passes what it has computed to one of ``data``, ``trajectories`` or
-``cases`` and records the result with ``record`` (``myst_nb.glue``, nothing displayed). The
+``cases`` and records the result with ``record`` (``myst_nb.glue``, and a table of each value's name,
+value and meaning, whose rows the findings page links to). The
 site's pages cite each value by name (``{glue:text}`notebooks/04_trajectories.ipynb::rho_first:.2f```),
 so no number on the findings page is typed by hand. Values are plain ``int``/``float``/``str``,
 rounded as the page shows them, so that the stored output is deterministic (nbval compares it).
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -20,11 +23,239 @@ def _r(value, digits: int) -> float:
 
 
 def record(values: dict[str, int | float | str]) -> None:
-    """Glue every value under its name, without displaying it."""
+    """Glue every value under its name (``myst_nb.glue``, not displayed itself) and show them as one
+    table of name, value and meaning, each row anchored ``value-<name>``: the findings page links every
+    cited value to its row."""
+    from IPython.display import HTML, display
     from myst_nb import glue
 
+    table = values_table(values)  # first: a value without a meaning stops before anything is recorded
     for name, value in values.items():
         glue(name, value, display=False)
+    display(HTML(table))
+
+
+def values_table(values: dict[str, int | float | str]) -> str:
+    """An HTML table of the recorded values: name, value and meaning (``meaning``), one row per value
+    with the id ``value-<name>``; every text escaped."""
+    from html import escape
+
+    rows = [f'<tr id="value-{escape(name)}"><td><code>{escape(name)}</code></td><td>{escape(str(value))}</td>'
+            f"<td>{escape(meaning(name))}</td></tr>" for name, value in values.items()]
+    return ('<table class="recorded-values">\n<thead><tr><th>name</th><th>value</th><th>meaning</th></tr></thead>\n'
+            "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>")
+
+
+# --------------------------------------------------------------------------------------------
+# what each recorded name means (shown beside its value; a test checks every recorded name has one)
+
+_CASE = {"a": "case A (the main case)", "b": "case B (the comparison case)"}
+_BENCHMARK = {"noise": "the noise-only benchmark", "churn": "the typical-churn benchmark"}
+_START = {"last": "last place", "rank": "the benchmark's second starting rank (bench_rank)"}
+
+#: Exact names: what each value is. Names built from a pattern are in ``_PATTERNS``.
+_NAMES: dict[str, str] = {
+    # notebook 01
+    "n_articles": "articles in the news corpus",
+    "n_article_places": "provinces the corpus articles are about",
+    "articles_by_place": "articles per province, most first",
+    "articles_dated_to_day": "articles whose publication date is known to the day",
+    "first_article_year": "year of the earliest article whose year is known",
+    "last_article_year": "year of the latest article whose year is known",
+    # notebook 03
+    "n_raw_files": "raw files listed in the manifest, each checked against its checksum",
+    "n_schemas": "raw tables that pass their schemas",
+    "n_rounds": "DTI rounds held for the 63 provinces, complete or partial",
+    "n_complete_rounds": "DTI rounds in which all 63 provinces are ranked",
+    "first_complete_round": "first DTI round with all 63 provinces ranked",
+    "last_complete_round": "latest DTI round with all 63 provinces ranked",
+    "n_rounds_34": "complete DTI rounds of the 34 units of 2025",
+    "corpus_rank_rows": "DTI rows whose value only a corpus article states",
+    # notebook 04
+    "n_units": "provinces ranked in the first round of the persistence table",
+    "rho_first": "Spearman rank correlation between the first two consecutive rounds",
+    "rho_last": "Spearman rank correlation between the last two consecutive rounds",
+    "rho_n": "provinces in the last rank correlation",
+    "ci_level": "confidence level of the intervals (%)",
+    "churn_level": "level of the typical-churn intervals (%)",
+    "churn_draws": "simulated draws of the typical-churn benchmark",
+    "moves_n": "one-round moves judged against typical churn",
+    "moves_rising_beyond": "moves that rise beyond typical churn",
+    "moves_falling_beyond": "moves that fall beyond typical churn",
+    "moves_from_last": "moves that start from last place",
+    "moves_from_last_beyond": "moves from last place that rise beyond typical churn",
+    "beta_slope": "beta convergence: slope of the change in standardised score on the starting score",
+    "beta_rtm_slope": "slope regression to the mean alone gives (r − 1, by construction)",
+    "beta_excess": "beta slope beyond regression to the mean",
+    "beta_n": "provinces in the convergence regression",
+    "cohort_n": "provinces in the bottom cohort",
+    "cohort_gain": "the bottom cohort's gain in standardised score (cohort fixed effect)",
+    "cohort_rtm": "gain of the bottom cohort expected from regression to the mean",
+    "cohort_excess": "gain of the bottom cohort beyond regression to the mean",
+    "shorrocks": "Shorrocks mobility index of the quintile transitions (0: no mobility)",
+    "bottom_stayed": "provinces that stayed in the bottom quintile",
+    "bottom_total": "provinces that started in the bottom quintile",
+    "tri_rho": "Spearman correlation between DTI and PAPI e-governance (triangulation)",
+    "tri_n": "provinces in the triangulation",
+    # notebook 05
+    "n_units_2025": "units after the 2025 merger",
+    "merger_year": "DTI round the merger table compares",
+    # notebook 06
+    "bottom_n": "size of the bottom group the maps count (k)",
+    "n_regions": "regions of Vietnam",
+    "index_year": "latest round of the 34 units, in which the main indices are correlated",
+    "index_strongest": "main index that moves most with the overall score",
+    "index_weakest": "main index that moves least with the overall score",
+    "index_n": "units in the main-index correlations",
+    "weights_rows": "rows of the weight check (overall score against the weighted main indices)",
+    "weights_rows_passing": "rows of the weight check that pass",
+    "merged_units_passing": "merged units whose recomputed mean matches the published score",
+    # notebook 07
+    "model_boot": "bootstrap draws of the three-wave measurement model",
+    "rel": "reliability of the index (Heise three-wave model)",
+    "stab_12": "stability of the true score from the first to the second wave",
+    "stab_23": "stability of the true score from the second to the third wave",
+    "stab_13": "stability of the true score from the first to the third wave",
+    "rel_range_low": "lower bound of the admissible range of the reliability",
+    "share_admissible": "bootstrap draws that are admissible (%)",
+    "grid_low": "lowest reliability assumed in the sensitivity grid",
+    "grid_high": "highest reliability assumed in the sensitivity grid",
+    "grid_stab_low": "lowest first-to-last stability over the sensitivity grid",
+    "grid_stab_high": "highest first-to-last stability over the sensitivity grid",
+    "grid_share_admissible_low": "lowest share of admissible draws over the sensitivity grid (%)",
+    "bench_level": "level of the benchmark intervals (%)",
+    "bench_draws": "simulated draws of each benchmark",
+    "bench_rank": "second starting rank the benchmarks are computed for",
+    "n_progress": "provinces that made progress (local false sign rate below its bar)",
+    "n_decline": "provinces that declined (local false sign rate below its bar)",
+    "n_rise_beyond": "provinces that rose beyond typical churn (Benjamini–Hochberg screen)",
+    "n_fall_beyond": "provinces that fell beyond typical churn (Benjamini–Hochberg screen)",
+    "lfsr_alpha": "bar of the local false sign rate (%)",
+    "bh_q": "false discovery rate of the Benjamini–Hochberg screen (%)",
+    "change_level": "level of the change intervals (%)",
+    "progress_names": "provinces that made progress, from the bottom up",
+    "pre_df": "degrees of freedom of the pre-specified cohort test",
+    "resid_rank": "starting rank whose residuals are checked for normal errors",
+    "resid_n": "simulated residuals in that check",
+    "resid_shapiro_p": "Shapiro–Wilk p-value of those residuals",
+    "resid_skew": "skewness of those residuals",
+    "resid_p_floor": "smallest p-value the simulation can give (1/n)",
+    "power_target": "power the minimum detectable change is computed for (%)",
+    "power_alpha": "significance level of the power computation (%)",
+    "power_reps": "simulation replicates of the power computation",
+    "ri_level": "level of the rank intervals (%)",
+    "ri_k": "size of the bottom group in P(bottom k)",
+    "ind_n": "indicators of the side-by-side table of the two cases",
+    "ind_both": "indicators reported for both cases",
+}
+
+_MOVE = {"from": "rank before the move", "to": "rank after the move",
+         "low": "best end of the typical-churn interval of the rank after the move",
+         "high": "worst end of the typical-churn interval of the rank after the move",
+         "p_bad": "probability under typical churn of a later rank as bad as observed",
+         "p_good": "probability under typical churn of a later rank as good as observed",
+         "judgement": "judgement of the move against typical churn",
+         "basis": "rank correlation the typical-churn benchmark is drawn with"}
+_CASE_05 = {"new_unit": "its 2025 unit", "new_rank": "its 2025 unit's DTI rank of 34 in the merger round",
+            "new_score": "its 2025 unit's DTI score in the merger round",
+            "partners": "provinces merged with it in 2025",
+            "partner_best_rank": "best DTI rank of 63 among its merger partners in the merger round"}
+_TC = {"start": "rank at the start of the period", "end": "rank at the end of the period",
+       "mean": "estimated change of its true standardised score (posterior mean)",
+       "low": "lower end of the interval of that change", "high": "upper end of the interval of that change",
+       "lfsr": "local false sign rate of that change", "class": "its change class (progress, decline or neither)",
+       "p_rise": "probability under typical churn of a rise as large", "p_fall":
+       "probability under typical churn of a fall as large", "churn_low": "best end of the typical-churn interval "
+       "of its end rank", "churn_high": "worst end of the typical-churn interval of its end rank",
+       "churn": "judgement of its move against typical churn"}
+_PRE = {"names": "provinces of the test", "start": "mean rank at the start", "end": "mean rank at the end",
+        "excess": "change beyond typical churn (standardised score)", "p": "p-value", "n": "provinces in the test",
+        "se": "standard error of the excess"}
+_RI = {"rank": "observed rank", "low": "best end of the interval of its true rank",
+       "high": "worst end of the interval of its true rank", "bottom": "probability it is truly in the bottom k",
+       "last": "probability it is truly last"}
+_MI = {"index": "its weakest published main index", "score": "score of that main index",
+       "rank": "rank in that main index", "peers": "other provinces of the bottom group with that index published",
+       "peer_low": "lowest score of those peers", "peer_high": "highest score of those peers",
+       "versus_peers": "how its score compares with the peers'"}
+_POL = {"events": "policy events in its timeline", "first_label": "its first dated commitment",
+        "first_date": "date of that commitment", "first_document": "document of that commitment",
+        "horizon": "horizon of that commitment"}
+
+
+def _province(code: str) -> str:
+    from . import provinces
+
+    return f"{provinces.name_of(code)} (GSO {code})"
+
+
+#: Names built from a pattern: (regex, function of its groups giving the meaning).
+_PATTERNS = [
+    (r"ranks_(known|published|corpus)_(\d{4})", lambda kind, year: {
+        "known": f"overall DTI ranks any source states for the partial round {year}",
+        "published": f"overall DTI ranks the ministry's or news pages publish for the partial round {year}",
+        "corpus": f"overall DTI ranks of the partial round {year} that only a corpus article states"}[kind]),
+    (r"move_case_([ab])_(\d{4})_(\d{4})_(\w+)", lambda case, y1, y2, field:
+        f"{_CASE[case]}, move {y1}→{y2}: {_MOVE[field]}"),
+    (r"case_([ab])_rank_(\d{4})", lambda case, year: f"{_CASE[case]}: overall DTI rank of 63 in {year}"),
+    (r"case_([ab])_score_(\d{4})", lambda case, year: f"{_CASE[case]}: overall DTI score in {year}"),
+    (r"case_([ab])_(new_unit|new_rank|new_score|partners|partner_best_rank)",
+     lambda case, field: f"{_CASE[case]}: {_CASE_05[field]}"),
+    (r"bottom_regions_(\d{4})", lambda year: f"regions the bottom group of {year} lies in"),
+    (r"bottom_most_one_region_(\d{4})", lambda year: f"most provinces of the bottom group of {year} in one region"),
+    (r"index_(strongest|weakest)_rho", lambda which: f"rank correlation of the {which} main index with the overall "
+                                                      "score"),
+    (r"(noise|churn)_(last|rank)_expected", lambda bench, start: f"{_BENCHMARK[bench]}: expected later rank of a "
+                                                                 f"province starting at {_START[start]}"),
+    (r"(noise|churn)_(last|rank)_(low|high)", lambda bench, start, end: f"{_BENCHMARK[bench]}: "
+     f"{'best' if end == 'low' else 'worst'} end of the interval of the later rank of a province starting at "
+     f"{_START[start]}"),
+    (r"(last|rank)_starter", lambda start: f"province that started at {_START[start]}"),
+    (r"(last|rank)_starter_end", lambda start: f"later rank of the province that started at {_START[start]}"),
+    (r"(last|rank)_starter_verdict", lambda start: f"where the later rank of the province that started at "
+                                                   f"{_START[start]} lies against the two benchmarks"),
+    (r"tc_(\d+)_(\w+)", lambda code, field: f"{_province(code)}: {_TC[field]}"),
+    (r"pre_(last|cohort)_(\w+)", lambda test, field: {"last": "pre-specified test of the last-placed provinces",
+                                                      "cohort": "pre-specified test of the bottom cohort"}[test]
+     + f": {_PRE[field]}"),
+    (r"power_(last|cohort)_(delta|places)", lambda test, unit: f"minimum detectable change of the {test} test, in "
+     + ("standardised score" if unit == "delta" else "rank places")),
+    (r"skew_(\d{4})", lambda year: f"skewness of the scores in {year}"),
+    (r"ri_([ab])_(\d{4})_(bottom|last)_other", lambda case, year, field: f"{_CASE[case]}, {year}: {_RI[field]}, "
+                                                                          "on the other scale"),
+    (r"ri_([ab])_(\d{4})_(\w+)", lambda case, year, field: f"{_CASE[case]}, {year}: {_RI[field]}"),
+    (r"art_([ab])_n", lambda case: f"{_CASE[case]}: articles about it in the corpus"),
+    (r"ind_([ab])_n", lambda case: f"{_CASE[case]}: indicators its articles report"),
+    (r"pol_([ab])_(\w+)", lambda case, field: f"{_CASE[case]}: {_POL[field]}"),
+    (r"mi_([ab])_(\d{4})_(\w+)", lambda case, year, field: f"{_CASE[case]}, {year}: {_MI[field]}"),
+    # the other scale of the model's values, then interval ends of any value named above
+    (r"(\w+)_other", lambda stem: f"{meaning(stem)}, on the other scale"),
+    (r"(\w+)_adm_(low|high)", lambda stem, end: f"{'lower' if end == 'low' else 'upper'} end of its interval over "
+                                                 f"the admissible draws: {meaning(stem)}"),
+    (r"(\w+?)(?:_rho|_slope|_gain)?_(low|high)", lambda stem, end: f"{'lower' if end == 'low' else 'upper'} end of "
+                                                                    f"the interval of: {_interval_of(stem)}"),
+]
+
+
+def _interval_of(stem: str) -> str:
+    for candidate in (f"{stem}_rho", f"{stem}_slope", f"{stem}_gain", stem):
+        if candidate in _NAMES or any(re.fullmatch(p, candidate) for p, _ in _PATTERNS[:-3]):
+            return meaning(candidate)
+    return meaning(stem)
+
+
+def meaning(name: str) -> str:
+    """What a recorded value is, in words (``KeyError`` for a name no rule covers)."""
+    if name in _NAMES:
+        return _NAMES[name]
+    for pattern, describe in _PATTERNS:
+        match = re.fullmatch(pattern, name)
+        if match:
+            try:
+                return describe(*match.groups())
+            except KeyError:
+                continue
+    raise KeyError(f"no meaning is registered for the recorded value {name!r}: add it to helpers.findings")
 
 
 def data(manifest: pd.DataFrame, loaded: dict, dti: pd.DataFrame, dti_34: pd.DataFrame) -> dict[str, int]:

@@ -6,9 +6,99 @@ The tables here are what ``notebooks/profile.ipynb`` shows for one province;
 
 from __future__ import annotations
 
+import html
+import re
+from urllib.parse import urlsplit
+
 import pandas as pd
 
-from . import panel, provinces, study
+from . import components, panel, provinces, study
+from .trajectories import CATCH_UP_INDICES
+
+#: Shown for a value no source states (the raw tables leave it empty).
+MISSING = "—"
+_URL = re.compile(r"https?://[^\s|()\"'<>]+[^\s|()\"'<>.,;:]")
+
+
+class Table:
+    """A table for readers: no index column, the headers given, ``MISSING`` for an empty value, and
+    every web address of a cell a link named by its site (all text escaped). Shown as HTML in a notebook
+    and on the site."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+
+    @staticmethod
+    def _cell(value) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return MISSING
+        text, parts, at = str(value), [], 0
+        for url in _URL.finditer(text):  # a link named by its site; the address in full on hover
+            link = html.escape(url.group(0))
+            site = html.escape(urlsplit(url.group(0)).hostname or url.group(0))
+            parts += [html.escape(text[at:url.start()]), f'<a href="{link}" title="{link}">{site}</a>']
+            at = url.end()
+        return "".join([*parts, html.escape(text[at:])])
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.frame.columns)
+        rows = ["<tr>" + "".join(f"<td>{self._cell(v)}</td>" for v in row) + "</tr>"
+                for row in self.frame.itertuples(index=False)]
+        return ('<table class="dataframe profile-table">\n<thead><tr>' + head + "</tr></thead>\n<tbody>\n"
+                + "\n".join(rows) + "\n</tbody>\n</table>")
+
+    def __repr__(self) -> str:
+        return self.frame.astype(object).where(self.frame.notna(), MISSING).to_string(index=False)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def _words(value) -> str:
+    return value if not isinstance(value, str) else value.replace("_", " ")
+
+
+def readable_history(history: pd.DataFrame) -> Table:
+    """``dti_history`` for readers: rank first, then the units ranked, the score and the source."""
+    table = history.assign(score=history["score"].round(4), source_kind=history["source_kind"].map(_words),
+                           rank_method=history["rank_method"].map(_words))
+    return Table(table[["year", "rank", "n_units", "score", "source_kind", "rank_method", "source"]].set_axis(
+        ["year", "DTI rank", "of units", "DTI score (0–1)", "kind of source", "how the rank is known", "source"],
+        axis=1))
+
+
+def readable_other(other: pd.DataFrame) -> Table:
+    """``other_history`` for readers: the index by name, its value on its own scale, the source."""
+    names = {"egov_2017": "E-government IT application index", **CATCH_UP_INDICES}
+    table = other.assign(index=other["index"].map(lambda i: names.get(i, i)), value=other["value"].round(4),
+                         flag=other["flag"].map(_words).where(other["flag"].fillna("") != ""))
+    return Table(table[["index", "year", "rank", "value", "flag", "source"]].set_axis(
+        ["index", "year", "rank", "value (on the index's own scale)", "note", "source"], axis=1))
+
+
+def readable_merger(merger_rows: pd.DataFrame) -> Table:
+    """``merger`` for readers: the round and the new unit's result first."""
+    rank = next(c for c in merger_rows.columns if c.startswith("DTI rank among"))
+    table = merger_rows.assign(**{"DTI score of the new unit": merger_rows["DTI score of the new unit"].astype(float)
+                                  .round(4)})
+    columns = ["round", rank, "DTI score of the new unit", "new unit (2025)", "unit code", "merged with", "source"]
+    return Table(table[columns].rename(columns={"DTI score of the new unit": "DTI score of the new unit (0–1)"}))
+
+
+def readable_main_indices(indices: pd.DataFrame) -> Table:
+    """``main_indices`` for readers: the index by name, rank and score, the source page and raw line."""
+    table = indices.assign(measure=indices["measure"].map(lambda m: components.LABELS.get(m, m)),
+                           score=indices["score"].round(4))
+    return Table(table[["year", "measure", "rank", "score", "source_url", "line"]].set_axis(
+        ["year", "main index", "rank", "score (0–1)", "source", "line of the raw file"], axis=1))
+
+
+def readable_evidence(evidence: pd.DataFrame) -> Table:
+    """``corpus_evidence`` for readers: the indicator and its value with its unit first."""
+    table = evidence.assign(indicator=evidence["indicator"].map(_words), pillar=evidence["pillar"].map(_words),
+                            unit=evidence["unit"].map(_words))
+    return Table(table[["indicator", "value", "unit", "denominator", "as_of", "pillar", "claim_id", "text"]].set_axis(
+        ["indicator", "value", "unit", "out of", "as of", "pillar", "claim", "text in the article"], axis=1))
 
 
 def identity(gso_code: str) -> pd.DataFrame:

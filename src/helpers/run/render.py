@@ -1,8 +1,8 @@
-"""One executed notebook as a standalone HTML page that needs no network (profiles, runs).
+"""One executed notebook as a standalone HTML page that needs no network (runs with --html-dir).
 
 nbconvert's lab template, minus the scripts it would load from a CDN (require.js, MathJax,
-Mermaid: ``templates/offline_lab.html.j2``); the page works from ``file://``. The study's pages
-are built by Sphinx (``helpers.run.site``); this renderer serves the per-province profiles and
+Mermaid: ``templates/offline_lab.html.j2``); the page works from ``file://``. The study's pages,
+the province profiles among them, are built by Sphinx (``helpers.run.site``); this renderer serves
 ``--html-dir`` of the runner.
 """
 
@@ -19,7 +19,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 def text(value) -> str:
     """``value`` as HTML text: the one place where text the study writes into a page of its own (the
-    site's generated pages, the profiles' index) is escaped.
+    site's generated pages) is escaped.
 
     What Sphinx, myst-nb and nbconvert render from a notebook's outputs is escaped by them (pandas
     tables, text); ``tests/test_hostile_markup.py`` puts markup into every free-text input and finds

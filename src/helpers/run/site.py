@@ -6,9 +6,10 @@ how to cite, province profiles). The build is incremental, the way Sphinx is:
 
 1. *Stage.* ``build/site-src/`` receives ``site/*``, the numbered notebooks and the derived tables,
    each copied only when its size or date differs and with its date kept, so Sphinx sees a
-   changed date exactly when the source changed. Two pages are generated there (the table of raw
-   files and the table of the 63 units), rewritten only when their text changes. Profiles made
-   by ``make profiles`` (``build/profiles/<slug>.html``) are copied beside the pages.
+   changed date exactly when the source changed. Pages are generated there (the table of raw
+   files, the table of the 63 units, ...), rewritten only when their text changes; among them each
+   profile made by ``make profiles`` (``build/profiles/<slug>.ipynb``) becomes ``profiles/<slug>.ipynb``,
+   a page of the site (``profile_page``: titled with its province, no parameter cell, no code).
 2. *Build.* ``sphinx-build`` with its environment kept in ``build/site-doctrees/`` re-reads only
    the changed sources and the pages that glue values from a changed notebook (``site/conf.py``
    records those dependencies), and writes only what changed.
@@ -30,7 +31,7 @@ import time
 import warnings
 from pathlib import Path
 
-from .. import files, paths, provinces, sources, tables
+from .. import files, paths, provinces, sources, study, tables
 from ..exceptions import StudyError
 from . import errors, explorer, render
 
@@ -157,6 +158,46 @@ def lead_figure(entries: list[dict], name: str = LEAD_FIGURE) -> str:
     return text.replace(" Files: ", " All figures, with the data they plot: {doc}`figures`. Files: ", 1)
 
 
+#: The numbered notebooks a profile draws on (by stem), linked from every profile page.
+PROFILE_SOURCES = {"03_data": "the data and its coverage", "04_trajectories": "ranks over the rounds",
+                   "06_geography": "maps and main indices"}
+#: Cells of an executed profile that are not shown on the site: its parameters as written and as injected.
+HIDDEN_CELLS = {"parameters", "injected-parameters"}
+
+
+def profile_page(notebook: Path, name: str, notebooks: set[str], explorer: bool) -> str:
+    """An executed profile notebook as a page of the site: titled with its province, without its
+    parameter cells, with no code shown (every code cell tagged ``remove-input``), and an opening cell
+    (the last paragraph of the notebook's, its reading note) that links the table of all units, the
+    notebooks it draws on and the explorer (when there is one)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if not HIDDEN_CELLS & set(c.get("metadata", {}).get("tags", []))]
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+            cell["metadata"]["tags"] = [*tags, "remove-input"] if "remove-input" not in tags else tags
+    drawn = [f"[{what}](../notebooks/{stem}.ipynb)" for stem, what in PROFILE_SOURCES.items() if stem in notebooks]
+    links = [f"[all {study.PROVINCES.n_units} provinces](../profiles.md)", *drawn]
+    if explorer:
+        links.append("[the interactive explorer](../explorer.md)")
+    first = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown")
+    note = "".join(cells[first]["source"]).strip().split("\n\n")[-1]  # the reading note; the rest speaks to Lab
+    note = "" if note.startswith("#") else f"{note}\n\n"
+    cells[first] = {**cells[first], "source": f"# {name}: province profile\n\nWhat the study holds about {name}. "
+                                              f"{note}See also: {'; '.join(links)}.\n"}
+    nb["cells"] = cells
+    return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def profiles_toctree(names: dict[str, str]) -> str:
+    """The profiles (``names`` by slug) under the profiles page in the navigation, each by its province's
+    name (hidden on the page: its table of units links them)."""
+    if not names:
+        return "\n"
+    entries = "\n".join(f"{name} <profiles/{slug}>" for slug, name in names.items())
+    return "```{toctree}\n:hidden:\n:maxdepth: 1\n\n" + entries + "\n```\n"
+
+
 def _figure(entry: dict) -> str:
     """One figure of the figures page: the image with its caption as alt text, the caption (title in bold,
     then the takeaway), the source line and links to its files (the CSV holds the data it plots)."""
@@ -235,8 +276,11 @@ def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
     pairs |= {f: src / "figures" / f.name for e in entries for fmt in e.get("formats", ["png"])
               if (f := FIGURES / f"{e['name']}.{fmt}").is_file()}
     pairs[CITATION] = src / CITATION.name
-    profiles = {p.stem: p for p in sorted(profiles_dir.glob("*.html")) if p.stem != "index"}
-    pairs |= {p: src / "_extra" / "profiles" / p.name for p in profiles.values()}
+    units = provinces.load_reference().sort_values("gso_code")
+    executed = {p.stem for p in profiles_dir.glob("*.ipynb")}
+    profiles = {u.slug: u.name_vi for u in units.itertuples() if u.slug in executed}
+    has_explorer = (SITE_SOURCES / "explorer.md").is_file()
+    staged = {nb.stem for nb in notebooks}
     missing = missing_values(sorted(SITE_SOURCES.glob("*.md")), notebooks)
     generated = {src / "figures.md": figures_page(entries, notebooks),
                  src / "_generated" / "lead_figure.md": lead_figure(entries),
@@ -245,7 +289,10 @@ def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
                  src / "_generated" / "derived_tables.md": derived_tables_page(),
                  src / "_generated" / "api.md": api_page(),
                  src / "_generated" / "units.html": units_page(set(profiles)),
-                 src / "_generated" / "explorer.html": explorer.page(set(profiles))}
+                 src / "_generated" / "explorer.html": explorer.page(set(profiles)),
+                 src / "_generated" / "profiles_toc.md": profiles_toctree(profiles)}
+    generated |= {src / "profiles" / f"{slug}.ipynb": profile_page(profiles_dir / f"{slug}.ipynb", name, staged,
+                                                                   has_explorer) for slug, name in profiles.items()}
     written = sum(write_if_changed(target, text) for target, text in generated.items())
     (src / "_extra").mkdir(parents=True, exist_ok=True)
     for notebook, keys in missing.items():
@@ -326,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.run.site", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help="where the site goes (default build/site)")
     parser.add_argument("--notebooks", type=Path, help="take the numbered notebooks from this folder")
-    parser.add_argument("--profiles", type=Path, default=PROFILES, help="folder of rendered profile pages")
+    parser.add_argument("--profiles", type=Path, default=PROFILES, help="folder of executed profile notebooks")
     parser.add_argument("--fresh", action="store_true", help="forget the previous build and start over")
     parser.add_argument("--pdf", type=Path, help="also print the findings page to this PDF file")
     args = parser.parse_args(argv)
