@@ -62,3 +62,17 @@ def save_twice(fig, name: str) -> None:
     assert all(p.read_bytes() == data for p, data in first.items()), name
     assert fig._study_source
     plt.close(fig)
+
+
+def chromium() -> str:
+    """The headless browser of the browser tests (Debian's chromium, which .ci/run installs); skipped
+    where it is missing, but a failure in CI."""
+    import os
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    if os.environ.get("CI"):
+        pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
+    pytest.skip("Chromium not installed (CI installs it)")

@@ -6,13 +6,12 @@ screen downloaded, with no console error. Screenshots go to ``build/screenshots/
 
 import csv
 import io
-import os
 import re
-import shutil
 
 import pandas as pd
 import pytest
 
+from conftest import chromium
 from helpers import api, explorer, panel, paths, study, tables
 from helpers.run import explorer as page_module
 
@@ -118,12 +117,7 @@ def test_text_from_inputs_is_escaped(data):
 # ---- in headless Chromium -------------------------------------------------------------------------
 
 def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if shutil.which(name):
-            return shutil.which(name)
-    if os.environ.get("CI"):
-        pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
-    pytest.skip("Chromium not installed (CI installs it)")
+    return chromium()
 
 
 def _standalone(fragment: str, name: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import chromium
 from helpers import paths, provinces, sources, study, tables
 from helpers.run import site
 
@@ -274,13 +275,8 @@ window.addEventListener("load", function () {
 </script>"""
 
 
-def _chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if shutil.which(name):
-            return shutil.which(name)
-    if os.environ.get("CI"):
-        pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
-    pytest.skip("Chromium not installed (CI installs it)")
+def _chromium() -> str:
+    return chromium()
 
 
 def _run(browser, args: list[str], profile: Path) -> subprocess.CompletedProcess:
