@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import signal
 import sys
@@ -72,6 +73,9 @@ def reported(command: str):
         raise SystemExit(1) from None
     except KeyboardInterrupt:
         how, code = ("terminated", 143) if _TERMINATED else ("interrupted", 130)
+        # The kernel stopped under a cell that was running: the client's task for that cell ends with
+        # "Kernel died", which asyncio would print with a traceback when the task is collected at exit.
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         print(f"\n{command}: {how}; nothing it would have written was changed.", file=sys.stderr)
         raise SystemExit(code) from None
 
