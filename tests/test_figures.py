@@ -159,6 +159,7 @@ PLOTTED = {
     "07_benchmarks": {"layer", "later_rank", "share_of_draws"},
     "07_league_table": {"round", "province", "true_rank_low", "true_rank_high", "observed_rank"},
     "07_who_moved": {"province", "mean", "ci_low", "ci_high", "change_class"},
+    "07_churn_bands": {"province", "start_rank", "end_rank", "churn_low", "churn_high", "placement"},
     "07_power": {"test", "delta", "power"},
 }
 

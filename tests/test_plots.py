@@ -97,7 +97,7 @@ def _figures(t):
 
 FIGURES = ["corpus_sizes", "claims_by_kind", "claims_audit", "coverage", "ranking_by_region", "trajectories",
            "typical_churn", "sigma", "transitions", "triangulation", "indicators", "timeline", "merger", "profile",
-           "benchmarks", "league_table", "who_moved", "power"]
+           "benchmarks", "league_table", "who_moved", "churn_bands", "power"]
 
 
 #: The figures drawn by the numbered notebooks (the profile figure belongs to the profile pages).
@@ -123,6 +123,8 @@ def _progress_figures(t):
                 "standardised"),
             "who_moved": lambda: draw_progress.who_moved(pg.who_moved(fit, a, c, n_samples=500, n_sims=500), names,
                                                          colours),
+            "churn_bands": lambda: draw_progress.churn_bands(pg.who_moved(fit, a, c, n_samples=500, n_sims=500),
+                                                             names, colours),
             "power": lambda: draw_progress.power(pg.power(fit, a, c, k=5, reps=200))}
 
 
@@ -288,6 +290,28 @@ def test_the_benchmark_figure_names_both_benchmarks_and_states_their_intervals(l
     assert {draw_progress.interval_text(b) for b in benches.values()} <= texts
     assert {t.get_text() for t in fig.legends[0].get_texts()} == {m.NOISE_ONLY, m.TYPICAL_CHURN}
     plt.close(fig)
+
+
+def test_the_churn_band_figure_draws_who_moved_s_intervals_by_starting_rank(loaded):
+    """The figure plots, province by province, the typical-churn interval that the outlier screen of
+    ``pg.who_moved`` computed, in order of starting rank, and places each later rank against it."""
+    scores = pg.model_scores(loaded["dti"], pg.complete_rounds(loaded["dti"]))
+    fit = m.fit_simplex(scores, n_boot=300)
+    a, _, c = fit.rounds
+    moved = pg.who_moved(fit, a, c, n_samples=300, n_sims=500)
+    names = provinces.load_reference().set_index("gso_code")["name_vi"]
+    data = figures.data_of(draw_progress.churn_bands(moved, names, {}))
+    assert data["start_rank"].is_monotonic_increasing and len(data) == len(scores)
+    by_code = data.set_index("gso_code")
+    for column in ("start_rank", "end_rank", "churn_low", "churn_high"):
+        assert by_code[column].equals(moved[column].loc[by_code.index].rename(column)), column
+    assert (data["churn_low"] <= data["churn_high"]).all()
+    expected = ["above" if e < lo else "below" if e > hi else "inside"
+                for e, lo, hi in zip(data["end_rank"], data["churn_low"], data["churn_high"], strict=True)]
+    assert data["placement"].tolist() == expected
+    assert set(data["start_round"]) == {a} and set(data["end_round"]) == {c}
+    assert set(data["level"]) == {m.DEFAULT_LEVEL}
+    plt.close("all")
 
 
 def test_every_expression_kind_has_a_colour():

@@ -247,7 +247,8 @@ def who_moved(fit: m.SimplexFit, start, end, *, n_samples: int = 4000, n_sims: i
     out["p_churn_rise"], out["p_churn_rise_bh"] = rise["p_value"], rise["p_adjusted"]
     out["p_churn_fall"], out["p_churn_fall_bh"] = fall["p_value"], fall["p_adjusted"]
     out["churn_class"] = np.where(rise["outlier"], BEYOND_RISE, np.where(fall["outlier"], BEYOND_FALL, WITHIN))
-    out.attrs.update({"start": start, "end": end, "level": float(change["level"].iloc[0])})
+    out.attrs.update({"start": start, "end": end, "level": float(change["level"].iloc[0]),
+                      "churn_level": m.DEFAULT_LEVEL})
     return out
 
 

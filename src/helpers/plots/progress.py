@@ -147,9 +147,11 @@ def league_table(rows: pd.DataFrame, highlight: dict[str, str], k: int, scale: s
     return fig
 
 
-def who_moved(moved: pd.DataFrame, names: pd.Series, highlight: dict[str, str]) -> Figure:
+def who_moved(moved: pd.DataFrame, names: pd.Series, highlight) -> Figure:
     """Each province's true-score change over the period of ``moved`` (``pg.who_moved``), with its
-    credible interval, coloured by the bar it clears; a ring marks a move beyond typical churn."""
+    credible interval, coloured by the bar it clears; a ring marks a move beyond typical churn. The
+    provinces in ``highlight`` (codes) are named in bold, not in their case colours: here colour means
+    the bar cleared, and Bến Tre's blue or Bạc Liêu's red would read as progress or decline."""
     rows = moved.sort_values("mean").reset_index()
     y = np.arange(len(rows))
     colour = [CHANGE_COLOURS[c] for c in rows["change_class"]]
@@ -164,7 +166,6 @@ def who_moved(moved: pd.DataFrame, names: pd.Series, highlight: dict[str, str]) 
     ax.set_yticks(y, labels, fontsize=6.5)
     for label, code in zip(ax.get_yticklabels(), rows["gso_code"], strict=True):
         if code in highlight:
-            label.set_color(highlight[code])
             label.set_fontweight("bold")
     ax.set_ylim(-0.8, len(rows) - 0.2)
     counts = rows["change_class"].value_counts()
@@ -184,6 +185,59 @@ def who_moved(moved: pd.DataFrame, names: pd.Series, highlight: dict[str, str]) 
     data = rows.assign(province=rows["gso_code"].map(names), beyond_typical_churn=rows["churn_class"] != pg.WITHIN)
     figures.attach_data(fig, data[["gso_code", "province", "start_rank", "end_rank", "mean", "ci_low", "ci_high",
                                    "change_class", "beyond_typical_churn"]])
+    return fig
+
+
+def churn_placement(moved: pd.DataFrame) -> pd.Series:
+    """Where each province's later rank fell against its typical-churn interval (``pg.who_moved``'s
+    ``churn_low``–``churn_high``): *above* (a better rank than the interval), *inside* or *below*."""
+    return pd.Series(np.where(moved["end_rank"] < moved["churn_low"], "above",
+                              np.where(moved["end_rank"] > moved["churn_high"], "below", "inside")),
+                     index=moved.index, name="placement")
+
+
+def churn_bands(moved: pd.DataFrame, names: pd.Series, highlight: dict[str, str]) -> Figure:
+    """Each province's later rank against typical churn from its starting score (``pg.who_moved``):
+    the interval of later ranks under the null that it moves as provinces usually move, its starting
+    rank (open circle) and its observed later rank (dot); provinces ordered by starting rank."""
+    start, end, level = moved.attrs["start"], moved.attrs["end"], moved.attrs["churn_level"]
+    rows = moved.reset_index().sort_values(["start_rank", "gso_code"], ignore_index=True)
+    n, y = len(rows), np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(7.4, 12.2))
+    ax.hlines(y, rows["churn_low"] - 0.5, rows["churn_high"] + 0.5, colors=BENCHMARK_COLOURS[m.TYPICAL_CHURN],
+              lw=6.5)
+    ax.scatter(rows["start_rank"], y, s=22, facecolors="white", edgecolors=INK, lw=0.9, zorder=3)
+    ax.scatter(rows["end_rank"], y, s=22, color=INK, zorder=4)
+    labels = [f"{names[c]} ({s:.0f}→{e:.0f})" for c, s, e in zip(rows["gso_code"], rows["start_rank"],
+                                                                    rows["end_rank"], strict=True)]
+    ax.set_yticks(y, labels, fontsize=6.5)
+    for label, code in zip(ax.get_yticklabels(), rows["gso_code"], strict=True):
+        if code in highlight:
+            label.set_color(highlight[code])
+            label.set_fontweight("bold")
+    ax.set_ylim(n - 0.2, -0.8)
+    ax.set_xlim(0.5, n + 0.5)
+    ax.set_xticks([1, *[t for t in range(10, n, 10) if n - t >= 5], n])  # no tick crowding the last
+    period = pg.pair_label(start, end)
+    ax.set_xlabel(f"rank in {end} (1 = best, {n} = last)")
+    ax.set_title(f"Against typical churn, {period}: each province's {end} rank and where it would land\n"
+                 f"if it moved as provinces usually move ({level:.0%} interval)", fontsize=10, pad=18)
+    handles = [Line2D([], [], color=BENCHMARK_COLOURS[m.TYPICAL_CHURN], lw=6.5,
+                      label=f"typical churn: {level:.0%} of simulated {end} ranks"),
+               Line2D([], [], ls="", marker="o", markerfacecolor="white", markeredgecolor=INK, markersize=5,
+                      label=f"rank in {start}"),
+               Line2D([], [], ls="", marker="o", color=INK, markersize=5, label=f"rank in {end}")]
+    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=7.5,
+              frameon=False, borderaxespad=0.2)
+    fig.subplots_adjust(left=0.3, right=0.98, top=0.93, bottom=0.075)
+    figures.add_source(fig, f"{SOURCE}; null: the {start} and {end} scores are bivariate normal with the observed "
+                            f"correlation (bootstrap draws), given every province's {start} score; unadjusted "
+                            "intervals (the outlier screen of 07_who_moved adjusts for 63 provinces).",
+                       method_note=True)
+    data = rows.assign(province=rows["gso_code"].map(names), start_round=start, end_round=end, level=level,
+                       placement=churn_placement(rows))
+    figures.attach_data(fig, data[["gso_code", "province", "start_round", "end_round", "start_rank", "end_rank",
+                                   "churn_low", "churn_high", "level", "placement"]])
     return fig
 
 
