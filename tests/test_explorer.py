@@ -82,6 +82,29 @@ def test_bottom_band_and_shapes_follow_the_unit_set(data, unit_set):
     assert codes == sorted(u["code"] for u in shown["units"])
 
 
+def test_the_typical_churn_band_is_the_progress_notebook_s_and_only_the_63_provinces_have_one(data):
+    provinces, units = _set(data, study.PROVINCES), _set(data, study.UNITS)
+    figure_data = pd.read_csv(explorer.CHURN_BANDS, dtype={"gso_code": str}).set_index("gso_code")
+    assert {b["code"] for b in provinces["bands"]} == {u["code"] for u in provinces["units"]} == set(figure_data.index)
+    for band in provinces["bands"]:
+        row = figure_data.loc[band["code"]]
+        assert (band["low"], band["high"], band["start_rank"], band["end_rank"]) == (
+            row["churn_low"], row["churn_high"], row["start_rank"], row["end_rank"])
+        assert (band["start_year"], band["end_year"]) == (row["start_round"], row["end_round"])
+        assert _rank(provinces, band["code"], band["end_year"]) == band["end_rank"]  # the chart's own point
+    assert provinces["band"]["source"] == "figures/07_churn_bands.csv" and provinces["band"]["level"] == 0.9
+    assert units["bands"] == [] and units["band"] is None
+
+
+def test_a_band_file_without_its_columns_stops_with_one_line(tmp_path):
+    broken = tmp_path / "07_churn_bands.csv"
+    broken.write_text("gso_code,province,start_rank\n95,Bạc Liêu,60\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"07_churn_bands.csv: no typical-churn band to draw \(missing columns: "
+                                         r"start_round, end_round, end_rank, churn_low, churn_high, level\); re-run"):
+        explorer.explorer_data(bands_63=broken)
+    assert explorer.churn_bands(tmp_path / "absent.csv") == ([], None)
+
+
 def test_a_new_round_appears_without_a_change_of_code(data):
     table, year = _new_round(tables.load_dti_panel())
     grown = explorer.explorer_data(panel_63=table)
@@ -219,11 +242,19 @@ def test_explorer_in_headless_chromium(browser, data):
     ranks = [(r["year"], r["rank"]) for r in provinces["rows"] if r["code"] == other]
     caption = w.page.inner_text("#dx-caption")
     assert all(f"{rank} in {y}" in caption for y, rank in ranks)
+    band = next(b for b in provinces["bands"] if b["code"] == other)
+    assert f"Grey bar: typical churn, where {name[other]} would rank in {band['end_year']}" in caption
+    assert f"simulated ranks: {band['low']}–{band['high']}; observed: {band['end_rank']})" in caption
+    assert w.page.locator("#dx-chart svg path[aria-roledescription='bar']").count() == 1
     w.shot("chart")
     rows = _download(w)
     assert [(int(r["year"]), r["rank"]) for r in rows] == [
         (r["year"], str(_rank(provinces, other, r["year"]) or "")) for r in provinces["rounds"]]
     assert {r["name"] for r in rows} == {name[other]} and {r["last_place"] for r in rows} == {str(n)}
+    with_band = [r for r in rows if r["typical_churn_low"]]
+    assert [(int(r["year"]), int(r["typical_churn_from"]), int(r["typical_churn_low"]), int(r["typical_churn_high"]),
+             r["typical_churn_source"]) for r in with_band] == [
+        (band["end_year"], band["start_year"], band["low"], band["high"], "figures/07_churn_bands.csv")]
 
     w.page.click("#dx-tab-table")
     w.ready(f"{provinces['id']} {year} {other} table")
@@ -272,6 +303,9 @@ def test_the_34_units_and_a_new_round(browser):
     w.page.click("#dx-tab-chart")
     w.ready(f"{units['id']} {units['default_year']} {joined} chart")
     assert w.page.locator("#dx-chart svg path[aria-roledescription='point']").count() == len(units["rounds"])
+    assert "No typical-churn band: the measurement model behind it covers the 63 provinces only." in w.page.inner_text(
+        "#dx-caption")
+    assert w.page.locator("#dx-chart svg path[aria-roledescription='bar']").count() == 0
     w.shot("units_34_chart")
     assert w.errors == [] and w.outside == []
     w.close()

@@ -12,9 +12,12 @@ files, and no value is filled in. For each unit set of the study (the 63 provinc
   first, then news, then the corpus; values a source only implies, *derived*, are left out), with
   the score, the kind of source and the source of that same row.
 - ``bottom``: the *bottom five* band (glossary: the last ``BOTTOM_K`` places) and last place, from
-  the set's number of units. The study's other band, where a province starting low lands under
-  *noise only* or *typical churn*, is simulated inside the progress notebook and kept in no derived
-  table, so the explorer does not draw it.
+  the set's number of units.
+- ``bands`` and ``band``: the *typical churn* benchmark of each province, as the progress notebook
+  computes and plots it (``figures/07_churn_bands.csv``, the data of its figure): the interval of
+  its last-round rank if it moved as provinces usually move, given its first-round score. Only the
+  63 provinces have it (the measurement model needs three complete rounds of one unit set); the 34
+  units have none, and the page says so.
 - ``shapes``: the set's boundaries, simplified as a coverage (neighbours keep their shared edges)
   and rounded, to keep the page small.
 """
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import panel, provinces, study, tables
+from . import panel, paths, provinces, study, tables
 
 #: The width of the bottom band: the glossary's "bottom five" (``bottom_k`` = 5, the notebooks' default).
 BOTTOM_K = 5
@@ -33,6 +36,9 @@ TOLERANCE = 0.02
 DECIMALS = 3
 #: The column of a unit's name in each set's panel.
 NAMES = panel.NAME_COLUMNS
+#: The typical-churn band of the 63 provinces: the data of the progress notebook's figure.
+CHURN_BANDS = paths.ROOT / "figures" / "07_churn_bands.csv"
+BAND_COLUMNS = ("gso_code", "start_round", "end_round", "start_rank", "end_rank", "churn_low", "churn_high", "level")
 
 
 def chosen_rows(table: pd.DataFrame, unit_set: study.UnitSet) -> pd.DataFrame:
@@ -111,7 +117,32 @@ def bottom_band(unit_set: study.UnitSet, k: int = BOTTOM_K) -> dict:
     return {"k": k, "label": label, "first": unit_set.n_units - k + 1, "last": unit_set.n_units}
 
 
-def unit_set_data(unit_set: study.UnitSet, table: pd.DataFrame, geometry, crosswalk: pd.DataFrame) -> dict:
+def churn_bands(path=CHURN_BANDS) -> tuple[list[dict], dict | None]:
+    """The typical-churn band of each province (``code``, ``start_year``, ``end_year``, ``start_rank``,
+    ``end_rank``, ``low``, ``high``) and what the band is (``label``, ``level``, the period, ``source``);
+    none when the progress notebook has not drawn its figure. A file without the figure's columns
+    stops with one line naming it."""
+    path = paths.ROOT / path
+    if not path.is_file():
+        return [], None
+    frame = pd.read_csv(path, dtype={"gso_code": str})
+    missing = [c for c in BAND_COLUMNS if c not in frame.columns]
+    if missing or frame.empty:
+        raise ValueError(f"{paths.relative(path)}: no typical-churn band to draw "
+                         f"({'missing columns: ' + ', '.join(missing) if missing else 'no rows'}); "
+                         "re-run notebooks/07_progress.ipynb with `make report`")
+    frame = frame.sort_values("gso_code", ignore_index=True)
+    bands = [{"code": r.gso_code, "start_year": int(r.start_round), "end_year": int(r.end_round),
+              "start_rank": int(r.start_rank), "end_rank": int(r.end_rank), "low": int(r.churn_low),
+              "high": int(r.churn_high)} for r in frame.itertuples(index=False)]
+    first = frame.iloc[0]
+    band = {"label": "typical churn", "level": float(first["level"]), "start": int(first["start_round"]),
+            "end": int(first["end_round"]), "source": paths.relative(path)}
+    return bands, band
+
+
+def unit_set_data(unit_set: study.UnitSet, table: pd.DataFrame, geometry, crosswalk: pd.DataFrame,
+                  bands: tuple[list[dict], dict | None] = ([], None)) -> dict:
     """Everything the explorer shows of one unit set (see the module's docstring)."""
     rows = chosen_rows(table, unit_set)
     if rows.empty:
@@ -121,16 +152,20 @@ def unit_set_data(unit_set: study.UnitSet, table: pd.DataFrame, geometry, crossw
     return {"id": unit_set.name, "label": unit_set.label, "n_units": unit_set.n_units,
             "rounds": rounds_held, "default_year": max(complete) if complete else rounds_held[-1]["year"],
             "units": units(unit_set, crosswalk), "rows": records(rows, rounds_held), "bottom": bottom_band(unit_set),
-            "shapes": shapes(geometry, unit_set.key), "table": table.attrs.get("source", unit_set.panel)}
+            "shapes": shapes(geometry, unit_set.key), "table": table.attrs.get("source", unit_set.panel),
+            "bands": bands[0], "band": bands[1]}
 
 
 def explorer_data(panel_63: pd.DataFrame | None = None, panel_34: pd.DataFrame | None = None,
-                  geometry_63=None, geometry_34=None, crosswalk: pd.DataFrame | None = None) -> dict:
-    """The explorer's data, both unit sets; a table not given is read through ``helpers.tables``."""
+                  geometry_63=None, geometry_34=None, crosswalk: pd.DataFrame | None = None,
+                  bands_63=CHURN_BANDS) -> dict:
+    """The explorer's data, both unit sets; a table not given is read through ``helpers.tables``, the
+    63 provinces' typical-churn band from ``bands_63`` (the progress notebook's figure data)."""
     crosswalk = tables.load_crosswalk_2025() if crosswalk is None else crosswalk
+    bands = {study.PROVINCES: churn_bands(bands_63), study.UNITS: ([], None)}
     given = {study.PROVINCES: (panel_63, geometry_63, tables.load_dti_panel, tables.load_provinces_63),
              study.UNITS: (panel_34, geometry_34, tables.load_dti_panel_34, tables.load_units_34)}
     sets = [unit_set_data(unit_set, table if table is not None else load_table(),
-                          geometry if geometry is not None else load_geometry(), crosswalk)
+                          geometry if geometry is not None else load_geometry(), crosswalk, bands[unit_set])
             for unit_set, (table, geometry, load_table, load_geometry) in given.items()]
     return {"sets": sets, "default_unit": study.MAIN_CASE}

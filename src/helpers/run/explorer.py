@@ -37,6 +37,8 @@ VENDOR = paths.BUILD / "vendor"
 #: Colours: Okabe–Ito blue for the picked unit, vermilion for the bottom band, a grey for units without
 #: a rank in a partial round; the map's ranks on viridis reversed, the worst ranks darkest.
 LINE, BAND, UNKNOWN = "#0072B2", "#D55E00", "#d9d9d9"
+#: The typical-churn band: the grey of that benchmark in the progress notebook's figures, darker to show on white.
+CHURN = "#9a9a9a"
 #: Points of the chart: filled in a complete round, hollow in a partial one.
 FILLS = {"complete": LINE, "partial": "white"}
 MAP_SIZE = (380, 620)
@@ -132,8 +134,37 @@ def chart_spec(unit_set: dict) -> dict:
         fill=alt.Fill("round:N", title="Round", scale=alt.Scale(domain=kinds, range=[FILLS[k] for k in kinds]),
                       legend=alt.Legend(orient="bottom", labelExpr="datum.label + ' round'")))
     labels = mine.mark_text(dy=-14, fontWeight="bold", color="#1a1a1a").encode(x=x, y=y, text="rank:Q")
-    chart = alt.layer(band_rect, last_rule, band_text, last_text, line, points, labels).add_params(pick)
+    layers = [band_rect, last_rule, band_text, last_text, *_churn_layers(unit_set, years, y_scale), line, points, labels]
+    chart = alt.layer(*layers).add_params(pick)
     return _finish(chart.properties(width="container", height=CHART_HEIGHT))
+
+
+def _churn_layers(unit_set: dict, years: list[int], y_scale) -> list:
+    """The picked province's typical-churn band (``helpers.explorer.churn_bands``) at its last round: the
+    interval of ranks it would reach if it moved as provinces usually move, given its first-round score;
+    nothing for a unit set without one."""
+    import altair as alt
+
+    band = unit_set.get("band")
+    if not band:
+        return []
+    level = f"{band['level']:.0%}"
+    mine = (alt.Chart(alt.Data(name="bands")).transform_filter("datum.code == pick")
+            .transform_calculate(year="datum.end_year", top="datum.low - 0.5", bottom="datum.high + 0.5",
+                                 range_text="'ranks ' + datum.low + '–' + datum.high",
+                                 period_text="datum.start_year + '→' + datum.end_year",
+                                 start_text="datum.start_rank + ' in ' + datum.start_year",
+                                 label=f"'typical churn ({level})'"))
+    x_at = alt.X("year:O", scale=alt.Scale(domain=years))
+    bar = mine.mark_bar(color=CHURN, opacity=0.5, size=28).encode(
+        x=x_at, y=alt.Y("top:Q", scale=y_scale), y2="bottom:Q",
+        tooltip=[alt.Tooltip("period_text:N", title="Typical churn"),
+                 alt.Tooltip("range_text:N", title=f"{level} of simulated ranks"),
+                 alt.Tooltip("start_text:N", title="Starting rank"),
+                 alt.Tooltip("end_rank:Q", title=f"Observed rank in {band['end']}")])
+    text = mine.mark_text(align="right", baseline="bottom", dx=14, dy=-4, color="#4a4a4a").encode(
+        x=x_at, y=alt.Y("top:Q", scale=y_scale), text="label:N")
+    return [bar, text]
 
 
 def _finish(chart) -> dict:
