@@ -141,6 +141,8 @@ def test_notebook_pages_show_outputs_without_error(built):
         page = (built / "notebooks" / f"{nb.stem}.html").read_text(encoding="utf-8")
         assert "cell_output" in page, nb.name
         assert "output stderr" not in page and "output traceback" not in page, nb.name
+        # each notebook page links the pages built around it: the explorer, the profiles, the figures
+        assert all(f'href="../{target}.html"' in page for target in ("explorer", "profiles", "figures")), nb.name
 
 
 def test_figures_page_shows_every_figure_with_caption_and_source(built):

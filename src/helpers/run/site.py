@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -189,6 +190,32 @@ def profile_page(notebook: Path, name: str, notebooks: set[str], explorer: bool)
     return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+def notebook_page(notebook: Path, *, profiles: bool, explorer: bool) -> str:
+    """A numbered notebook as a page of the site: the notebook as executed, with a closing cell that links
+    the pages built around it (the explorer, the province profiles and the figures, as the site has them)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    links = ["[every figure with the data it plots](../figures.md)"]
+    if profiles:
+        links.insert(0, f"[the profiles of the {study.PROVINCES.n_units} provinces](../profiles.md)")
+    if explorer:
+        links.insert(0, "[the interactive explorer of the DTI ranks](../explorer.md)")
+    nb["cells"] = [*nb["cells"], {"cell_type": "markdown", "id": "site-see-also", "metadata": {},
+                                  "source": f"**See also:** {'; '.join(links)}.\n"}]
+    return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def stage_notebook(source: Path, target: Path, **links: bool) -> bool:
+    """Stage a numbered notebook as its page (``notebook_page``), dated as the notebook, as a copy would be,
+    unless the page is already there with that text and date: Sphinx re-reads exactly the pages whose
+    notebook is newer (or whose links changed). Return whether it was written."""
+    date, text = source.stat().st_mtime_ns, notebook_page(source, **links)
+    if target.is_file() and target.stat().st_mtime_ns == date and target.read_text(encoding="utf-8") == text:
+        return False
+    files.write_text(target, text)
+    os.utime(target, ns=(date, date))
+    return True
+
+
 def profiles_toctree(names: dict[str, str]) -> str:
     """The profiles (``names`` by slug) under the profiles page in the navigation, each by its province's
     name (hidden on the page: its table of units links them)."""
@@ -270,7 +297,6 @@ def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
     """Fill ``src`` with everything the site is built from; return the number of files copied."""
     pairs = {p: src / p.relative_to(SITE_SOURCES) for p in SITE_SOURCES.rglob("*")
              if p.is_file() and not NOT_STAGED & set(p.relative_to(SITE_SOURCES).parts)}
-    pairs |= {nb: src / "notebooks" / nb.name for nb in notebooks}
     pairs |= {t.file: src / "data" / t.file.name for t in tables.TABLES.values() if t.file.is_file()}
     entries = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(FIGURES.glob("*.json"))]
     pairs |= {f: src / "figures" / f.name for e in entries for fmt in e.get("formats", ["png"])
@@ -294,11 +320,14 @@ def stage(src: Path, notebooks: list[Path], profiles_dir: Path) -> int:
     generated |= {src / "profiles" / f"{slug}.ipynb": profile_page(profiles_dir / f"{slug}.ipynb", name, staged,
                                                                    has_explorer) for slug, name in profiles.items()}
     written = sum(write_if_changed(target, text) for target, text in generated.items())
+    pages = {nb: src / "notebooks" / nb.name for nb in notebooks}
+    written += sum(stage_notebook(nb, target, profiles=bool(profiles), explorer=has_explorer)
+                   for nb, target in pages.items())
     (src / "_extra").mkdir(parents=True, exist_ok=True)
     for notebook, keys in missing.items():
         print(f"site: {notebook} lacks {len(keys)} cited values ({', '.join(keys[:4])}, ...): "
               "add the cell listed in site/glue_cells.md", file=sys.stderr)
-    return written + mirror(pairs, src, keep=set(generated))
+    return written + mirror(pairs, src, keep={*generated, *pages.values()})
 
 
 def sphinx(src: Path, out: Path, *, quiet: bool = True) -> int:
