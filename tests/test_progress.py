@@ -145,7 +145,7 @@ def test_a_planted_jump_is_progress_and_beyond_typical_churn():
     fit = m.fit_simplex(scores, n_boot=N_BOOT)
     moved = pg.who_moved(fit, 1, 3, n_samples=1000, n_sims=8000)  # p can reach 1/8001, below BH's 0.05/150
     assert moved.loc[last, "change_class"] == pg.PROGRESS and moved.loc[last, "churn_class"] == pg.BEYOND_RISE
-    assert moved.attrs == {"start": 1, "end": 3, "level": m.DEFAULT_LEVEL}
+    assert moved.attrs == {"start": 1, "end": 3, "level": m.DEFAULT_LEVEL, "churn_level": m.DEFAULT_LEVEL}
 
 
 def test_classes_follow_the_lfsr_selection_and_the_bars_add_up(real):

@@ -125,7 +125,7 @@ def churn_bands(path=CHURN_BANDS) -> tuple[list[dict], dict | None]:
     path = paths.ROOT / path
     if not path.is_file():
         return [], None
-    frame = pd.read_csv(path, dtype={"gso_code": str})
+    frame = tables.read_figure_data(path)
     missing = [c for c in BAND_COLUMNS if c not in frame.columns]
     if missing or frame.empty:
         raise ValueError(f"{paths.relative(path)}: no typical-churn band to draw "

@@ -5,7 +5,8 @@ builder, named in ``TABLES`` (``module:function``), and one loader here, ``load_
 A builder reads raw and codebook inputs through ``sources`` and receives the tables of the
 same build that it ``needs`` as keyword arguments (never from disk); the build driver
 (``helpers.run.build``, ``make data``) runs them in dependency order and publishes all the
-tables of one build together.
+tables of one build together. It also reads the data a committed figure plots (``read_figure_data``),
+which the site's explorer draws.
 """
 
 from __future__ import annotations
@@ -231,6 +232,14 @@ def load_provinces_63():
 def load_units_34():
     """``units_34.geojson``: one polygon per 2025 unit, with its 2025 code, name and the GSO codes it joins."""
     return _read_geojson("units_34")
+
+
+def read_figure_data(path: Path) -> pd.DataFrame:
+    """The data a figure plots, as its notebook saved it beside the figure (``figures/<name>.csv``, written by
+    ``helpers.figures.save``): an output of the analysis, not a derived table; codes kept as text."""
+    frame = pd.read_csv(path, dtype={"gso_code": str, "unit_code": str}, encoding="utf-8")
+    frame.attrs["source"] = paths.relative(path)
+    return frame
 
 
 #: The loader of each table, by name.
