@@ -7,6 +7,7 @@ the folder named by ``$SITE_NOTEBOOKS``), with the executed profiles of ``build/
 """
 
 import ast
+import html
 import json
 import os
 import re
@@ -153,6 +154,12 @@ def test_figures_page_shows_every_figure_with_caption_and_source(built):
         assert f'id="fig-{e["name"].replace("_", "-")}"' in page or f'id="fig-{e["name"]}"' in page, e["name"]
         assert (built / "_images" / f"{e['name']}.png").is_file(), e["name"]
     assert page.count("Source: ") >= len(entries)
+    # in the built page, each image's alt text is its caption (title and takeaway), never a file path
+    alts = dict(re.findall(r'<img alt="([^"]*)" src="_images/([\w.-]+)\.png"', page))
+    by_image = {image: html.unescape(alt) for alt, image in alts.items()}
+    for e in entries:
+        assert by_image.get(e["name"]) == " ".join(e["caption"].split()), e["name"]
+        assert e["takeaway"] and e["takeaway"] in by_image[e["name"]], e["name"]
 
 
 def test_data_page_lists_every_raw_file_and_offers_every_table(built):
