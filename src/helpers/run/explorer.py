@@ -134,7 +134,8 @@ def chart_spec(unit_set: dict) -> dict:
         fill=alt.Fill("round:N", title="Round", scale=alt.Scale(domain=kinds, range=[FILLS[k] for k in kinds]),
                       legend=alt.Legend(orient="bottom", labelExpr="datum.label + ' round'")))
     labels = mine.mark_text(dy=-14, fontWeight="bold", color="#1a1a1a").encode(x=x, y=y, text="rank:Q")
-    layers = [band_rect, last_rule, band_text, last_text, *_churn_layers(unit_set, years, y_scale), line, points, labels]
+    churn = _churn_layers(unit_set, years, y_scale)
+    layers = [band_rect, last_rule, band_text, last_text, *churn, line, points, labels]
     chart = alt.layer(*layers).add_params(pick)
     return _finish(chart.properties(width="container", height=CHART_HEIGHT))
 
