@@ -16,7 +16,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 rm -rf "$new" "$old"
 "$python" -m venv "$new"
-"$new/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# Exactly the pins (they are the whole closure): nothing a package's optional extras would add on top
+# (see requirements.in for the one extra left out).
+"$new/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.txt
 "$new/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 if ! why=$("$new/bin/python" scripts/check_env.py); then
   echo "error: the new environment in $new does not work ($why); $venv was left as it was" >&2

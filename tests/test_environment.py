@@ -48,3 +48,14 @@ def test_no_registry_address_in_pins():
         text = (paths.ROOT / name).read_text(encoding="utf-8")
         options = [line for line in text.splitlines() if re.match(r"\s*(-\s+)?--", line)]
         assert options == [] and "://" not in text, name  # no pip options (index, find-links), no URLs
+
+
+def test_reading_a_notebook_does_not_build_the_iri_grammars():
+    """nbformat (through jsonschema) would import rfc3987-syntax, which builds some forty Lark parsers at
+    import (about 1.6 s per process); the environment leaves it out (requirements.in)."""
+    import subprocess
+
+    code = "import sys, nbformat, papermill; print(sorted(m for m in ('rfc3987_syntax', 'lark') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]", result.stdout
+
