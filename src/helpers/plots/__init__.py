@@ -139,6 +139,22 @@ def kind_handles(kinds: list[str], colour: str = INK) -> tuple[list, list[str]]:
     return handles, [SOURCE_KIND_STYLE[k]["label"] for k in kinds]
 
 
+def rank_ticks(n_units: int) -> list[int]:
+    """Ticks of a rank axis: first, every tenth, last (no tick crowding the last). Used by the figures and
+    by the site's explorer."""
+    return [1, *[t for t in range(10, n_units, 10) if n_units - t >= 5], n_units]
+
+
+def mark_labels(ax, codes, highlight, *, coloured: bool = True) -> None:
+    """Set in bold the y tick labels of ``ax`` (one per code of ``codes``) whose province is in ``highlight``,
+    and in its colour (``highlight[code]``) when ``coloured``."""
+    for label, code in zip(ax.get_yticklabels(), codes, strict=True):
+        if code in highlight:
+            label.set_fontweight("bold")
+            if coloured:
+                label.set_color(highlight[code])
+
+
 def spread_labels(positions: list[float], min_gap: float, low: float, high: float) -> list[float]:
     """Label positions moved apart so that neighbours are at least ``min_gap`` apart, within
     ``low..high``, each as close to its own point as that allows (order is kept)."""

@@ -12,7 +12,18 @@ from matplotlib.lines import Line2D
 from .. import figures
 from .. import measurement as m
 from .. import progress as pg
-from . import BAND, BENCHMARK_COLOURS, CHANGE_COLOURS, INK, OTHER, REFERENCE_LINE, ROW_SHADE, spread_labels
+from . import (
+    BAND,
+    BENCHMARK_COLOURS,
+    CHANGE_COLOURS,
+    INK,
+    OTHER,
+    REFERENCE_LINE,
+    ROW_SHADE,
+    mark_labels,
+    rank_ticks,
+    spread_labels,
+)
 
 SOURCE = "overall DTI scores of the 63 provinces"
 
@@ -111,10 +122,7 @@ def _league_panel(ax, rows: pd.DataFrame, highlight: dict[str, str], k: int) -> 
                         color=highlight[row.gso_code], fontweight="bold")
     ax.set_yticks(y, [f"{p} ({r:.0f})" for p, r in zip(rows["province"], rows["observed_rank"], strict=True)],
                   fontsize=6.2)
-    for label, code in zip(ax.get_yticklabels(), rows["gso_code"], strict=True):
-        if code in highlight:
-            label.set_color(highlight[code])
-            label.set_fontweight("bold")
+    mark_labels(ax, rows["gso_code"], highlight)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(0.5, n + 0.5)
     ax.tick_params(axis="y", length=0, pad=2)
@@ -164,9 +172,7 @@ def who_moved(moved: pd.DataFrame, names: pd.Series, highlight) -> Figure:
     labels = [f"{names[c]} ({s:.0f}→{e:.0f})" for c, s, e in zip(rows["gso_code"], rows["start_rank"],
                                                                     rows["end_rank"], strict=True)]
     ax.set_yticks(y, labels, fontsize=6.5)
-    for label, code in zip(ax.get_yticklabels(), rows["gso_code"], strict=True):
-        if code in highlight:
-            label.set_fontweight("bold")
+    mark_labels(ax, rows["gso_code"], highlight, coloured=False)
     ax.set_ylim(-0.8, len(rows) - 0.2)
     counts = rows["change_class"].value_counts()
     handles = [Line2D([], [], color=CHANGE_COLOURS[c], lw=2, marker="o", markersize=4,
@@ -211,13 +217,10 @@ def churn_bands(moved: pd.DataFrame, names: pd.Series, highlight: dict[str, str]
     labels = [f"{names[c]} ({s:.0f}→{e:.0f})" for c, s, e in zip(rows["gso_code"], rows["start_rank"],
                                                                     rows["end_rank"], strict=True)]
     ax.set_yticks(y, labels, fontsize=6.5)
-    for label, code in zip(ax.get_yticklabels(), rows["gso_code"], strict=True):
-        if code in highlight:
-            label.set_color(highlight[code])
-            label.set_fontweight("bold")
+    mark_labels(ax, rows["gso_code"], highlight)
     ax.set_ylim(n - 0.2, -0.8)
     ax.set_xlim(0.5, n + 0.5)
-    ax.set_xticks([1, *[t for t in range(10, n, 10) if n - t >= 5], n])  # no tick crowding the last
+    ax.set_xticks(rank_ticks(n))
     period = pg.pair_label(start, end)
     ax.set_xlabel(f"rank in {end} (1 = best, {n} = last)")
     ax.set_title(f"Against typical churn, {period}: each province's {end} rank and where it would land\n"

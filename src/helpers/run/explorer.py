@@ -30,6 +30,7 @@ from pathlib import Path
 import jinja2
 
 from .. import explorer, files, geo, paths, study
+from ..plots import rank_ticks
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Where the script bundle is kept between builds (making it takes seconds; it depends only on the pins).
@@ -90,17 +91,12 @@ def map_spec(unit_set: dict) -> dict:
               .mark_geoshape(stroke="white", strokeWidth=0.6)
               .encode(shape="geo:G", tooltip=_tooltip(unit_set),
                       color=alt.Color("rank:Q", scale=alt.Scale(scheme="viridis", reverse=True, domain=[1, n]),
-                                      legend=alt.Legend(title=["Rank", "(1 = best)"], values=_ticks(n),
+                                      legend=alt.Legend(title=["Rank", "(1 = best)"], values=rank_ticks(n),
                                                         gradientLength=240, orient="right"))))
     outline = (alt.Chart(shapes).transform_filter("datum.properties.code == pick")
                .mark_geoshape(filled=False, stroke="black", strokeWidth=2.2).properties(name="outline"))
     chart = alt.layer(base, ranked, outline).add_params(year, pick).project(type="mercator")
     return _finish(chart.properties(width=MAP_SIZE[0], height=MAP_SIZE[1]))
-
-
-def _ticks(n: int) -> list[int]:
-    """Rank ticks: first, every tenth, last (no tick crowding the last)."""
-    return [1, *[t for t in range(10, n, 10) if n - t >= 5], n]
 
 
 def chart_spec(unit_set: dict) -> dict:
@@ -116,7 +112,7 @@ def chart_spec(unit_set: dict) -> dict:
     x = alt.X("year:O", title="DTI round (assessment year)", scale=alt.Scale(domain=years),
               axis=alt.Axis(labelAngle=0))
     y_scale = alt.Scale(domain=[0.5, n + 0.5], reverse=True, nice=False, zero=False)
-    y = alt.Y("rank:Q", title="Rank (1 = best)", scale=y_scale, axis=alt.Axis(values=_ticks(n), grid=True))
+    y = alt.Y("rank:Q", title="Rank (1 = best)", scale=y_scale, axis=alt.Axis(values=rank_ticks(n), grid=True))
     marks = alt.Data(values=[{"top": band["first"] - 0.5, "bottom": band["last"] + 0.5, "last": band["last"],
                               "label": f"{band['label']} (ranks {band['first']}–{band['last']})",
                               "last_label": f"last place ({band['last']})"}])
