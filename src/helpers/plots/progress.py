@@ -235,7 +235,7 @@ def churn_bands(moved: pd.DataFrame, names: pd.Series, highlight: dict[str, str]
     fig.subplots_adjust(left=0.3, right=0.98, top=0.93, bottom=0.075)
     figures.add_source(fig, f"{SOURCE}; null: the {start} and {end} scores are bivariate normal with the observed "
                             f"correlation (bootstrap draws), given every province's {start} score; unadjusted "
-                            "intervals (the outlier screen of 07_who_moved adjusts for 63 provinces).",
+                            f"intervals (the outlier screen of 07_who_moved adjusts for {n} provinces).",
                        method_note=True)
     data = rows.assign(province=rows["gso_code"].map(names), start_round=start, end_round=end, level=level,
                        placement=churn_placement(rows))
