@@ -195,3 +195,28 @@ def test_the_front_page_shows_the_lead_figure_with_its_caption():
     assert re.search(r"^:alt: (.*)$", text, re.M).group(1) == lead["caption"]
     assert "(fig-" not in text  # the figures page holds the figure's label
     assert "{include} _generated/lead_figure.md" in (site.SITE_SOURCES / "index.md").read_text(encoding="utf-8")
+
+
+def test_the_theme_is_seaborns_and_a_notebook_draws_without_importing_seaborn():
+    """``figures.SEABORN_THEME`` is what ``seaborn.set_theme`` sets, key for key, save the colour map only seaborn
+    registers; the modules a notebook imports to draw do not import seaborn or scipy.stats."""
+    import subprocess
+    import sys
+
+    import seaborn as sns
+
+    with matplotlib.rc_context():
+        sns.set_theme(context="notebook", style="whitegrid", font=figures.FONT)
+        themed = dict(matplotlib.rcParams)
+    with matplotlib.rc_context():
+        matplotlib.rcParams.update(figures.SEABORN_THEME)
+        ours = dict(matplotlib.rcParams)
+    for rc in (themed, ours):  # the palette as RGB triples (seaborn gives floats, the theme hex codes)
+        rc["axes.prop_cycle"] = [matplotlib.colors.to_rgb(c) for c in rc["axes.prop_cycle"].by_key()["color"]]
+    differ = {k for k in themed if themed[k] != ours[k]}
+    assert differ == {"image.cmap"} and themed["image.cmap"] == "rocket"
+    code = ("import sys; from helpers import figures, findings, plots, tables; from helpers.plots import maps, "
+            "progress, profile_ranks; figures.use_style(); "
+            "print(sorted(m for m in ('seaborn', 'scipy.stats') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

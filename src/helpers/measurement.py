@@ -62,10 +62,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from . import stats
 from .exceptions import StudyError
+
+# scipy.stats (0.4 s to import) is imported by the functions that use it: the notebooks that only record
+# findings import this module without drawing on it.
 
 
 class ModelError(StudyError, ValueError):
@@ -99,6 +101,7 @@ def _check_level(level: float, name: str = "level") -> None:
 
 def _blom(n_units: int, method: str = "blom") -> np.ndarray:
     """Normal scores of ranks 1..n (best first, so decreasing)."""
+    from scipy import stats as sps
     if method not in NORMAL_METHODS:
         raise ModelError(f"normal_method must be one of {sorted(NORMAL_METHODS)}, got {method!r}")
     a = NORMAL_METHODS[method]
@@ -113,6 +116,7 @@ def normal_scores(values: pd.Series, method: str = "blom") -> pd.Series:
     competition rank (1 = best, ties share the best rank, ``stats.competition_rank``) and n the
     number of non-missing values. Missing values stay missing.
     """
+    from scipy import stats as sps
     if method not in NORMAL_METHODS:
         raise ModelError(f"normal_method must be one of {sorted(NORMAL_METHODS)}, got {method!r}")
     a = NORMAL_METHODS[method]
@@ -631,6 +635,7 @@ def true_change(fit: SimplexFit, start, end, *, draws: pd.DataFrame | None = Non
     bootstrap understates the reliability's uncertainty; with known parameters 89%); the
     selected units' wrong-sign share stayed at about 5%.
     """
+    from scipy import stats as sps
     _check_level(level)
     i, j = fit.positions(start, end)
     d = _usable(fit.admissible_draws() if draws is None else draws)
@@ -742,6 +747,7 @@ def excess_gain_test(fit: SimplexFit, start, end, units) -> dict:
     Conditioning on start values removes regression to the mean, including for units selected
     for a low start. Null: the set moves as typical churn predicts (excess 0).
     """
+    from scipy import stats as sps
     fit.positions(start, end)
     units = list(units)
     missing = [u for u in units if u not in fit.scores.index]
@@ -841,6 +847,7 @@ def _simulate_world(fit: SimplexFit, i: int, j: int, reps: int, rng) -> tuple[np
 def _power_curve(fit: SimplexFit, start, end, k: int, deltas, reps: int, alpha: float, target: float,
                  seed: int, hypothesis: str) -> PowerCurve:
     """Simulated power of ``excess_gain_test`` for the bottom k selected on the observed start rank."""
+    from scipy import stats as sps
     _check_level(alpha, "alpha")
     _check_level(target, "target")
     if not 1 <= k <= fit.n_units - 3:

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from . import measurement as m
 from . import panel, params, stats, study
 from . import trajectories as tj
+
+# scipy.stats (0.4 s to import) is imported by the functions that use it: the notebooks that only record
+# findings import this module without drawing on it.
 
 #: The two within-round scales, as the notebook and the figures name them.
 SCALE_LABELS = {"standardised": "standardised scores", "normal_scores": "normal scores of the ranks"}
@@ -195,6 +197,7 @@ def rank_intervals(fits: dict, *, k: int, n_samples: int = 2000, seed: int = m.D
 
 def skewness(scores: pd.DataFrame) -> pd.Series:
     """Skewness of each round's raw scores (negative: a long lower tail)."""
+    from scipy import stats as sps
     return scores.apply(lambda col: float(sps.skew(col.to_numpy(dtype=float), bias=False))).rename("skewness")
 
 
@@ -304,6 +307,7 @@ def residual_check(fit: m.SimplexFit, start, end, units: list[str]) -> pd.DataFr
     the Shapiro–Wilk p-value. A unit whose residual is the largest of n has, without any
     assumption about the errors' shape, a p-value of at least 1/n."""
     import statsmodels.api as sm
+    from scipy import stats as sps
 
     fit.positions(start, end)
     ols = sm.OLS(fit.scores[end].to_numpy(), sm.add_constant(fit.scores[start].to_numpy())).fit()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 
 from .. import figures, panel, provinces, study
@@ -20,6 +19,8 @@ def coverage(dti: pd.DataFrame) -> Figure:
 
     Cells print whole percentages without the sign (the title says so), so that 100 fits its cell.
     """
+    import seaborn as sns  # here, not at the top: importing seaborn costs 0.6 s (scipy.stats), paid only by this figure
+
     fig, axes = plt.subplots(len(COVERAGE_KINDS), 1, figsize=(9.5, 12.4), sharex=True)
     rows = []
     for ax, kind in zip(axes, COVERAGE_KINDS, strict=True):
