@@ -263,7 +263,8 @@ def test_changed_notebook_rebuilds_its_page_not_the_others(built, tmp_path):
 
 # ---- headless Chromium -------------------------------------------------------------------
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+# One browser for the module (Playwright, on Debian's chromium): each page opens in a fresh context.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 # Put first in <head>: records console errors and uncaught errors, then, once the page has loaded,
@@ -284,34 +285,61 @@ window.addEventListener("load", function () {
 </script>"""
 
 
-def _chromium() -> str:
-    return chromium()
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, headless=True, args=FLAGS)
+        yield launched
+        launched.close()
 
 
-def _run(browser, args: list[str], profile: Path) -> subprocess.CompletedProcess:
-    cmd = [browser, *FLAGS, f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done
+class Tab:
+    """One browser tab at a given window size, in its own context, that opens page after page; ``log`` keeps
+    what the console logged as an error, uncaught errors and failed loads, since the last page was opened."""
+
+    def __init__(self, browser, width: int, height: int):
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.page = self.context.new_page()
+        self.log: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.log.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.log.append(f"uncaught: {e}"))
+        self.page.on("requestfailed", lambda r: self.log.append(f"failed: {r.url} {r.failure}"))
+
+    def open(self, uri: str, ready: str = "body[data-checked]") -> None:
+        self.log.clear()
+        self.page.goto(uri, wait_until="load")
+        if ready:
+            self.page.wait_for_selector(ready, state="attached", timeout=15_000)
+
+    def marks(self) -> dict[str, str]:
+        """The ``data-*`` attributes of <body>."""
+        return self.page.evaluate("""() => Object.fromEntries(Array.from(document.body.attributes)
+            .filter(a => a.name.startsWith("data-")).map(a => [a.name.slice(5), a.value]))""")
+
+    def close(self):
+        self.context.close()
 
 
-def _console_errors(log: str) -> list[str]:
-    return [line for line in log.splitlines() if "CONSOLE" in line and ("Uncaught" in line or "rror" in line)
-            or "Failed to load resource" in line or "net::ERR_" in line]
-
-
-def _checked(browser, page: Path, profile: Path) -> dict[str, str]:
-    """Open an instrumented copy of ``page`` (same folder, so its links hold); return <body>'s marks."""
+def _probe(page: Path, script: str, where: str):
+    """An instrumented copy of ``page`` in its folder (so its links hold): ``script`` put before ``where``."""
     probe = page.with_name(f".probe-{page.name}")
-    probe.write_text(page.read_text(encoding="utf-8").replace("<head>", "<head>" + CHECK, 1), encoding="utf-8")
+    probe.write_text(page.read_text(encoding="utf-8").replace(where, where + script if where == "<head>"
+                                                               else script + where, 1), encoding="utf-8")
+    return probe
+
+
+def _checked(tab: Tab, page: Path) -> dict[str, str]:
+    """Open an instrumented copy of ``page``; return <body>'s marks and, as ``log``, what the console logged."""
+    probe = _probe(page, CHECK, "<head>")
     try:
-        done = _run(browser, ["--allow-file-access-from-files", "--virtual-time-budget=10000", "--dump-dom",
-                              probe.as_uri()], profile)
+        tab.open(probe.as_uri())
+        marks = tab.marks()
     finally:
         probe.unlink()
-    body = re.search(r"<body([^>]*)>", done.stdout).group(1)
-    marks = dict(re.findall(r'data-([\w-]+)="([^"]*)"', body))
-    marks["log"] = "\n".join(_console_errors(done.stderr))
+    marks["log"] = "\n".join(tab.log)
     return marks
 
 
@@ -320,11 +348,10 @@ def _pages_to_open(built: Path) -> list[Path]:
             + [built / "profiles" / f"{slug}.html" for slug in PROFILE_SLUGS])
 
 
-def test_pages_load_in_headless_chromium_with_every_image_and_no_error(built, tmp_path):
-    browser = _chromium()
-    problems = []
+def test_pages_load_in_headless_chromium_with_every_image_and_no_error(built, browser):
+    problems, tab = [], Tab(browser, 1280, 1000)
     for page in _pages_to_open(built):
-        marks = _checked(browser, page, tmp_path / "profile")
+        marks = _checked(tab, page)
         name = page.relative_to(built).as_posix()
         if marks.get("checked") != "yes":
             problems.append(f"{name}: the page did not finish loading")
@@ -335,26 +362,40 @@ def test_pages_load_in_headless_chromium_with_every_image_and_no_error(built, tm
             problems.append(f"{name}: console errors: {marks['errors']} {marks['log']}")
         if name.startswith("notebooks/") and int(marks["images"]) == 0 and "figure" in page.read_text(encoding="utf-8"):
             problems.append(f"{name}: no image shown")
+    tab.close()
     assert problems == []
 
 
-def test_search_from_file_gives_results_and_no_console_error(built, tmp_path):
+def test_the_page_check_sees_a_broken_image_and_a_console_error(built, browser, tmp_path):
+    """The browser check is not blind: a page with a missing image and a script error fails it."""
+    page = built / "notebooks" / "broken-probe.html"
+    page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><img src="missing.png">'
+                    "<script>undefinedFunction();</script></body></html>", encoding="utf-8")
+    tab = Tab(browser, 1280, 1000)
+    try:
+        marks = _checked(tab, page)
+    finally:
+        page.unlink()
+        tab.close()
+    assert marks["checked"] == "yes" and marks["images-broken"] == "missing.png"
+    assert "undefinedFunction" in marks["errors"] and "missing.png" in marks["log"]
+
+
+def test_search_from_file_gives_results_and_no_console_error(built, browser):
     """Sphinx's search fetched each result's page for a snippet, which a browser refuses under file://
     (a CORS error per result); the site shows results without snippets."""
-    browser = _chromium()
-    search = built / "search.html"
-    probe = search.with_name(".probe-search.html")
-    probe.write_text(search.read_text(encoding="utf-8").replace("<head>", "<head>" + CHECK, 1), encoding="utf-8")
+    probe = _probe(built / "search.html", CHECK, "<head>")
+    tab = Tab(browser, 1280, 1000)
     try:
-        done = _run(browser, ["--virtual-time-budget=15000", "--dump-dom", probe.as_uri() + "?q=Li%C3%AAu"],
-                    tmp_path / "profile")
+        tab.open(probe.as_uri() + "?q=Li%C3%AAu")
+        tab.page.wait_for_selector("#search-results li a", state="attached", timeout=15_000)
+        marks, log = tab.marks(), list(tab.log)
+        results = tab.page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.href)")
     finally:
         probe.unlink()
-    body = re.search(r"<body([^>]*)>", done.stdout).group(1)
-    marks = dict(re.findall(r'data-([\w-]+)="([^"]*)"', body))
+        tab.close()
     assert marks.get("checked") == "yes"
-    assert marks["errors"] == "" and _console_errors(done.stderr) == []
-    results = re.findall(r'<li[^>]*>\s*<a href="([^"]+)"', done.stdout.split('id="search-results"', 1)[-1])
+    assert marks["errors"] == "" and log == []
     assert any("profiles/bac-lieu.html" in r for r in results), results[:10]
 
 
@@ -379,39 +420,37 @@ window.addEventListener("load", function () {
 </script>"""
 
 
-def test_wide_tables_scroll_in_their_own_box_and_the_article_uses_the_width(built, tmp_path):
-    browser = _chromium()
+def test_wide_tables_scroll_in_their_own_box_and_the_article_uses_the_width(built, browser):
     pages = [built / "notebooks" / f"{nb.stem}.html" for nb in NOTEBOOKS] + [
         built / name for name in ("data.html", "cite.html", "profiles.html")] + [
         built / "profiles" / f"{slug}.html" for slug in PROFILE_SLUGS]
-    widths, clipped = {}, {}
+    widths, clipped, tab = {}, {}, Tab(browser, 1600, 1000)
     for page in pages:
-        probe = page.with_name(f".probe-{page.name}")
-        probe.write_text(page.read_text(encoding="utf-8").replace("</body>", TABLE_CHECK + "</body>", 1),
-                         encoding="utf-8")
+        probe = _probe(page, TABLE_CHECK, "</body>")
         try:
-            done = _run(browser, ["--window-size=1600,1000", "--virtual-time-budget=5000", "--dump-dom",
-                                  probe.as_uri()], tmp_path / "profile")
+            tab.open(probe.as_uri(), ready="body[data-article]")
+            marks = tab.marks()
         finally:
             probe.unlink()
-        marks = dict(re.findall(r'data-([\w-]+)="([^"]*)"', re.search(r"<body([^>]*)>", done.stdout).group(1)))
         name = page.relative_to(built).as_posix()
         widths[name] = int(marks["article"])
         if marks["clipped"]:
             clipped[name] = marks["clipped"]
+    tab.close()
     assert clipped == {}
     # at 1600 px, with both sidebars, the article gets more than the theme's 60em cap (960 px) used to give
     assert min(widths.values()) > 960, widths
 
 
-def test_screenshots_of_the_front_page_notebooks_and_profiles(built, tmp_path):
-    browser = _chromium()
+def test_screenshots_of_the_front_page_notebooks_and_profiles(built, browser):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab = Tab(browser, 1280, 2000)
     for page in _pages_to_open(built):
         target = SCREENSHOTS / (page.relative_to(built).with_suffix(".png").as_posix().replace("/", "_"))
-        _run(browser, ["--window-size=1280,2000", "--hide-scrollbars", f"--screenshot={target}", page.as_uri()],
-             tmp_path / "profile")
+        tab.open(page.as_uri(), ready="")
+        tab.page.screenshot(path=target)
         assert target.stat().st_size > 10_000, target.name
+    tab.close()
 
 
 def test_changed_value_in_a_notebook_updates_the_findings_page(tmp_path):
