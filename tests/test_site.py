@@ -228,37 +228,74 @@ def test_every_glued_number_links_to_the_row_that_records_it(built):
     assert {(href, anchor.removeprefix("value-")) for _, href, anchor, _, _ in links} == cited
 
 
-def test_a_new_profile_appears_in_the_navigation_of_every_page(built, tmp_path):
+@pytest.fixture(scope="module")
+def rebuilt(built, tmp_path_factory):
+    """A site built from copies of the notebooks and of the profiles (``built`` runs the three listed here if
+    missing) but the last listed; the tests below change them and build again, incrementally, each from the
+    state the last build left."""
+    root = tmp_path_factory.mktemp("rebuilt")
+    copies, profiles = root / "notebooks", root / "profiles"
+    shutil.copytree(NOTEBOOK_DIR, copies, ignore=shutil.ignore_patterns("*.ipynb_checkpoints"))
+    profiles.mkdir()
+    for profile in site.PROFILES.glob("*.ipynb"):
+        if profile.stem != PROFILE_SLUGS[-1]:
+            shutil.copy2(profile, profiles / profile.name)
+    out = root / "site"
+    site.build(out, sorted(copies.glob("[0-9][0-9]_*.ipynb")), profiles)
+    return copies, profiles, out
+
+
+def _rebuild(rebuilt) -> Path:
+    copies, profiles, out = rebuilt
+    site.build(out, sorted(copies.glob("[0-9][0-9]_*.ipynb")), profiles)
+    return out
+
+
+def test_a_new_profile_appears_in_the_navigation_of_every_page(rebuilt):
     """Each page's sidebar lists the profiles: a page whose source did not change is rewritten all the same
     when the list changes (incrementally: no page is read again but the profiles page and the new one)."""
-    profiles = tmp_path / "profiles"
-    profiles.mkdir()
-    for slug in PROFILE_SLUGS[:2]:
-        shutil.copy2(site.PROFILES / f"{slug}.ipynb", profiles / f"{slug}.ipynb")
-    out = tmp_path / "site"
-    site.build(out, NOTEBOOKS, profiles)
-    new = PROFILE_SLUGS[2]
+    _, profiles, out = rebuilt
+    new = PROFILE_SLUGS[-1]
     assert f'href="profiles/{new}.html"' not in (out / "cite.html").read_text(encoding="utf-8")
     shutil.copy2(site.PROFILES / f"{new}.ipynb", profiles / f"{new}.ipynb")
-    site.build(out, NOTEBOOKS, profiles)
+    _rebuild(rebuilt)
     assert f'href="profiles/{new}.html"' in (out / "cite.html").read_text(encoding="utf-8")
     assert f'href="{new}.html"' in (out / "profiles" / f"{PROFILE_SLUGS[0]}.html").read_text(encoding="utf-8")
 
 
-def test_changed_notebook_rebuilds_its_page_not_the_others(built, tmp_path):
-    copies = tmp_path / "notebooks"
-    copies.mkdir()
-    for nb in NOTEBOOKS:
-        shutil.copy2(nb, copies / nb.name)
-    out = tmp_path / "site"
-    site.build(out, sorted(copies.glob("*.ipynb")), site.PROFILES)
+def test_changed_notebook_rebuilds_its_page_not_the_others(rebuilt):
+    copies, _, out = rebuilt
+    _rebuild(rebuilt)  # whatever an earlier test changed is built first
     stamp = {p: p.stat().st_mtime_ns for p in _html_pages(out)}
     changed = copies / NOTEBOOKS[0].name
     os.utime(changed)  # as an edit or a new run would leave it: dated now
-    site.build(out, sorted(copies.glob("*.ipynb")), site.PROFILES)
+    _rebuild(rebuilt)
     rewritten = {p.relative_to(out).as_posix() for p, t in stamp.items() if p.stat().st_mtime_ns != t}
     assert f"notebooks/{NOTEBOOKS[0].stem}.html" in rewritten
     assert not any(f"notebooks/{nb.stem}.html" in rewritten for nb in NOTEBOOKS[1:]), sorted(rewritten)
+
+
+def test_changed_value_in_a_notebook_updates_the_findings_page(rebuilt):
+    """A notebook whose recorded value changes: the next (incremental) build shows the new value."""
+    cited = GLUE_TEXT.findall(FINDINGS.read_text(encoding="utf-8"))
+    stored = {f"notebooks/{nb.name}": _stored_values(nb) for nb in NOTEBOOKS}
+    found = next(((nb, key, fmt) for nb, key, fmt in cited if fmt.endswith("f") and key in stored.get(nb, {})), None)
+    if found is None:
+        pytest.skip("the notebooks record no glued values yet: add the cells of site/glue_cells.md")
+    notebook, key, fmt = found
+    copies, _, out = rebuilt
+    assert f'<span class="pasted-text">{format(-12.5, fmt)}</span>' not in (out / "index.html").read_text(
+        encoding="utf-8")
+    target = copies / Path(notebook).name
+    nb = json.loads(target.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("scrapbook", {})
+            if meta.get("name") == key:
+                output["data"][meta.get("mime_prefix", "") + "text/plain"] = "-12.5"
+    target.write_text(json.dumps(nb), encoding="utf-8")
+    _rebuild(rebuilt)
+    assert f'<span class="pasted-text">{format(-12.5, fmt)}</span>' in (out / "index.html").read_text(encoding="utf-8")
 
 
 # ---- headless Chromium -------------------------------------------------------------------
@@ -451,30 +488,6 @@ def test_screenshots_of_the_front_page_notebooks_and_profiles(built, browser):
         tab.page.screenshot(path=target)
         assert target.stat().st_size > 10_000, target.name
     tab.close()
-
-
-def test_changed_value_in_a_notebook_updates_the_findings_page(tmp_path):
-    """A notebook whose recorded value changes: the next (incremental) build shows the new value."""
-    cited = GLUE_TEXT.findall(FINDINGS.read_text(encoding="utf-8"))
-    stored = {f"notebooks/{nb.name}": _stored_values(nb) for nb in NOTEBOOKS}
-    found = next(((nb, key, fmt) for nb, key, fmt in cited if fmt.endswith("f") and key in stored.get(nb, {})), None)
-    if found is None:
-        pytest.skip("the notebooks record no glued values yet: add the cells of site/glue_cells.md")
-    notebook, key, fmt = found
-    copies = tmp_path / "notebooks"
-    shutil.copytree(NOTEBOOK_DIR, copies, ignore=shutil.ignore_patterns("*.ipynb_checkpoints"))
-    out = tmp_path / "site"
-    site.build(out, sorted(copies.glob("[0-9][0-9]_*.ipynb")), site.PROFILES)
-    target = copies / Path(notebook).name
-    nb = json.loads(target.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get("scrapbook", {})
-            if meta.get("name") == key:
-                output["data"][meta.get("mime_prefix", "") + "text/plain"] = "-12.5"
-    target.write_text(json.dumps(nb), encoding="utf-8")
-    site.build(out, sorted(copies.glob("[0-9][0-9]_*.ipynb")), site.PROFILES)
-    assert f'<span class="pasted-text">{format(-12.5, fmt)}</span>' in (out / "index.html").read_text(encoding="utf-8")
 
 
 # ---- the three contradictions of issue 24, each with the test that would have caught it ------------
