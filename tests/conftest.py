@@ -28,7 +28,23 @@ def copy_project(root):
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(paths.ROOT / name, target)
+    copy_bytecode(root)
     return root
+
+
+def copy_bytecode(root) -> None:
+    """Copy the helpers' compiled modules (``__pycache__``, this interpreter's) beside the copied sources: each
+    Python process of the copy then skips compiling them (0.15 s). A compiled module records its source's date
+    and size, and the copies keep both, so it serves only while its source is unchanged; Python compiles an
+    edited module again."""
+    import shutil
+    import sys
+
+    for compiled in (paths.ROOT / "src").rglob(f"__pycache__/*.{sys.implementation.cache_tag}.pyc"):
+        target = root / compiled.relative_to(paths.ROOT)
+        if target.parent.parent.is_dir():
+            target.parent.mkdir(exist_ok=True)
+            shutil.copy2(compiled, target)
 
 
 def run_module(root, *args: str):

@@ -38,7 +38,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import project_files
+from conftest import copy_project
 from helpers import claims, paths, study
 
 DATA = Path(__file__).parent / "data"
@@ -121,9 +121,7 @@ def added(tmp_path_factory):
     """A copy of the project (as ``project_copy``, once for the module) after the documented steps and the
     report."""
     root = tmp_path_factory.mktemp("added") / "project"
-    for name in project_files():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(paths.ROOT / name, root / name)
+    copy_project(root)
     for doc_id, fixture, _ in ARTICLES.values():
         shutil.copyfile(fixture, root / _text(doc_id))
     _add_metadata_rows(root)

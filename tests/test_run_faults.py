@@ -8,7 +8,6 @@ they change. The slowest: the SIGTERM case (a kernel start) and the two profile 
 import errno
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import project_files
+from conftest import copy_project
 from helpers import files, params, paths, trajectories
 from helpers.run import errors, pipeline, site
 
@@ -32,9 +31,7 @@ def _snapshot(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def copy(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("faults") / "project"
-    for name in project_files():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(paths.ROOT / name, root / name)
+    copy_project(root)
     return root
 
 
