@@ -168,6 +168,15 @@ def test_profiles_rerun_when_a_file_the_profile_notebook_reads_changes(project):
     assert _stale(project) == _readers("data/processed/provinces_63.geojson")  # the notebooks: 06 only
 
 
+def test_the_profile_sweep_starts_before_the_notebooks(project):
+    """The longest job first: with the helpers changed, the sweep comes before every notebook's run."""
+    (project / "src/helpers/study.py").touch()
+    lines = _make(project, "-n", "report").stdout.splitlines()
+    sweep = next(i for i, line in enumerate(lines) if "helpers.run.profile_sweep" in line)
+    runs = [i for i, line in enumerate(lines) if "helpers.run.pipeline run" in line]
+    assert len(runs) == len(NOTEBOOKS) and sweep < min(runs)
+
+
 def test_report_runs_one_job_per_core_unless_told(project):
     outer = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "JOBS")}
 
