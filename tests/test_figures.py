@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from helpers import figures, plots
+from helpers import figures, paths, plots
 from helpers.run import site
 
 
@@ -220,3 +220,31 @@ def test_the_theme_is_seaborns_and_a_notebook_draws_without_importing_seaborn():
             "print(sorted(m for m in ('seaborn', 'scipy.stats') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_the_source_line_wraps_as_matplotlib_wraps_it():
+    """``figures.WrappedText`` gives the lines of matplotlib's own wrapping: every committed figure's source line
+    (with and without the method note) and runs of words, on a narrow figure at the SVG's resolution and on a
+    wide one at the PNG's."""
+    from matplotlib.text import Text
+
+    entries = (paths.ROOT / "figures").glob("*.json")
+    sources = sorted({json.loads(p.read_text(encoding="utf-8"))["source"] for p in entries})
+    texts = [f"Source: {s}" for s in sources] + [f"Source: {s}\n{plots.METHOD_NOTE}" for s in sources]
+    texts += [" ".join("w" * (i % 9 + 1) for i in range(n)) for n in (1, 2, 40)] + ["", "a  b   c", "x\n\ny"]
+    compared = wrapped = 0
+    for width, dpi in ((3.0, 72), (9.5, 150)):
+        fig = plt.figure(figsize=(width, 3), dpi=dpi)
+        pairs = []
+        for text in texts:
+            ours = fig.text(0.01, 0.005, text, fontsize=7, wrap=True)
+            ours.__class__ = figures.WrappedText
+            pairs.append((ours, fig.text(0.01, 0.005, text, fontsize=7, wrap=True)))
+        fig.canvas.draw()
+        for ours, theirs in pairs:
+            assert type(theirs) is Text
+            assert ours._get_wrapped_text() == theirs._get_wrapped_text(), (width, dpi, theirs.get_text())
+            compared += 1
+            wrapped += theirs._get_wrapped_text().count("\n") > theirs.get_text().count("\n")
+        plt.close(fig)
+    assert compared == 2 * len(texts) and wrapped > 20  # the comparison covers lines that wrap
