@@ -6,13 +6,14 @@ to date with ``make -t``; the data build runs for real there (a few seconds), no
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import project_files
+from conftest import copy_project, project_files
 from helpers import paths
 from helpers.run import declared
 
@@ -52,15 +53,23 @@ def borrow_environment(root: Path) -> None:
     os.utime(stamp, (0, 0))  # older than the kernel spec: `make -t` touches nothing inside the real one
 
 
-@pytest.fixture
-def project(project_copy):
-    root = project_copy
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    """A copy of the project dated 2020 whose outputs ``make -t`` marked up to date, made once for the module."""
+    root = copy_project(tmp_path_factory.mktemp("prepared") / "project")
     borrow_environment(root)  # the environment running the tests
     subprocess.run(["find", ".", "-type", "f", "-not", "-path", "./.venv/*", "-exec", "touch", "-d", OLD, "{}", "+"],
                    cwd=root, check=True)
     (root / "build" / "stamps").mkdir(parents=True)
     (root / "build" / "report").mkdir()
     _make(root, "-t", "report")
+    return root
+
+
+@pytest.fixture
+def project(prepared, tmp_path):
+    """A copy of ``prepared`` for one test (file dates kept, links to the environment kept as links)."""
+    root = shutil.copytree(prepared, tmp_path / "project", symlinks=True)
     assert _stale(root) == [], "a complete build must leave nothing to run"
     return root
 
