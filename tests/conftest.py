@@ -47,16 +47,16 @@ def copy_bytecode(root) -> None:
             shutil.copy2(compiled, target)
 
 
-def run_module(root, *args: str):
-    """``python -m <args>`` in a project copy, on the copy's own code (no VERBOSE traceback)."""
+def run_module(root, *args: str, timeout: float = 300, **extra_env: str):
+    """``python -m <args>`` in a project copy, on the copy's own code (no VERBOSE traceback), with ``extra_env``
+    added to the environment; forked from a warm interpreter (``warm_python``)."""
     import os
-    import subprocess
-    import sys
 
-    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    import warm_python
+
+    env = {**os.environ, "PYTHONPATH": str(root / "src"), **extra_env}
     env.pop("VERBOSE", None)
-    return subprocess.run([sys.executable, "-m", *args], cwd=root, env=env, capture_output=True, text=True,
-                          timeout=300)
+    return warm_python.run_module(root, args[0], *args[1:], env=env, timeout=timeout)
 
 
 @pytest.fixture

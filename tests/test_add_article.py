@@ -28,17 +28,15 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import copy_project
+from conftest import copy_project, run_module
 from helpers import claims, paths, study
 
 DATA = Path(__file__).parent / "data"
@@ -72,10 +70,7 @@ def _text(doc_id: str) -> str:
 
 
 def _run(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(root / "src")}
-    env.pop("VERBOSE", None)
-    return subprocess.run([sys.executable, "-m", *args], cwd=root, env=env, capture_output=True, text=True,
-                          timeout=600)
+    return run_module(root, *args, timeout=600)
 
 
 def _add_metadata_rows(root: Path) -> None:

@@ -6,22 +6,21 @@ of the raw tables, the codebook's notes and labels, and an article's text. The d
 notebooks that show these fields (01, 02, 05, run in place), three profiles and the site are then
 built there, and every HTML page is parsed: the tag must appear only as text, never as an element.
 
-This is the suite's one slow test (about a minute on two cores: three notebooks, three profiles, a
-site); it cannot be smaller without leaving out a road by which input text becomes HTML.
+One of the suite's slow tests (about 25 s on one worker: a data build, three notebooks, three profiles,
+a site, each command forked from a warm interpreter as ``conftest.run_module`` does); it cannot be smaller
+without leaving out a road by which input text becomes HTML.
 """
 
 import csv
 import hashlib
 import io
-import os
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from conftest import copy_project, run_module
 
 #: The tag put into each field, named by the field; live, it would be an element with this attribute.
 ATTRIBUTE = "data-hostile"
@@ -87,10 +86,7 @@ def _record_all(root: Path) -> None:
 
 
 def _run(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(root / "src"), "CI": "1"}
-    env.pop("VERBOSE", None)
-    result = subprocess.run([sys.executable, "-m", *args], cwd=root, env=env, capture_output=True, text=True,
-                            timeout=600)
+    result = run_module(root, *args, timeout=600, CI="1")
     assert result.returncode == 0, (args, result.stdout[-2000:], result.stderr[-3000:])
     return result
 

@@ -1,8 +1,10 @@
 """``python -m MODULE ARGS`` in a project copy, run from an interpreter that has already imported the
-libraries the data build uses (numpy, pandas, pandera, geopandas).
+libraries the study's commands use (numpy, pandas, pandera, geopandas; papermill and the Jupyter
+client for the notebook runner; Sphinx and myst-nb for the site).
 
-A new Python process spends about half a second importing them before a data build or a manifest
-command does anything; the bad-input tests run some forty such builds. Here a fork server
+A new Python process spends half a second to a second importing them before a data build, a notebook
+run or a site build does anything; the bad-input tests run some forty builds, the project-copy tests
+some thirty commands. Here a fork server
 (``multiprocessing``'s "forkserver", started once per test process) imports them once, and each run
 is a fork of it that then does what ``python -m`` does in the copy: its working folder, environment,
 ``sys.path`` (the folder, then ``PYTHONPATH``), ``sys.argv`` and ``__main__``. The study's own modules
@@ -23,7 +25,8 @@ import tempfile
 import traceback
 from pathlib import Path
 
-PRELOAD = ["numpy", "pandas", "pandera.pandas", "geopandas"]
+PRELOAD = ["numpy", "pandas", "pandera.pandas", "geopandas", "papermill", "nbclient", "nbformat",
+           "jupyter_client", "sphinx.application", "myst_nb"]
 _CONTEXT = []
 
 
