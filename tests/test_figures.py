@@ -224,16 +224,17 @@ def test_the_theme_is_seaborns_and_a_notebook_draws_without_importing_seaborn():
 
 def test_the_source_line_wraps_as_matplotlib_wraps_it():
     """``figures.WrappedText`` gives the lines of matplotlib's own wrapping: every committed figure's source line
-    (with and without the method note) and runs of words, on a narrow figure at the SVG's resolution and on a
-    wide one at the PNG's."""
+    and runs of words on a narrow figure at the SVG's resolution, the source lines with the method note on a wide
+    one at the PNG's."""
     from matplotlib.text import Text
 
     entries = (paths.ROOT / "figures").glob("*.json")
     sources = sorted({json.loads(p.read_text(encoding="utf-8"))["source"] for p in entries})
-    texts = [f"Source: {s}" for s in sources] + [f"Source: {s}\n{plots.METHOD_NOTE}" for s in sources]
-    texts += [" ".join("w" * (i % 9 + 1) for i in range(n)) for n in (1, 2, 40)] + ["", "a  b   c", "x\n\ny"]
+    runs = [" ".join("w" * (i % 9 + 1) for i in range(n)) for n in (1, 2, 40)] + ["", "a  b   c", "x\n\ny"]
+    cases = {(3.0, 72): [f"Source: {s}" for s in sources] + runs,
+             (9.5, 150): [f"Source: {s}\n{plots.METHOD_NOTE}" for s in sources] + runs}
     compared = wrapped = 0
-    for width, dpi in ((3.0, 72), (9.5, 150)):
+    for (width, dpi), texts in cases.items():
         fig = plt.figure(figsize=(width, 3), dpi=dpi)
         pairs = []
         for text in texts:
@@ -247,4 +248,4 @@ def test_the_source_line_wraps_as_matplotlib_wraps_it():
             compared += 1
             wrapped += theirs._get_wrapped_text().count("\n") > theirs.get_text().count("\n")
         plt.close(fig)
-    assert compared == 2 * len(texts) and wrapped > 20  # the comparison covers lines that wrap
+    assert compared == sum(map(len, cases.values())) and wrapped > 20  # the comparison covers lines that wrap
