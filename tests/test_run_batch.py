@@ -41,3 +41,20 @@ def test_failures_are_reported_and_write_nothing(tmp_path):
     assert list(result.written) == ["ok"]
     assert "negative" in result.failed["bad"]
     assert not (tmp_path / "out" / "bad.ipynb").exists()
+
+
+def test_a_shown_figure_is_not_drawn_again_by_pyplots_hook(tmp_path):
+    """In a kernel, ``figures.use_style()`` disconnects pyplot's REPL hook, which drew every open figure after
+    each cell before the inline backend drew it again to show it; the figure is still shown."""
+    nb = nbformat.read(_template(tmp_path / "t.ipynb"), as_version=4)
+    nb.cells[1:] = [
+        new_code_cell("from helpers import figures\nimport matplotlib.pyplot as plt\nfigures.use_style()\n"
+                      "fig, ax = plt.subplots()\nax.plot([1, value])"),
+        new_code_cell("print(plt._draw_all_if_interactive in get_ipython().events.callbacks['post_execute'])"),
+    ]
+    nbformat.write(nb, tmp_path / "t.ipynb")
+    result = batch.run_batch(tmp_path / "t.ipynb", {"one": {"value": 2}}, tmp_path / "out", workers=1)
+    assert result.failed == {}
+    cells = _outputs(result.written["one"])
+    assert any("image/png" in out.get("data", {}) for out in cells[-2].outputs)
+    assert cells[-1].outputs[0]["text"] == "False\n"
