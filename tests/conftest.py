@@ -92,3 +92,20 @@ def chromium() -> str:
     if os.environ.get("CI"):
         pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
     pytest.skip("Chromium not installed (CI installs it)")
+
+
+#: Chromium's switches for the browser tests (headless, no sandbox as root, nothing fetched from the network).
+BROWSER_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium (Playwright, on the ``chromium()`` browser) for a test module's browser tests."""
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, headless=True, args=BROWSER_FLAGS)
+        yield launched
+        launched.close()

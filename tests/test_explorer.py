@@ -11,15 +11,12 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import chromium
 from helpers import api, explorer, panel, paths, study, tables
 from helpers.run import explorer as page_module
 
 SCREENSHOTS = paths.BUILD / "screenshots"
 PAGES = paths.BUILD / "explorer-test"
 SITE_PAGE = paths.BUILD / "site" / "explorer.html"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 HOSTILE = '<img src=x onerror="document.title=1">&amp;'
 
 
@@ -139,10 +136,6 @@ def test_text_from_inputs_is_escaped(data):
 
 # ---- in headless Chromium -------------------------------------------------------------------------
 
-def _chromium() -> str:
-    return chromium()
-
-
 def _standalone(fragment: str, name: str) -> str:
     PAGES.mkdir(parents=True, exist_ok=True)
     target = PAGES / name
@@ -150,17 +143,6 @@ def _standalone(fragment: str, name: str) -> str:
                       '<style>body{font-family:"DejaVu Sans",sans-serif;max-width:1000px;margin:1rem auto}</style>'
                       f"</head><body>\n{fragment}</body></html>\n", encoding="utf-8")
     return target.as_uri()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=executable, headless=True, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 class Watched:

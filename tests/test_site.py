@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import chromium
 from helpers import paths, provinces, sources, study, tables
 from helpers.run import site
 
@@ -300,10 +299,6 @@ def test_changed_value_in_a_notebook_updates_the_findings_page(rebuilt):
 
 # ---- headless Chromium -------------------------------------------------------------------
 
-# One browser for the module (Playwright, on Debian's chromium): each page opens in a fresh context.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 # Put first in <head>: records console errors and uncaught errors, then, once the page has loaded,
 # marks <body> with the number of images and those that failed to load.
 CHECK = """<script>
@@ -320,17 +315,6 @@ window.addEventListener("load", function () {
   document.body.setAttribute("data-checked", "yes");
 });
 </script>"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=executable, headless=True, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 class Tab:
