@@ -48,14 +48,13 @@ def copy_bytecode(root) -> None:
 
 
 def run_module(root, *args: str, timeout: float = 300, **extra_env: str):
-    """``python -m <args>`` in a project copy, on the copy's own code (no VERBOSE traceback), with ``extra_env``
-    added to the environment; forked from a warm interpreter (``warm_python``)."""
+    """``python -m <args>`` in a project copy, on the copy's own code, with ``extra_env`` added to the environment
+    (VERBOSE only if given there); forked from a warm interpreter (``warm_python``)."""
     import os
 
     import warm_python
 
-    env = {**os.environ, "PYTHONPATH": str(root / "src"), **extra_env}
-    env.pop("VERBOSE", None)
+    env = {k: v for k, v in os.environ.items() if k != "VERBOSE"} | {"PYTHONPATH": str(root / "src"), **extra_env}
     return warm_python.run_module(root, args[0], *args[1:], env=env, timeout=timeout)
 
 

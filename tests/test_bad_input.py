@@ -12,7 +12,6 @@ NFD text) must give the same derived tables as the committed ones. Each build is
 import csv
 import hashlib
 import io
-import os
 import re
 import subprocess
 import unicodedata
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-import warm_python
+from conftest import run_module
 from helpers import paths
 
 OUTPUTS = ("data/processed", "figures", "notebooks")
@@ -284,13 +283,8 @@ NOT_ERRORS = {
 }
 
 
-def _build(root: Path, **extra: str) -> subprocess.CompletedProcess:
-    """``python -m helpers.run.build`` in the copy, on the copy's code (from a warm interpreter: see
-    ``warm_python``)."""
-    env = {**os.environ, "PYTHONPATH": str(root / "src"), **extra}
-    if "VERBOSE" not in extra:
-        env.pop("VERBOSE", None)
-    return warm_python.run_module(root, "helpers.run.build", env=env)
+def _build(root: Path, **extra_env: str) -> subprocess.CompletedProcess:
+    return run_module(root, "helpers.run.build", **extra_env)
 
 
 @pytest.mark.parametrize("case", list(ERRORS))

@@ -4,10 +4,10 @@ client for the notebook runner; Sphinx and myst-nb for the site).
 
 A new Python process spends half a second to a second importing them before a data build, a notebook
 run or a site build does anything; the bad-input tests run some forty builds, the project-copy tests
-some thirty commands. Here a fork server
-(``multiprocessing``'s "forkserver", started once per test process) imports them once, and each run
-is a fork of it that then does what ``python -m`` does in the copy: its working folder, environment,
-``sys.path`` (the folder, then ``PYTHONPATH``), ``sys.argv`` and ``__main__``. The study's own modules
+some thirty commands. Here a fork server (``multiprocessing``'s "forkserver", started once per test
+process) imports them once, and each run is a fork of it that then does what ``python -m`` does in the
+copy: its working folder, environment, ``sys.path`` (the folder, then ``PYTHONPATH``), ``sys.argv`` and
+``__main__``. The study's own modules
 (``helpers``) are never imported by the server: each run imports the copy's own. Output goes to
 files, read back as text, and the exit code is the process's.
 
