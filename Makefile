@@ -51,6 +51,10 @@ PROFILE_RUNNER := $(addprefix src/helpers/run/,profile_sweep.py batch.py pipelin
 # given -j itself; each job's output is printed whole when it ends (--output-sync). The unit tests
 # and nbval run on as many pytest workers (pytest-xdist).
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+# The project's modules compiled ahead (src/**/__pycache__, ignored by git; a no-op when up to date): every
+# Python process of a run (a kernel, a data build, a command in a test's copy of the project) then loads
+# them instead of compiling them again, also where PYTHONDONTWRITEBYTECODE keeps Python from caching them.
+COMPILE = $(BIN)/python -m compileall -q src
 PARALLEL = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS)) --output-sync=target
 
 .PHONY: help setup data report profiles pdf test lint unit nbval bench lab clean
@@ -112,6 +116,7 @@ $(STAMPS)/data.done: $(RAW) $(CODEBOOK) $(HELPERS) src/helpers/run/build.py $(SE
 
 report: ## run the data build and the notebooks whose inputs changed, regenerate figures/, the profiles and the site
 	@$(MAKE) --no-print-directory -s data
+	@$(COMPILE)
 	@$(MAKE) --no-print-directory -s $(PARALLEL) $(STAMPS)/site.done
 	@echo "report: open $(SITE)/index.html"
 
@@ -146,15 +151,18 @@ lint: $(SETUP_STAMP) ## ruff over the code, tests and notebooks
 	$(BIN)/ruff check .
 
 unit: $(SETUP_STAMP) $(KERNEL_SPEC) ## unit tests and the public API's examples (one worker per core, a test file per worker at a time)
+	@$(COMPILE)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests --doctest-modules src/helpers/api.py
 
 nbval: data $(KERNEL_SPEC) ## notebooks only: fresh run compared with the committed outputs and figures
 	@rm -rf build/nbval-figures && mkdir -p build/nbval-figures
+	@$(COMPILE)
 	HELPERS_FIGURE_DIR=build/nbval-figures $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
 	$(BIN)/python scripts/checksums.py same-figures figures build/nbval-figures
 
 profiles: data $(KERNEL_SPEC) ## a page per province (63 runs of notebooks/profile.ipynb on 2 warm kernels) in build/profiles/
+	@$(COMPILE)
 	@$(BIN)/python -m helpers.run.profile_sweep
 	@mkdir -p $(STAMPS) && touch $(STAMPS)/profiles.done
 
