@@ -2,7 +2,7 @@
 deterministic profiles. Each case checks the message seen and that outputs keep their bytes.
 
 One project copy serves the whole module (``copy``); the cases that run something restore what
-they change. The slowest: the SIGTERM case (a kernel start) and the two profile sweeps (~15 s).
+they change. The slowest: the SIGTERM case (a notebook run) and the two profile sweeps (~15 s).
 """
 
 import errno
@@ -14,7 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbformat.v4 import new_code_cell
 
 from conftest import copy_project
 from helpers import files, params, paths, trajectories
@@ -114,23 +116,34 @@ def test_check_injected_outside_papermill_checks_nothing():
 # --- SIGTERM, a full disk ------------------------------------------------------------------
 
 def test_sigterm_during_a_notebook_run_cleans_up(copy):
-    before = _snapshot(copy)
-    run = subprocess.Popen([sys.executable, "-m", "helpers.run.pipeline", "run", "notebooks/01_corpus.ipynb",
-                            "-p", "provinces", "ben-tre"], cwd=copy, env=_env(copy), stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not list((copy / "build").glob("run-01_corpus-*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert list((copy / "build").glob("run-01_corpus-*")), "the run never started"
-    time.sleep(1.0)  # the kernel is starting or running
-    run.send_signal(signal.SIGTERM)
-    _, stderr = run.communicate(timeout=60)
-    assert run.returncode == 143, stderr
-    assert "the notebook run: terminated; nothing it would have written was changed." in stderr
-    assert "Traceback" not in stderr
-    assert list((copy / "build").glob("run-*")) == []
-    assert not (copy / "build/runs").exists() or not any((copy / "build/runs").rglob("*.ipynb"))
-    assert _snapshot(copy) == before
+    """SIGTERM while a cell runs: 01_corpus with a last cell that marks that it started, then waits (a copy of the
+    notebook beside it, removed after), so that the signal comes during the run however fast the kernel is."""
+    held = copy / "notebooks/01_corpus_held.ipynb"
+    started = copy / "build/held-cell-started"
+    nb = nbformat.read(copy / "notebooks/01_corpus.ipynb", as_version=4)
+    nb.cells.append(new_code_cell(f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(120)"))
+    nbformat.write(nb, held)
+    try:
+        before = _snapshot(copy)
+        run = subprocess.Popen([sys.executable, "-m", "helpers.run.pipeline", "run", "notebooks/01_corpus_held.ipynb",
+                                "-p", "provinces", "ben-tre"], cwd=copy, env=_env(copy), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not started.exists() and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started.exists(), "the run never reached its last cell"
+        assert list((copy / "build").glob("run-01_corpus_held-*")), "no staging folder during the run"
+        run.send_signal(signal.SIGTERM)
+        _, stderr = run.communicate(timeout=60)
+        assert run.returncode == 143, stderr
+        assert "the notebook run: terminated; nothing it would have written was changed." in stderr
+        assert "Traceback" not in stderr
+        assert list((copy / "build").glob("run-*")) == []
+        assert not (copy / "build/runs").exists() or not any((copy / "build/runs").rglob("*.ipynb"))
+        assert _snapshot(copy) == before
+    finally:
+        held.unlink()
+        started.unlink(missing_ok=True)
 
 
 def test_a_full_disk_names_the_file_being_written(tmp_path, capsys):
