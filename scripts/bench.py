@@ -8,7 +8,8 @@ Measures, on this machine, each figure with its goal where it has one (MISSED wh
   ratio     cold / (floor + profiles + cold site build) (goal: within 1.5x)
   site      the site alone: cold (`python -m helpers.run.site --fresh`) and after one notebook changed
   no-op     `make report` with nothing changed (median of 5; goal: under 1 s)
-  test      `make test` (goal <= 120 s), with the time of its phases (lint, unit, nbval)
+  test      `make test` (goal <= 120 s), with the time of its phases (lint; then unit and nbval side by side,
+            each as its pytest session reports it)
   profiles  `make profiles` (the 63 province pages; goal <= 30 s)
 and the peak memory of each measured command: the largest single process of the command's tree
 (its maximum resident set, from the kernel's accounting of the waited-for descendants) and the
@@ -43,7 +44,7 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 
 @dataclass
 class Measure:
-    """One measured command: wall time, peak memory, and the time at which each phase began."""
+    """One measured command: wall time, peak memory, and how long each phase took."""
 
     seconds: float
     largest_kib: int  # the largest single process of the tree (ru_maxrss, KiB)
@@ -80,7 +81,9 @@ def _tree_rss_kib(root: int) -> int:
 def measured(cmd: list[str], env: dict | None = None, phases: dict[str, str] | None = None) -> Measure:
     """Run ``cmd`` to the end (it must succeed, else the end of its output is printed); its time and peak
     memory. ``env`` adds to the environment (a value of None removes the variable). ``phases`` maps a
-    phase's name to a text starting the output line that begins it (the command's lines as make echoes them)."""
+    phase's name to a text starting the output line that begins it (the command's lines as make echoes them);
+    a phase lasts as long as the pytest session whose summary line ("... in 12.34s") comes next, or else until
+    the next line of output."""
     print(f"bench: {' '.join(cmd)} ...", end="", flush=True)
     started = time.perf_counter()
     environment = {**os.environ, **(env or {})}
@@ -96,13 +99,18 @@ def measured(cmd: list[str], env: dict | None = None, phases: dict[str, str] | N
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    began: dict[str, float] = {}
+    took: dict[str, float] = {}
+    current, since = None, 0.0
     tail: collections.deque[str] = collections.deque(maxlen=60)
     for line in proc.stdout:
         tail.append(line)
+        now = time.perf_counter() - started
+        summary = PYTEST_SUMMARY.search(line)
+        if current and (summary or current not in took):
+            took[current] = float(summary.group(1)) if summary else now - since
         for name, start in (phases or {}).items():
-            if name not in began and line.lstrip().startswith(start):
-                began[name] = time.perf_counter() - started
+            if line.lstrip().startswith(start):
+                current, since = name, now
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     done.set()
@@ -112,7 +120,7 @@ def measured(cmd: list[str], env: dict | None = None, phases: dict[str, str] | N
         print(" failed; the end of its output:\n" + "".join(tail), end="", flush=True)
         raise subprocess.CalledProcessError(proc.returncode, cmd)
     print(f" {seconds:.1f} s, peak {usage.ru_maxrss / 1024:.0f} MiB", flush=True)
-    return Measure(seconds, usage.ru_maxrss, max(peak[0], usage.ru_maxrss), began)
+    return Measure(seconds, usage.ru_maxrss, max(peak[0], usage.ru_maxrss), took)
 
 
 def timed(cmd: list[str], env: dict | None = None) -> float:
@@ -171,7 +179,9 @@ def floor_measure(notebooks: list[Path]) -> Measure:
     return Measure(float(out), m.largest_kib, m.tree_kib)
 
 
-#: The lines make echoes when each phase of `make test` starts (the Makefile's lint, unit, nbval).
+#: The lines make echoes when each phase of `make test` starts (the Makefile's lint, unit, nbval), and the last line
+#: of a pytest session, with its time.
+PYTEST_SUMMARY = re.compile(r"^=+ .* in ([0-9.]+)s")
 TEST_PHASES = {"lint": f"{VENV_BIN}/ruff check", "unit": f"{VENV_BIN}/python -m pytest -n",
                "nbval": "HELPERS_FIGURE_DIR="}
 
@@ -206,9 +216,7 @@ def main() -> int:
     test = measured(make + ["test"], env={"CI": given_ci}, phases=TEST_PHASES)
     profiles = measured(make + ["profiles"])
     base = floor.seconds + profiles.seconds + site_cold.seconds
-    starts = sorted(test.phases.items(), key=lambda kv: kv[1]) + [("end", test.seconds)]
-    split = ", ".join(f"{name} {end - begin:.0f} s" for (name, begin), (_, end)
-                      in zip(starts, starts[1:], strict=False))
+    split = ", ".join(f"{name} {test.phases[name]:.0f} s" for name in TEST_PHASES if name in test.phases)
 
     rows = [
         ("notebooks in the report", f"{len(notebooks)}", "", ""),
