@@ -122,8 +122,7 @@ def _send(conn: socket.socket, message: dict) -> None:
 
 def _kernel(request: dict, fds: list[int], base_path: list[str]) -> None:
     """In the forked kernel process: become ``python -m ipykernel_launcher ARGS`` as the client would have run it."""
-    import runpy
-    import traceback
+    import warm_python  # beside this file (the server's sys.path[0])
 
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
@@ -135,18 +134,7 @@ def _kernel(request: dict, fds: list[int], base_path: list[str]) -> None:
     given = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     sys.path[:] = [os.getcwd(), *given, *base_path]
     sys.argv = ["ipykernel_launcher", *request["args"]]
-    code: int | str | None = 0
-    try:
-        runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
-    except SystemExit as exc:
-        code = exc.code
-    except BaseException:  # what `python -m` prints for an uncaught exception
-        traceback.print_exc()
-        code = 1
-    if isinstance(code, str):
-        print(code, file=sys.stderr)
-        code = 1
-    sys.exit(code or 0)  # through the interpreter's exit (atexit handlers, streams flushed), as a cold kernel ends
+    warm_python.run_as_main("ipykernel_launcher")
 
 
 def _monitor(conn: socket.socket, listener: socket.socket, base_path: list[str], server_env: dict[str, str]) -> None:

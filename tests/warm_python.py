@@ -56,6 +56,12 @@ def _main(root: str, module: str, args: list[str], env: dict[str, str], out: str
     for name in [m for m in sys.modules if m == "helpers" or m.startswith("helpers.")]:
         del sys.modules[name]
     sys.argv = [module, *args]
+    run_as_main(module)
+
+
+def run_as_main(module: str) -> None:
+    """Run ``module`` as ``__main__`` with the present ``sys.argv``, then exit as ``python -m`` would: with the
+    code it exits with, its message on stderr, or 1 and the traceback of an uncaught exception."""
     code: int | str | None = 0
     try:
         runpy.run_module(module, run_name="__main__", alter_sys=True)
@@ -69,7 +75,7 @@ def _main(root: str, module: str, args: list[str], env: dict[str, str], out: str
         code = 1
     sys.stdout.flush()
     sys.stderr.flush()
-    sys.exit(code or 0)
+    sys.exit(code or 0)  # through the interpreter's exit (atexit handlers run)
 
 
 def run_module(root: Path, module: str, *args: str, env: dict[str, str], timeout: float = 300
