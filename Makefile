@@ -155,7 +155,7 @@ lint: $(SETUP_STAMP) ## ruff over the code, tests and notebooks
 
 unit: $(SETUP_STAMP) $(KERNEL_SPEC) ## unit tests and the public API's examples (one worker per core, a test file per worker at a time)
 	@$(COMPILE)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests --doctest-modules src/helpers/api.py
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder tests --doctest-modules src/helpers/api.py
 
 nbval: data $(KERNEL_SPEC) ## notebooks only: fresh run compared with the committed outputs and figures
 	@rm -rf build/nbval-figures && mkdir -p build/nbval-figures

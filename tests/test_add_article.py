@@ -39,6 +39,8 @@ import pytest
 from conftest import copy_project, run_module
 from helpers import claims, paths, study
 
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).parent / "data"
 METADATA = "data/raw/corpus/metadata.csv"
 SOURCE = "news article written for tests/test_add_article.py ({}), no URL"

@@ -19,6 +19,8 @@ import pytest
 
 from conftest import copy_project, run_module
 
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).parent / "data" / "new_round"
 SOURCE = "made-up DTI round for tests/test_add_round.py; not an observation"
 NOTEBOOKS = ["03_data", "04_trajectories", "06_geography"]

@@ -22,6 +22,8 @@ import pytest
 from conftest import run_module
 from helpers import paths
 
+pytestmark = pytest.mark.slow
+
 OUTPUTS = ("data/processed", "figures", "notebooks")
 SCORES = "data/raw/dti/dti_scores_2022_2024.csv"
 YEAR_2022 = "data/raw/dti/dti_2022.csv"

@@ -22,6 +22,8 @@ import pytest
 
 from conftest import copy_project, run_module
 
+pytestmark = pytest.mark.slow
+
 #: The tag put into each field, named by the field; live, it would be an element with this attribute.
 ATTRIBUTE = "data-hostile"
 #: Free-text columns of each input (path under the project root).

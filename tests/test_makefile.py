@@ -17,6 +17,8 @@ from conftest import copy_project, project_files
 from helpers import paths
 from helpers.run import declared
 
+pytestmark = pytest.mark.slow
+
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 OLD = "2020-01-01 00:00"
 

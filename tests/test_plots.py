@@ -21,6 +21,8 @@ from helpers.plots import profile_ranks as draw_profile
 from helpers.plots import progress as draw_progress
 from helpers.plots import trajectories as draw_trajectories
 
+pytestmark = pytest.mark.slow
+
 PAIR_CODES = ["95", "83"]
 
 

@@ -12,6 +12,8 @@ import pytest
 from helpers import paths
 from helpers.run import pipeline
 
+pytestmark = pytest.mark.slow
+
 
 def _examples() -> list[list[str]]:
     text = (paths.ROOT / "README.md").read_text(encoding="utf-8")

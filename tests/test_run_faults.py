@@ -22,6 +22,8 @@ from conftest import copy_project
 from helpers import files, params, paths, trajectories
 from helpers.run import errors, pipeline, site
 
+pytestmark = pytest.mark.slow
+
 OUTPUTS = ("data/processed", "figures", "notebooks")
 
 

@@ -21,6 +21,8 @@ import pytest
 from helpers import paths, provinces, sources, study, tables
 from helpers.run import site
 
+pytestmark = pytest.mark.slow
+
 PAGES = paths.ROOT / "site"
 FINDINGS = PAGES / "index.md"
 NOTEBOOK_DIR = Path(os.environ.get("SITE_NOTEBOOKS") or paths.NOTEBOOKS)
