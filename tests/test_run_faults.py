@@ -2,7 +2,9 @@
 deterministic profiles. Each case checks the message seen and that outputs keep their bytes.
 
 One project copy serves the whole module (``copy``); the cases that run something restore what
-they change. The slowest: the SIGTERM case (a notebook run) and the two profile sweeps (~15 s).
+they change. Commands run in the copy are forked from a warm interpreter (``conftest.run_module``), except
+the SIGTERM case's run, a process of its own to signal. The slowest: the two profile sweeps and the two runs
+of plain papermill (2–3 s each).
 """
 
 import errno
@@ -18,7 +20,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from conftest import copy_project
+from conftest import copy_project, run_module
 from helpers import files, params, paths, trajectories
 from helpers.run import errors, pipeline, site
 
@@ -46,8 +48,8 @@ def _env(root: Path) -> dict[str, str]:
 
 
 def _run(root: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", *args], cwd=root, env=_env(root), capture_output=True, text=True,
-                          timeout=timeout)
+    """``python -m <args>`` in the copy with CI set, forked from a warm interpreter (``conftest.run_module``)."""
+    return run_module(root, *args, timeout=timeout, CI="1")
 
 
 def _error_lines(result: subprocess.CompletedProcess) -> list[str]:
@@ -91,9 +93,8 @@ def test_component_province_is_checked_in_the_validation_cell():
 def test_plain_papermill_names_the_parameter_first(copy, tmp_path):
     """Through plain papermill (no runner), the error papermill prints names the parameter."""
     before = _snapshot(copy)
-    result = subprocess.run([sys.executable, "-m", "papermill", "--no-progress-bar", "-k", pipeline.KERNEL,
-                             "notebooks/03_data.ipynb", str(tmp_path / "out.ipynb"), "-p", "ranking_year", "2022.0"],
-                            cwd=copy, env=_env(copy), capture_output=True, text=True, timeout=300)
+    result = _run(copy, "papermill", "--no-progress-bar", "-k", pipeline.KERNEL, "notebooks/03_data.ipynb",
+                  str(tmp_path / "out.ipynb"), "-p", "ranking_year", "2022.0")
     assert result.returncode != 0
     first = next(line for line in result.stderr.splitlines() if "Error" in line and "papermill" not in line)
     assert "ParameterError: parameter ranking_year=2022.0: a whole number is needed" in first, result.stderr[-2000:]
@@ -102,9 +103,8 @@ def test_plain_papermill_names_the_parameter_first(copy, tmp_path):
 
 def test_plain_papermill_stops_an_unknown_injected_parameter(copy, tmp_path):
     """papermill only logs "Passed unknown parameter"; the validation cell stops the run."""
-    result = subprocess.run([sys.executable, "-m", "papermill", "--no-progress-bar", "-k", pipeline.KERNEL,
-                             "notebooks/profile.ipynb", str(tmp_path / "out.ipynb"), "-p", "provnce", "ca-mau"],
-                            cwd=copy, env=_env(copy), capture_output=True, text=True, timeout=300)
+    result = _run(copy, "papermill", "--no-progress-bar", "-k", pipeline.KERNEL, "notebooks/profile.ipynb",
+                  str(tmp_path / "out.ipynb"), "-p", "provnce", "ca-mau")
     assert result.returncode != 0
     first = next(line for line in result.stderr.splitlines() if "Error" in line and "papermill" not in line)
     assert first == ("ParameterError: parameter provnce='ca-mau': not a parameter of this notebook; allowed: the "
