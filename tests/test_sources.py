@@ -130,6 +130,28 @@ def test_higher_score_with_worse_rank_is_named(tmp_path):
         sources.load_dti_round(study.PROVINCES, 2022, bad)
 
 
+def _broken_papi(tmp_path, index, old, new):
+    lines = (paths.RAW / "other_indices" / "papi_egovernance_2018_2024.csv").read_text(encoding="utf-8")
+    target = tmp_path / "papi_egovernance_2018_2024.csv"
+    target.write_text("".join(_replace_line(index, old, new)(lines.splitlines(keepends=True))), encoding="utf-8")
+    return target
+
+
+def test_papi_value_that_is_not_the_sum_of_its_sub_dimensions_is_named(tmp_path):
+    bad = _broken_papi(tmp_path, 1, "Hà Nội,2018,3.3195,", "Hà Nội,2018,3.4195,")
+    with pytest.raises(sources.SourceError, match=r"papi_egovernance_2018_2024.csv row 1 \(line 2\), column value: "
+                       r"3.4195 is not the sum of its sub-dimensions \(3.3195\)"):
+        sources.load_papi(bad)
+
+
+def test_papi_sub_dimension_above_its_scale_is_named_before_the_sum(tmp_path):
+    # Hà Giang 2019 (line 66): the second of three sub-dimensions above 10/3; the value no longer adds up either
+    bad = _broken_papi(tmp_path, 65, ",1.863080382,", ",3.463080382,")
+    with pytest.raises(sources.SourceError, match=r"row 65 \(line 66\), column sc82_internet_access: 3.463080382 is "
+                       r"above 3.33, the top of PAPI's scale for one of 3 sub-dimensions"):
+        sources.load_papi(bad)
+
+
 def test_incomplete_score_year_is_named(tmp_path):
     bad = _broken(tmp_path, "dti_scores_2022_2024.csv", lambda lines: lines[:-1])
     with pytest.raises(sources.SourceError, match=r"year 2024 has 62 units, expected all 63"):

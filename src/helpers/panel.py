@@ -267,7 +267,10 @@ def disagreements(panel: pd.DataFrame) -> pd.DataFrame:
     panel = _order(panel)
     key = "unit_code" if "unit_code" in panel.columns else "gso_code"
     name = "new_unit" if key == "unit_code" else "province"
-    for (year, code, measure), group in panel.groupby(["year", key, "measure"], sort=True):
+    cells = ["year", key, "measure"]
+    # only a (year, unit, measure) with two or more stated ranks or scores can disagree
+    stated_twice = (panel.groupby(cells, sort=False)[["rank", "score"]].transform("count") >= 2).any(axis=1)
+    for (year, code, measure), group in panel[stated_twice].groupby(cells, sort=True):
         for field in ("rank", "score"):
             stated = group[group[field].notna()]
             if len(stated) < 2:

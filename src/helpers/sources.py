@@ -339,15 +339,17 @@ def check_rank_rules(table: pd.DataFrame, path: Path, rank: str, score: str | No
         if score is None:
             continue
         both = part[part[rank].notna() & part[score].notna()]
-        for i, a in both.iterrows():
-            worse = both[(both[score] < a[score]) & (both[rank] < a[rank])]
-            if not worse.empty:
-                j = worse.index[0]
-                raise SourceError(
-                    f"{_where(path, i, rank)}: score {a[score]} ranks {a[rank]}, but row {j + 1} "
-                    f"(line {j + 2}) has a lower score {both.at[j, score]} with a better rank "
-                    f"{both.at[j, rank]}; a higher score never has a worse rank"
-                )
+        scores, ranks = both[score].to_numpy(float), both[rank].to_numpy(float)
+        # row a, row b: b has a lower score and a better rank than a (all pairs at once)
+        worse = (scores[None, :] < scores[:, None]) & (ranks[None, :] < ranks[:, None])
+        if worse.any():
+            a = int(worse.any(axis=1).argmax())  # the first such row, then its first such partner
+            i, j = both.index[a], both.index[int(worse[a].argmax())]
+            raise SourceError(
+                f"{_where(path, i, rank)}: score {both.at[i, score]} ranks {both.at[i, rank]}, but row {j + 1} "
+                f"(line {j + 2}) has a lower score {both.at[j, score]} with a better rank "
+                f"{both.at[j, rank]}; a higher score never has a worse rank"
+            )
 
 
 def _rank_check(n: int) -> pa.Check:
@@ -581,16 +583,21 @@ def _check_papi_sum(table: pd.DataFrame, path: Path) -> None:
     """Each sub-dimension within 1/n..10/n of the n given, and the value their sum (to 0.01)."""
     subs = table[list(PAPI_SUBDIMENSIONS)]
     n = subs.notna().sum(axis=1)
-    for i in table.index[n > 0]:
-        high = PAPI_DIMENSION[1] / n[i] + 0.005
-        over = [c for c in PAPI_SUBDIMENSIONS if pd.notna(subs.at[i, c]) and subs.at[i, c] > high]
-        if over:
-            raise SourceError(f"{_where(path, i, over[0])}: {subs.at[i, over[0]]} is above {high - 0.005:.2f}, the "
-                              f"top of PAPI's scale for one of {n[i]} sub-dimensions; correct it against the source")
-        total = subs.loc[i].sum()
-        if pd.notna(table.at[i, "value"]) and abs(table.at[i, "value"] - total) > 0.01:
-            raise SourceError(f"{_where(path, i, 'value')}: {table.at[i, 'value']} is not the sum of its "
-                              f"sub-dimensions ({total:.4f}); correct the value or the sub-dimensions")
+    given = n > 0
+    high = PAPI_DIMENSION[1] / n.where(given) + 0.005
+    over = subs.gt(high, axis=0)  # a blank sub-dimension is never over
+    total = subs.sum(axis=1)
+    off = table["value"].notna() & (table["value"] - total).abs().gt(0.01)
+    wrong = given & (over.any(axis=1) | off)
+    if not wrong.any():
+        return
+    i = wrong.idxmax()  # the first wrong row; a sub-dimension over the scale before the sum
+    if over.loc[i].any():
+        column = over.columns[over.loc[i].to_numpy().argmax()]
+        raise SourceError(f"{_where(path, i, column)}: {subs.at[i, column]} is above {high[i] - 0.005:.2f}, the "
+                          f"top of PAPI's scale for one of {n[i]} sub-dimensions; correct it against the source")
+    raise SourceError(f"{_where(path, i, 'value')}: {table.at[i, 'value']} is not the sum of its "
+                      f"sub-dimensions ({total[i]:.4f}); correct the value or the sub-dimensions")
 
 
 @_remembered
