@@ -160,7 +160,7 @@ unit: $(SETUP_STAMP) $(KERNEL_SPEC) ## unit tests and the public API's examples 
 nbval: data $(KERNEL_SPEC) ## notebooks only: fresh run compared with the committed outputs and figures
 	@rm -rf build/nbval-figures && mkdir -p build/nbval-figures
 	@$(COMPILE)
-	HELPERS_FIGURE_DIR=build/nbval-figures $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env \
+	HELPERS_FIGURE_DIR=build/nbval-figures $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-kernel-name dti-study -p tests.warm_kernel \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
 	$(BIN)/python scripts/checksums.py same-figures figures build/nbval-figures
 

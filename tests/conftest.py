@@ -1,22 +1,7 @@
 import pytest
 
 from helpers import paths
-
-_WARM_KERNELS = []
-
-
-def pytest_configure(config):
-    """Each test process (each xdist worker, not their controller) runs the notebooks of its tests on kernels
-    forked from a warm interpreter (``warm_kernel``): 07_progress took 6.0–6.3 s on them, 7.8–8.5 s on
-    cold kernels."""
-    if getattr(config, "workerinput", None) is None and config.getoption("numprocesses", default=None):
-        return
-    import tempfile
-
-    import warm_kernel
-
-    folder = tempfile.mkdtemp(prefix="wk-")  # short: a Unix socket's path is limited to 107 bytes
-    _WARM_KERNELS.append((warm_kernel.start(folder), folder))
+from warm_kernel import pytest_configure, pytest_unconfigure  # noqa: F401  (the tests' warm kernels)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -26,15 +11,6 @@ def pytest_collection_modifyitems(config, items):
     first) left long files with few tests, such as the README examples and the hostile markup, for the end, while
     the other worker had nothing left to do."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
-def pytest_unconfigure(config):
-    import shutil
-
-    for process, folder in _WARM_KERNELS:
-        process.terminate()
-        process.wait()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
