@@ -2,8 +2,9 @@
 pages that work from ``file://`` with no network, checked in headless Chromium.
 
 The site is built once per session into a temporary folder from the committed notebooks (or from
-the folder named by ``$SITE_NOTEBOOKS``), with the executed profiles of ``build/profiles/`` as pages
-(three are run there first if missing). Screenshots go to ``build/site-screenshots/``.
+the folder named by ``$SITE_NOTEBOOKS``), with three executed profiles of ``build/profiles/`` as pages
+(``PROFILE_SLUGS``, run there first if missing; the others that ``make report`` leaves there are not used).
+Screenshots go to ``build/site-screenshots/``.
 """
 
 import ast
@@ -85,14 +86,24 @@ def _shown(stored: str, fmt: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """The site built from the notebooks into a temporary folder; returns its folder."""
+def three_profiles(tmp_path_factory) -> Path:
+    """A folder with the profiles of ``PROFILE_SLUGS`` only (copied from build/profiles/, where they are run first
+    if missing): the site tests build the same site whether ``make report`` left 63 profiles there or none."""
     have = {p.stem for p in site.PROFILES.glob("*.ipynb")}
     if not set(PROFILE_SLUGS) <= have:
         subprocess.run([sys.executable, "-m", "helpers.run.profile_sweep", *PROFILE_SLUGS], cwd=paths.ROOT, check=True,
                        capture_output=True, env={**os.environ, "CI": "1"})
+    folder = tmp_path_factory.mktemp("profiles")
+    for slug in PROFILE_SLUGS:
+        shutil.copy2(site.PROFILES / f"{slug}.ipynb", folder / f"{slug}.ipynb")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, three_profiles):
+    """The site built from the notebooks and the three profiles into a temporary folder; returns its folder."""
     out = tmp_path_factory.mktemp("site") / "site"
-    front = site.build(out, NOTEBOOKS, site.PROFILES, fresh=True)
+    front = site.build(out, NOTEBOOKS, three_profiles, fresh=True)
     assert front.is_file()
     return out
 
@@ -230,17 +241,15 @@ def test_every_glued_number_links_to_the_row_that_records_it(built):
 
 
 @pytest.fixture(scope="module")
-def rebuilt(built, tmp_path_factory):
-    """A site built from copies of the notebooks and of the profiles (``built`` runs the three listed here if
-    missing) but the last listed; the tests below change them and build again, incrementally, each from the
+def rebuilt(built, three_profiles, tmp_path_factory):
+    """A site built from copies of the notebooks and of the three profiles but the last listed; the tests below change them and build again, incrementally, each from the
     state the last build left."""
     root = tmp_path_factory.mktemp("rebuilt")
     copies, profiles = root / "notebooks", root / "profiles"
     shutil.copytree(NOTEBOOK_DIR, copies, ignore=shutil.ignore_patterns("*.ipynb_checkpoints"))
     profiles.mkdir()
-    for profile in site.PROFILES.glob("*.ipynb"):
-        if profile.stem != PROFILE_SLUGS[-1]:
-            shutil.copy2(profile, profiles / profile.name)
+    for slug in PROFILE_SLUGS[:-1]:
+        shutil.copy2(three_profiles / f"{slug}.ipynb", profiles / f"{slug}.ipynb")
     out = root / "site"
     site.build(out, sorted(copies.glob("[0-9][0-9]_*.ipynb")), profiles)
     return copies, profiles, out
