@@ -5,7 +5,7 @@ from warm_kernel import pytest_configure, pytest_unconfigure  # noqa: F401  (the
 
 
 def pytest_collection_modifyitems(config, items):
-    """The slow test modules (marked ``slow``: 15–35 s each on one worker) first, then the others, each group in
+    """The slow test modules (marked ``slow``: 10–35 s each on one worker) first, then the others, each group in
     collection order. ``make unit`` hands out whole files in this order (``--dist loadfile --no-loadscope-reorder``),
     so the two workers start on the long files and share the short ones at the end. xdist's own order (most tests
     first) left long files with few tests, such as the README examples and the hostile markup, for the end, while
