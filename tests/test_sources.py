@@ -110,6 +110,37 @@ def test_text_in_a_number_column_is_named(tmp_path):
         sources.load_dti_round(study.PROVINCES, 2022, bad)
 
 
+READ_COLUMNS = {"name": "str", "year": "int", "score": "float", "rank": "int"}
+
+
+def _csv(tmp_path, text: str):
+    path = tmp_path / "table.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_read_parses_numbers_strips_them_and_leaves_blanks_missing(tmp_path):
+    table = sources._read(_csv(tmp_path, "name,rank,score,year,note\nHo\u0300a An, 3 ,0.25,2022,x\nB,,,2023,\n"),
+                          READ_COLUMNS)
+    assert table["name"].tolist() == ["Hòa An", "B"]  # each cell in NFC, its spaces kept
+    assert table["rank"].tolist()[0] == 3 and pd.isna(table["rank"].tolist()[1])
+    assert str(table["rank"].dtype) == "Int64" and str(table["year"].dtype) == "Int64"
+    assert table["score"].dtype == float and pd.isna(table["score"].iloc[1])
+    assert table["note"].tolist() == ["x", ""] and table["line"].tolist() == [2, 3]
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ("A,2022,0.5,2.5", r"row 1 \(line 2\), column rank: '2.5' is not a whole number"),
+    ("A,2022,inf,1", r"row 1 \(line 2\), column score: 'inf' is not a finite number"),
+    # the first bad column in the order the loader lists them, then its first bad row
+    ("A,2022,0.5,x\nB,20x2,0.5,1\nC,2024,y,1", r"row 2 \(line 3\), column year: '20x2' is not a whole number"),
+    ("A,2022,0.5,1\nB,2023,no,1\nC,2024,nan?,1", r"row 2 \(line 3\), column score: 'no' is not a number"),
+])
+def test_read_names_the_first_bad_number(tmp_path, rows, message):
+    with pytest.raises(sources.SourceError, match=message):
+        sources._read(_csv(tmp_path, f"name,year,score,rank\n{rows}\n"), READ_COLUMNS)
+
+
 def test_stray_comma_is_named(tmp_path):
     bad = _broken(tmp_path, "dti_2022.csv", _replace_line(1, "0.8002", "0,8002"))
     with pytest.raises(sources.SourceError, match=r"dti_2022.csv row 1 \(line 2\): 20 fields, the header has 19"):

@@ -219,14 +219,18 @@ def _check_widths(path: Path, text: str) -> None:
 
 
 def _read(path: Path, columns: dict[str, str]) -> pd.DataFrame:
-    """Read ``path`` as text and parse ``columns`` (kind ``str``, ``int`` or ``float``)."""
+    """Read ``path`` as text and parse ``columns`` (kind ``str``, ``int`` or ``float``).
+
+    The text is put in Unicode NFC before it is parsed (the separators, quotes and line ends of CSV neither
+    compose nor reorder, so each cell gets the NFC of its own text). The numeric columns are checked together,
+    column by column in the order of ``columns``: the first bad cell is named.
+    """
     path = Path(path)
     if not path.is_file():
         raise SourceError(f"{paths.relative(path)}: file not found; {restore(path)}")
-    text = _decoded(path)
+    text = unicodedata.normalize("NFC", _decoded(path))
     _check_widths(path, text)
     table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
-    table = table.apply(lambda col: col.map(lambda v: unicodedata.normalize("NFC", v)))
     if "line" in table.columns:
         raise SourceError(f"{paths.relative(path)}: a column may not be called 'line' (it is the CSV line number)")
     missing = [c for c in columns if c not in table.columns]
@@ -235,27 +239,45 @@ def _read(path: Path, columns: dict[str, str]) -> pd.DataFrame:
             f"{paths.relative(path)}: missing column(s) {missing}; the header must contain "
             f"{list(columns)}"
         )
-    for column, kind in columns.items():
-        if kind == "str":
+    numeric = [column for column, kind in columns.items() if kind != "str"]
+    for column in columns:
+        if column not in numeric:
             table[column] = table[column].astype(object)
-            continue
-        text = table[column].str.strip()
-        number = pd.to_numeric(text.where(text != ""), errors="coerce")
-        bad = number.isna() & (text != "")
-        infinite = number.notna() & ~np.isfinite(number.to_numpy(dtype=float, na_value=0.0))
-        bad |= infinite
-        if kind == "int":
-            bad |= number.notna() & (number != number.round())
-        if bad.any():
-            i = bad.idxmax()
-            raise SourceError(
-                f"{_where(path, i, column)}: {table.at[i, column]!r} is not a {'finite ' if infinite[i] else ''}"
-                f"{'whole number' if kind == 'int' else 'number'}; leave the cell blank when no "
-                "source states the value"
-            )
-        table[column] = number.astype("Int64") if kind == "int" else number.astype(float)
+    if numeric:
+        numbers = _numbers(path, table, {column: columns[column] for column in numeric})
+        for column in numeric:
+            table[column] = numbers[column].astype("Int64" if columns[column] == "int" else float)
     table["line"] = table.index + 2  # the CSV line of each row (the header is line 1)
     return table
+
+
+def _numbers(path: Path, table: pd.DataFrame, kinds: dict[str, str]) -> dict[str, pd.Series]:
+    """The numeric columns (``kinds``: ``int`` or ``float``) read as numbers, blank cells missing; a cell that is
+    not a (finite, whole for ``int``) number stops with a ``SourceError`` naming it."""
+    numeric = list(kinds)
+    cells = table[numeric].to_numpy(dtype=object)
+    stripped = pd.Series(cells.ravel(order="F"), dtype=object).str.strip().to_numpy(dtype=object)
+    stripped = stripped.reshape(cells.shape, order="F")
+    blank = stripped == ""
+    numbers = {column: pd.to_numeric(pd.Series(np.where(blank[:, j], None, stripped[:, j]), index=table.index,
+                                               dtype=object), errors="coerce")
+               for j, column in enumerate(numeric)}
+    values = np.column_stack([numbers[column].to_numpy(dtype=float, na_value=np.nan) for column in numeric])
+    present = ~np.isnan(values)
+    infinite = present & ~np.isfinite(np.where(present, values, 0.0))
+    bad = (~present & ~blank) | infinite
+    whole = np.array([kinds[column] == "int" for column in numeric])
+    bad |= whole & present & ~infinite & (values != np.round(values))
+    if bad.any():
+        j = int(np.flatnonzero(bad.any(axis=0))[0])
+        i = int(np.flatnonzero(bad[:, j])[0])
+        column = numeric[j]
+        raise SourceError(
+            f"{_where(path, table.index[i], column)}: {cells[i, j]!r} is not a {'finite ' if infinite[i, j] else ''}"
+            f"{'whole number' if kinds[column] == 'int' else 'number'}; leave the cell blank when no "
+            "source states the value"
+        )
+    return numbers
 
 
 def _validate(table: pd.DataFrame, schema: pa.DataFrameSchema, path: Path) -> pd.DataFrame:
