@@ -7,9 +7,9 @@ from warm_kernel import pytest_configure, pytest_unconfigure  # noqa: F401  (the
 
 # pytest caches each test module as it rewrites its assertions (``__pycache__/*-pytest-*.pyc``) and reads that
 # cache on the next run, but writes it only where Python may write bytecode. Where PYTHONDONTWRITEBYTECODE is
-# set, every test process (the xdist controller and each worker) rewrote the 45 test modules and the
-# hypothesis package again at every run: 3.5 s of a 6 s collection. This process writes them (git ignores
-# ``__pycache__``); the processes it starts keep the environment's setting.
+# set, each pytest worker rewrote every test module and the hypothesis package again at every run: 3.5 s of
+# a 6 s collection. This process writes them (git ignores ``__pycache__``); the processes it starts keep the
+# environment's setting.
 sys.dont_write_bytecode = False
 
 
