@@ -48,7 +48,18 @@ def copy_project(root):
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(paths.ROOT / name, target)
     copy_bytecode(root)
+    copy_vendored(root)
     return root
+
+
+def copy_vendored(root) -> None:
+    """Copy the site's vendored Vega bundle (``build/vendor/``, named by the versions it bundles) when the project has
+    one: a site build in the copy then reads it instead of asking vl-convert for it again (1.9 s of CPU)."""
+    import shutil
+
+    vendor = paths.BUILD / "vendor"
+    if vendor.is_dir():
+        shutil.copytree(vendor, root / "build" / "vendor", dirs_exist_ok=True)
 
 
 def copy_bytecode(root) -> None:
