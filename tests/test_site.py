@@ -340,11 +340,11 @@ class Tab:
         self.page.on("pageerror", lambda e: self.log.append(f"uncaught: {e}"))
         self.page.on("requestfailed", lambda r: self.log.append(f"failed: {r.url} {r.failure}"))
 
-    def open(self, uri: str, ready: str = "body[data-checked]") -> None:
+    def open(self, uri: str) -> None:
+        """Open ``uri`` and wait for the page check (``CHECK``) to mark <body>."""
         self.log.clear()
         self.page.goto(uri, wait_until="load")
-        if ready:
-            self.page.wait_for_selector(ready, state="attached", timeout=15_000)
+        self.page.wait_for_selector("body[data-checked]", state="attached", timeout=15_000)
 
     def marks(self) -> dict[str, str]:
         """The ``data-*`` attributes of <body>."""
@@ -355,18 +355,17 @@ class Tab:
         self.context.close()
 
 
-def _probe(page: Path, script: str, where: str):
-    """An instrumented copy of ``page`` in its folder (so its links hold): ``script`` put before ``where``."""
+def _probe(page: Path, script: str):
+    """An instrumented copy of ``page`` in its folder (so its links hold): ``script`` put first in <head>."""
     probe = page.with_name(f".probe-{page.name}")
-    probe.write_text(page.read_text(encoding="utf-8").replace(where, where + script if where == "<head>"
-                                                               else script + where, 1), encoding="utf-8")
+    probe.write_text(page.read_text(encoding="utf-8").replace("<head>", "<head>" + script, 1), encoding="utf-8")
     return probe
 
 
 def _checked(tab: Tab, page: Path, screenshot: Path | None = None) -> dict[str, str]:
     """Open an instrumented copy of ``page`` (the check adds nothing visible); return <body>'s marks and, as
     ``log``, what the console logged; take a screenshot of the window to ``screenshot`` if given."""
-    probe = _probe(page, CHECK, "<head>")
+    probe = _probe(page, CHECK)
     try:
         tab.open(probe.as_uri())
         marks = tab.marks()
@@ -405,10 +404,7 @@ def test_pages_load_with_every_image_and_no_error_and_wide_tables_scroll_in_thei
     """Each page, opened in headless Chromium at 1280 × 2000 pixels, loads every image with no error; a
     screenshot of it goes to ``build/site-screenshots/`` for a reader to look at. The same visit then widens
     the window to 1600 × 1000: every table wider than the article scrolls in its own box, and the article
-    uses the width (with both sidebars it gets more than the theme's 60em cap, 960 px, used to give).
-
-    Three tests opened these pages before, each on its own visits: the load check, the screenshots and the
-    table widths (the notebooks, the data, citation and profiles pages and the three profiles)."""
+    uses the width (with both sidebars it gets more than the theme's 60em cap, 960 px, used to give)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems, widths, tab = [], {}, Tab(browser, 1280, 2000)
     for page in _pages_to_open(built):
@@ -455,7 +451,7 @@ def test_the_page_check_sees_a_broken_image_and_a_console_error(built, browser, 
 def test_search_from_file_gives_results_and_no_console_error(built, browser):
     """Sphinx's search fetched each result's page for a snippet, which a browser refuses under file://
     (a CORS error per result); the site shows results without snippets."""
-    probe = _probe(built / "search.html", CHECK, "<head>")
+    probe = _probe(built / "search.html", CHECK)
     tab = Tab(browser, 1280, 1000)
     try:
         tab.open(probe.as_uri() + "?q=Li%C3%AAu")
