@@ -135,7 +135,7 @@ $(STAMPS)/profiles.done: notebooks/profile.ipynb $(HELPERS) $(PROFILE_RUNNER) $(
 	@touch $@
 
 # The profiles come first: make starts prerequisites in the order listed, and the profile sweep is the longest
-# job (two kernels, about half the notebook phase's work); the notebooks then fill the other job slot
+# job (two kernels per core, about half the notebook phase's work); the notebooks then fill the other job slot
 # (measured: cold `make report` about 3 s faster than with the profiles last).
 $(STAMPS)/site.done: $(STAMPS)/profiles.done $(NOTEBOOK_STAMPS) $(SITE_SOURCES) $(wildcard figures/*.json) \
 		CITATION.cff data/raw/MANIFEST.csv $(HELPERS) $(RUNNER) $(wildcard src/helpers/run/templates/*)
@@ -164,7 +164,7 @@ nbval: data $(KERNEL_SPEC) ## notebooks only: fresh run compared with the commit
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
 	$(BIN)/python scripts/checksums.py same-figures figures build/nbval-figures
 
-profiles: data $(KERNEL_SPEC) ## a page per province (63 runs of notebooks/profile.ipynb on 2 warm kernels) in build/profiles/
+profiles: data $(KERNEL_SPEC) ## a page per province (63 runs of notebooks/profile.ipynb on 2 warm kernels per core) in build/profiles/
 	@$(COMPILE)
 	@$(BIN)/python -m helpers.run.profile_sweep
 	@mkdir -p $(STAMPS) && touch $(STAMPS)/profiles.done
