@@ -123,3 +123,14 @@ def test_profile_sweep_refuses_an_unknown_slug_and_writes_nothing(capsys):
     err = capsys.readouterr().err
     assert "parameter province='nghe-ann'" in err and "did you mean 'nghe-an'" in err
     assert _folder_state(profile_sweep.PROFILES) == before
+
+
+@pytest.mark.parametrize("given", [["--kernels"], ["--kernels", "0"], ["--kernels", "two", "bac-lieu"]])
+def test_a_bad_kernel_count_stops_the_sweep_with_one_line_before_anything_runs(given, capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(profile_sweep, "PROFILES", tmp_path / "profiles")
+    with pytest.raises(SystemExit) as stopped:
+        profile_sweep.main(given)
+    assert stopped.value.code == 1
+    error = capsys.readouterr().err.splitlines()
+    assert error[0] == "error: --kernels takes a whole number of kernels, 1 or more, e.g. --kernels 2"
+    assert not (tmp_path / "profiles").exists()
