@@ -49,8 +49,10 @@ SITE_SOURCES := $(sort $(shell find site -type f -not -path '*/__pycache__/*'))
 PROFILE_RUNNER := $(addprefix src/helpers/run/,profile_sweep.py batch.py pipeline.py render.py publish.py errors.py)
 # The notebook phase of `make report` runs this many jobs at once (one per core), unless make was
 # given -j itself; each job's output is printed whole when it ends (--output-sync). The unit tests
-# and nbval run on as many pytest workers (pytest-xdist).
+# and nbval run on as many pytest workers (pytest-xdist); within `make test`, nbval runs in its own process
+# (NBVAL_JOBS=0, see test).
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+NBVAL_JOBS ?= $(JOBS)
 # The project's modules compiled ahead (src/**/__pycache__, ignored by git; a no-op when up to date): every
 # Python process of a run (a kernel, a data build, a command in a test's copy of the project) then loads
 # them instead of compiling them again, also where PYTHONDONTWRITEBYTECODE keeps Python from caching them.
@@ -147,10 +149,12 @@ $(STAMPS)/site.done: $(STAMPS)/profiles.done $(NOTEBOOK_STAMPS) $(SITE_SOURCES) 
 pdf: $(STAMPS)/site.done ## print the findings page to build/findings.pdf (headless Chromium)
 	@$(BIN)/python -m helpers.run.site --pdf build/findings.pdf
 
-# The unit tests and nbval run side by side (each on JOBS pytest workers), each one's output printed whole when it
-# ends: neither waits for the other's last, slowest test file (measured: about 14 s less than one after the other).
+# The unit tests (on JOBS pytest workers) and nbval run side by side, each one's output printed whole when it ends.
+# nbval runs in one process without workers (NBVAL_JOBS=0): beside the unit tests, two workers of its own only add
+# a worker and a warm kernel server to start (measured, four runs each way, alternating: 136.3, 136.4, 139.6 and
+# 140.2 s with 251-259 busy cpu-s, against 138.1, 140.1, 141.3 and 141.4 s with 258-264 on two nbval workers).
 test: lint ## static checks, then the unit tests and every notebook re-run against its stored outputs (nbval), side by side
-	@$(MAKE) --no-print-directory -j2 --output-sync=target unit nbval
+	@$(MAKE) --no-print-directory -j2 --output-sync=target unit nbval NBVAL_JOBS=0
 
 lint: $(SETUP_STAMP) ## ruff over the code, tests and notebooks
 	$(BIN)/ruff check .
@@ -162,7 +166,7 @@ unit: $(SETUP_STAMP) $(KERNEL_SPEC) ## unit tests and the public API's examples 
 nbval: data $(KERNEL_SPEC) ## notebooks only: fresh run compared with the committed outputs and figures
 	@rm -rf build/nbval-figures && mkdir -p build/nbval-figures
 	@$(COMPILE)
-	HELPERS_FIGURE_DIR=build/nbval-figures $(BIN)/python -m pytest -n $(JOBS) --dist loadfile --nbval --nbval-kernel-name dti-study -p tests.warm_kernel \
+	HELPERS_FIGURE_DIR=build/nbval-figures $(BIN)/python -m pytest -n $(NBVAL_JOBS) --dist loadfile --nbval --nbval-kernel-name dti-study -p tests.warm_kernel \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
 	$(BIN)/python scripts/checksums.py same-figures figures build/nbval-figures
 
