@@ -132,7 +132,7 @@ $(STAMPS)/%.done: notebooks/%.ipynb $(HELPERS) $(NOTEBOOK_RUNNER) $(SETUP_STAMP)
 	@touch $@
 
 # In the report the sweep shares the cores with the other jobs: one kernel per job slot (two per core when it runs
-# alone; measured, cold `make report` 52.1–52.6 s so against 54.4–57.1 s with four kernels).
+# alone; measured, cold `make report` 52.1–52.6 s with two kernels against 54.4–57.1 s with four).
 $(STAMPS)/profiles.done: notebooks/profile.ipynb $(HELPERS) $(PROFILE_RUNNER) $(SETUP_STAMP) $(KERNEL_SPEC)
 	@mkdir -p $(STAMPS)
 	@$(BIN)/python -m helpers.run.profile_sweep $(if $(filter 1,$(JOBS)),,--kernels $(JOBS))

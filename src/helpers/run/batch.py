@@ -44,9 +44,9 @@ del _plt"""
 def default_workers() -> int:
     """Two kernels per core this process may use. A run is a string of round trips: this process sends a cell,
     the kernel runs it, this process takes in its outputs, then sends the next. With one kernel per core, a core
-    idles at each turn; with two, the other kernel computes meanwhile. ``make profiles`` (63 runs, 2 cores) took
-    23.8–26.0 s on two kernels, 20.2–21.0 s on three and 19.2–19.6 s on four (three runs each), with the same
-    bytes."""
+    idles at each turn; with two, the other kernel computes meanwhile. The 63 profile runs (2 cores, alternating
+    runs) took 23.8–26.0 s on two kernels (once 30.8 s), 20.2–21.0 s on three (once 22.7 s) and 19.2–19.6 s on
+    four, with the same bytes."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return 2 * cores
 
