@@ -62,7 +62,8 @@ def _read_at_import(name: str) -> bool:
     if name.startswith("PYTHON"):
         return name not in ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")
     return name.startswith(("MPL", "OMP_", "OPENBLAS", "MKL_", "NUMEXPR", "NUMBA", "GOTO", "LC_", "LANG",
-                            "PYDEVD", "PYDEV_", "DEBUGPY", "IDE_PROJECT_ROOTS", "LIBRARY_ROOTS"))  # debugpy's
+                            # what debugpy (preloaded with ipykernel.debugger) reads
+                            "PYDEVD", "PYDEV_", "DEBUGPY", "IDE_PROJECT_ROOTS", "LIBRARY_ROOTS"))
 
 
 def _import_environment(env: dict[str, str]) -> dict[str, str]:
